@@ -1,0 +1,80 @@
+"""What every subcommand shares: the project, errors as one line, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import update_wrapper
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..config import ConfigError, Settings, load_settings
+from ..engine import Project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageProblem(click.ClickException):
+    """Bad input or configuration: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"preflight: error: {self.format_message()}", err=True)
+
+
+class State:
+    """The group's options, and the project loaded from them on first use."""
+
+    def __init__(self, config_file: Path | None) -> None:
+        self.config_file = config_file
+        self._project: Project | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The validated options (loading them if needed)."""
+        return self.project.settings
+
+    @property
+    def project(self) -> Project:
+        """The project (``mkdocs.yml`` read once, leniently, without MkDocs)."""
+        if self._project is None:
+            try:
+                self._project = Project(load_settings(self.config_file))
+            except ConfigError as exc:
+                raise UsageProblem(str(exc)) from None
+        return self._project
+
+
+def pass_state(function: F) -> F:
+    """Pass the :class:`State` of the ``preflight`` group as the first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        state = ctx.find_object(State)
+        if state is None:  # a command invoked on its own (tests, other groups)
+            state = State(None)
+        return ctx.invoke(function, state, *args, **kwargs)
+
+    return update_wrapper(wrapper, function)  # type: ignore[return-value]
+
+
+def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
+    """The files to work on; a path that does not exist is a usage error."""
+    for value in paths:
+        if not Path(value).exists():
+            raise UsageProblem(f"{value}: no such file or folder")
+    files = state.project.files(paths)
+    if not files and not paths:
+        globs = ", ".join(state.settings.checklist_globs)
+        raise UsageProblem(f"no checklists found in {globs} (set `checklists_dir` in mkdocs.yml or pass paths)")
+    return files
+
+
+def echo_json(data: Any) -> None:
+    """Print one JSON document (UTF-8, stable key order as given)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")

@@ -1,0 +1,609 @@
+"""From markdown-it tokens to the checklist model, in one pass over the token stream.
+
+The tokens of a file are dropped as soon as its model is built: the model is all that
+is kept (thousands of token streams do not fit in memory; thousands of models do).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+from markdown_it.token import Token
+
+from ..model import (
+    SHELL_LANGS,
+    Block,
+    Checklist,
+    CodeSpan,
+    Command,
+    Diagnostic,
+    Item,
+    Level,
+    Link,
+    RequirementDef,
+    RequirementRef,
+    RunDefaults,
+    Section,
+)
+from . import ids
+from .fences import FenceInfo, parse_comment, parse_info
+from .inline import classify
+from .markdown import parser
+from .requirements import DEFINITION, HEADING_DEFINITION, LEAD_IN, Matcher, front_matter_defs
+from .slugs import toc_slugify, toc_unique
+from .source import Source
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ID_MARKER = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[^\s}]+)[^}\n]*\}[ \t]*$", re.M)
+_HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*(?P<body>[^}\n]*)\}[ \t]*$")
+_TASK_LINE = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]")
+_OPENER = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s].*)?$")
+_ORDINAL = re.compile(r"^\s*(?:step|phase|stage)\s+(?P<n>\d+)\b", re.I)
+_MALFORMED_ITEM = re.compile(r"^(?P<box>\[(?:|\s+[xX]|[xX]\s+|\s{2,}|[xX ])\])(?=\S|$)")
+_MALFORMED_BOX_ONLY = re.compile(r"^\[(?:|\s+[xX]|[xX]\s+|\s{2,})\](?:\s|$)")
+_GLUED_BULLET = re.compile(r"^(?P<marker>[-*+])\[[ xX]?\]")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_][\w]*)\1")
+_COMMENT_PREFIXES = ("#", "//", "--")
+
+
+def _plain(children: Sequence[Token] | None) -> str:
+    if not children:
+        return ""
+    parts: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind == "text" or kind == "code_inline":
+            parts.append(child.content)
+        elif kind == "softbreak" or kind == "hardbreak":
+            parts.append(" ")
+        elif kind == "image":
+            parts.append(_plain(child.children))
+    return "".join(parts)
+
+
+class _Walker:
+    """One walk over one file's tokens; produces a :class:`Checklist`."""
+
+    def __init__(self, source: Source, matcher: Matcher) -> None:
+        self.source = source
+        self.path = source.path
+        self.matcher = matcher
+        self.lines = source.text.split("\n")
+        self.checklist = Checklist(
+            path=source.path, title="", sha256=source.sha256, line_count=len(self.lines)
+        )
+        self.checklist.diagnostics.extend(source.diagnostics)
+        self.section: int | None = None
+        self.slugs: set[str] = set()
+        self.items_stack: list[Item | None] = []
+        self.block_owners: list[Item | None] = []
+        self.item_parents: list[Item | None] = []
+        self.h1: str | None = None
+        # Requirement definitions in the document.
+        self.req_heading_level: int | None = None
+        self.lead_in_line: int | None = None
+        self.def_list_level: int | None = None
+        self.pending_options: tuple[int, dict[str, str]] | None = None
+        self.early_close: tuple[Block, int, int] | None = None
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def diag(self, code: str, message: str, line: int, col: int = 1, level: Level = Level.WARNING) -> None:
+        self.checklist.diagnostics.append(Diagnostic(code, message, self.path, line, col, level))
+
+    def col_of(self, line: int, needle: str, default: int = 1) -> int:
+        """1-based column of ``needle`` in source line ``line`` (1-based)."""
+        if 1 <= line <= len(self.lines) and needle:
+            found = self.lines[line - 1].find(needle)
+            if found >= 0:
+                return found + 1
+        return default
+
+    def owner(self) -> Item | None:
+        for frame in reversed(self.items_stack):
+            if frame is not None:
+                return frame
+        return None
+
+    def refs_in(self, text: str, first_line: int, context: str) -> list[RequirementRef]:
+        refs: list[RequirementRef] = []
+        for ref_id, offset in self.matcher.find(text):
+            line = first_line + text.count("\n", 0, offset)
+            line_start = text.rfind("\n", 0, offset) + 1
+            fragment = text[line_start:offset]
+            col = self.col_of(line, fragment + ref_id, offset - line_start + 1)
+            col += len(fragment) if col != offset - line_start + 1 else 0
+            ref = RequirementRef(ref_id, line, col, context)  # type: ignore[arg-type]
+            refs.append(ref)
+            self.checklist.requirement_refs.append(ref)
+        return refs
+
+    # -- the walk --------------------------------------------------------------------
+
+    def run(self, tokens: list[Token]) -> Checklist:
+        count = len(tokens)
+        i = 0
+        while i < count:
+            token = tokens[i]
+            kind = token.type
+            if kind == "inline":
+                self.inline(token, tokens[i - 1] if i else None)
+            elif kind == "heading_open":
+                self.heading(token, tokens[i + 1])
+                i += 2  # the heading's inline token is handled here
+            elif kind == "list_item_open":
+                self.list_item(token, tokens, i)
+            elif kind == "list_item_close":
+                if self.items_stack:
+                    self.items_stack.pop()
+            elif kind == "fence":
+                self.fence(token, tokens[i - 1] if i else None)
+            elif kind == "html_block":
+                self.html(token.content, (token.map or [0, 1])[1])
+            elif kind == "front_matter":
+                self.front_matter(token)
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                if self.lead_in_line is not None and token.level == 0:
+                    self.def_list_level = token.level
+                self.lead_in_line = None
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                if self.def_list_level is not None and token.level == self.def_list_level:
+                    self.def_list_level = None
+            elif kind == "paragraph_open" and token.level == 0:
+                self.lead_in_line = None
+            i += 1
+        return self.finish()
+
+    def front_matter(self, token: Token) -> None:
+        start = (token.map or [0, 1])[0]
+        try:
+            data = yaml.load(token.content, Loader=_YAML_LOADER)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = start + 2 + (mark.line if mark else 0)
+            problem = getattr(exc, "problem", None) or "cannot be parsed"
+            self.diag("PF107", f"Front matter is not valid YAML: {problem}", line, (mark.column + 1) if mark else 1, Level.ERROR)
+            return
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            self.diag("PF107", "Front matter must be a mapping of keys to values", start + 2, 1, Level.ERROR)
+            return
+        checklist = self.checklist
+        checklist.front_matter = data
+        title = data.get("title")
+        if isinstance(title, (str, int, float)):
+            checklist.title = str(title)
+        if isinstance(data.get("id"), str):
+            checklist.prefix = data["id"]
+        if isinstance(data.get("owner"), str):
+            checklist.owner = data["owner"]
+        tags = data.get("tags")
+        if isinstance(tags, list):
+            checklist.tags = [str(t) for t in tags]
+        elif isinstance(tags, str):
+            checklist.tags = [tags]
+        run = data.get("run")
+        if isinstance(run, dict):
+            env = run.get("env")
+            timeout = run.get("timeout")
+            checklist.run = RunDefaults(
+                shell=str(run["shell"]) if run.get("shell") else None,
+                cwd=str(run["cwd"]) if run.get("cwd") else None,
+                env={str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {},
+                timeout=float(timeout) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None,
+            )
+        if "requirements" in data:
+            checklist.requirement_defs.extend(front_matter_defs(data["requirements"], self.path, start + 1))
+
+    def heading(self, token: Token, inline: Token) -> None:
+        level = int(token.tag[1])
+        line = (token.map or [0, 1])[0] + 1
+        text = _plain(inline.children)
+        explicit = None
+        attrs = _HEADING_ATTRS.search(text)
+        if attrs:
+            words = attrs.group("body").split()
+            explicit = next((w[1:] for w in words if w.startswith("#") and len(w) > 1), None)
+            text = text[: attrs.start()]
+        text = " ".join(text.split())
+        if level == 1 and self.h1 is None:
+            self.h1 = text
+        if self.req_heading_level is not None and level <= self.req_heading_level:
+            self.req_heading_level = None
+        definition = HEADING_DEFINITION.match(text) if self.req_heading_level is not None else None
+        if definition:
+            self.checklist.requirement_defs.append(
+                RequirementDef(definition.group("id"), definition.group("title"), "document", self.path, line)
+            )
+        elif LEAD_IN.search(text) and not self.matcher_hits(text):
+            self.req_heading_level = level
+        parent = self.section
+        while parent is not None and self.checklist.sections[parent].level >= level:
+            parent = self.checklist.sections[parent].parent
+        slug = explicit or toc_slugify(text)
+        slug = toc_unique(slug, self.slugs)
+        ordinal = _ORDINAL.match(text)
+        section = Section(
+            index=len(self.checklist.sections),
+            level=level,
+            title=text,
+            slug=slug,
+            line=line,
+            parent=parent,
+            ordinal=int(ordinal.group("n")) if ordinal else None,
+        )
+        if not definition:
+            section.refs = self.refs_in(inline.content, line, "heading")
+        self.checklist.sections.append(section)
+        self.section = section.index
+        self.lead_in_line = None
+
+    def matcher_hits(self, text: str) -> bool:
+        return next(iter(self.matcher.find(text)), None) is not None
+
+    def list_item(self, token: Token, tokens: list[Token], index: int) -> None:
+        meta = token.meta
+        start, end = token.map or [0, 1]
+        if not meta or "checked" not in meta:
+            self.items_stack.append(None)
+            self.malformed_item(tokens, index, start + 1)
+            return
+        line = start + 1
+        parent = self.owner()
+        inline = tokens[index + 2] if index + 2 < len(tokens) and tokens[index + 2].type == "inline" else None
+        raw = inline.content if inline is not None else ""
+        col = self.col_of(line, "[", 1)
+        item = Item(
+            id="",
+            text="",
+            checked=bool(meta["checked"]),
+            line=line,
+            end_line=max(line, end),
+            col=col,
+            marker=(token.info + token.markup) if token.info else token.markup,
+            depth=sum(1 for frame in self.items_stack if frame is not None),
+            parent=None,  # set by ids.assign once item IDs are final
+            section=self.section,
+        )
+        self.item_parents.append(parent)
+        marker = _ID_MARKER.search(raw)
+        if marker:
+            item.id = marker.group("id")
+            item.explicit_id = True
+            marker_line = line + raw.count("\n", 0, marker.start())
+            marker_text = marker.group(0).strip()
+            marker_col = self.col_of(marker_line, marker_text)
+            item.id_marker = (marker_line, marker_col, marker_col + len(marker_text))
+        self.items_stack.append(item)
+        self.checklist.items.append(item)
+        if inline is not None:
+            text = _plain(inline.children)
+            if marker:
+                text = _ID_MARKER.sub("", text, count=1)
+            item.text = " ".join(text.split())
+            item.refs = self.refs_in(raw, line, "item")
+            self.collect_inline(inline, line, item)
+            inline.meta = {"preflight_item": True}
+
+    def malformed_item(self, tokens: list[Token], index: int, line: int) -> None:
+        if index + 2 >= len(tokens) or tokens[index + 2].type != "inline":
+            return
+        content = tokens[index + 2].content
+        if _MALFORMED_BOX_ONLY.match(content) or _MALFORMED_ITEM.match(content):
+            box = content.split("]", 1)[0] + "]"
+            self.diag(
+                "PF106",
+                f"Malformed checkbox `{box}`: write `[ ]` or `[x]` followed by a space and the item text",
+                line,
+                self.col_of(line, box),
+                Level.WARNING,
+            )
+
+    def inline(self, token: Token, previous: Token | None) -> None:
+        if token.meta and token.meta.get("preflight_item"):
+            return
+        line = (token.map or [0, 1])[0] + 1
+        content = token.content
+        owner = self.owner()
+        if owner is None and self.items_stack and self.items_stack[-1] is None:
+            pass
+        glued = _GLUED_BULLET.match(content)
+        if glued:
+            self.diag(
+                "PF106",
+                f"`{glued.group(0)}` is not a task item: put a space after `{glued.group('marker')}`",
+                line,
+                self.col_of(line, glued.group(0)),
+            )
+        # Requirement definitions: `ID: title` items of a definitions list.
+        in_def_list = self.def_list_level is not None or (self.req_heading_level is not None and self.items_stack)
+        if in_def_list and self.items_stack and self.items_stack[-1] is None:
+            definition = DEFINITION.match(_plain(token.children))
+            if definition:
+                self.checklist.requirement_defs.append(
+                    RequirementDef(definition.group("id"), definition.group("title"), "document", self.path, line)
+                )
+                self.collect_inline(token, line, owner)
+                return
+        refs = self.refs_in(content, line, "item" if owner else "paragraph")
+        if owner is not None:
+            owner.refs.extend(refs)
+        self.collect_inline(token, line, owner)
+        if not self.items_stack and previous is not None and previous.type == "paragraph_open" and previous.level == 0:
+            if LEAD_IN.search(content) and content.rstrip("*_ ").endswith(":"):
+                self.lead_in_line = line
+
+    def collect_inline(self, token: Token, first_line: int, owner: Item | None) -> None:
+        children = token.children
+        if not children:
+            return
+        line = first_line
+        checklist = self.checklist
+        link: Link | None = None
+        for child in children:
+            kind = child.type
+            if kind == "softbreak" or kind == "hardbreak":
+                line += 1
+            elif kind == "code_inline":
+                span = CodeSpan(child.content, classify(child.content), line, self.col_of(line, child.content))
+                checklist.code_spans.append(span)
+                if owner is not None:
+                    owner.code_spans.append(span)
+            elif kind == "link_open":
+                target = str(child.attrs.get("href", ""))
+                link = Link(target, "", line, self.col_of(line, "](" + target, 0) + 2 if target else 1)
+                checklist.links.append(link)
+                if owner is not None:
+                    owner.links.append(link)
+            elif kind == "link_close":
+                link = None
+            elif kind == "text" and link is not None:
+                link.text += child.content
+            elif kind == "image":
+                target = str(child.attrs.get("src", ""))
+                image = Link(target, _plain(child.children), line, self.col_of(line, "](" + target, 0) + 2, image=True)
+                checklist.links.append(image)
+                if owner is not None:
+                    owner.links.append(image)
+            elif kind == "html_inline":
+                self.html(child.content, line)
+
+    def html(self, content: str, line: int) -> None:
+        if "preflight" not in content:
+            return
+        parsed = parse_comment(content)
+        if parsed is None:
+            return
+        kind, values = parsed
+        if kind == "ignore":
+            self.checklist.suppressions.append((line, frozenset(values)))
+        else:
+            self.pending_options = (line, values)
+
+    def fence(self, token: Token, previous: Token | None) -> None:
+        start, end = token.map or [0, 1]
+        line = start + 1
+        info = parse_info(token.info)
+        if self.pending_options is not None:
+            comment_line, values = self.pending_options
+            self.pending_options = None
+            if comment_line == start and previous is not None and previous.type == "html_block":
+                for key, value in values.items():
+                    info.options.setdefault(key, value)
+                if "id" in values and info.id_source == "auto":
+                    info.id_source = "comment"
+        code = token.content
+        content_lines = code.count("\n")
+        closed = content_lines != end - start - 1 or (end - start >= 2 and self.is_closing(end, token.markup))
+        owner = self.owner()
+        block = self.make_block(info, token, code, line, end, closed, owner)
+        self.checklist.blocks.append(block)
+        self.block_owners.append(owner)
+        self.check_fence(block, token.markup, info, owner)
+
+    def is_closing(self, end: int, markup: str) -> bool:
+        if end - 1 >= len(self.lines):
+            return False
+        last = self.lines[end - 1].lstrip(" \t>")
+        return last.startswith(markup) and not last.strip(markup[0] + " \t")
+
+    def make_block(self, info: FenceInfo, token: Token, code: str, line: int, end: int, closed: bool, owner: Item | None) -> Block:
+        lang = info.lang
+        commands: list[Command] = []
+        manual = False
+        if lang in SHELL_LANGS:
+            commands = console_commands(code, line + 1) if lang == "console" else shell_commands(code, line + 1)
+            manual = not commands and bool(code.strip())
+        refs: list[str] = []
+        for offset, text in enumerate(code.split("\n")):
+            stripped = text.lstrip()
+            if stripped.startswith(_COMMENT_PREFIXES):
+                refs.extend(r.id for r in self.refs_in(text, line + 1 + offset, "code"))
+        explicit = info.options.get("id")
+        block = Block(
+            id=explicit or "",
+            lang=lang,
+            info=token.info,
+            options=dict(info.options),
+            code=code,
+            line=line,
+            end_line=end,
+            col=self.col_of(line, token.markup),
+            fence=token.markup,
+            item=None,  # set by ids.assign once item IDs are final
+            section=self.section,
+            runnable=lang in SHELL_LANGS and bool(commands) and info.options.get("run") != "never",
+            manual=manual,
+            commands=commands,
+            explicit_id=bool(explicit),
+            id_source=info.id_source if explicit else "auto",  # type: ignore[arg-type]
+            closed=closed,
+            requirements=refs,
+        )
+        return block
+
+    def check_fence(self, block: Block, markup: str, info: FenceInfo, owner: Item | None) -> None:
+        lines = block.code.split("\n")
+        if not block.closed:
+            hidden = sum(1 for text in lines if _TASK_LINE.match(text))
+            where = "the end of the list item" if owner is not None or self.items_stack else "the end of the file"
+            early = ""
+            if self.early_close is not None and not info.lang:
+                outer, nested_line, close_line = self.early_close
+                early = (
+                    f"; it is probably the closing fence of the block at line {outer.line}, which closed early "
+                    f"at line {close_line} because of the nested fence at line {nested_line}"
+                )
+            self.diag(
+                "PF105",
+                f"Code fence is never closed: everything up to {where} is read as code"
+                f" and {hidden} task item{'s' if hidden != 1 else ''} {'are' if hidden != 1 else 'is'} hidden{early}",
+                block.line,
+                block.col,
+                Level.ERROR if hidden else Level.WARNING,
+            )
+            self.early_close = None
+            return
+        if self.early_close is not None and not info.lang:
+            outer, nested_line, close_line = self.early_close
+            hidden = sum(1 for text in lines if _TASK_LINE.match(text))
+            self.diag(
+                "PF105",
+                f"Code fence at line {outer.line} closes early at line {close_line} because the nested fence at "
+                f"line {nested_line} is not shorter than it; the fence at line {block.line} then hides "
+                f"{hidden} task item{'s' if hidden != 1 else ''} up to line {block.end_line} "
+                f"(use a longer outer fence, e.g. {markup[0] * (len(markup) + 1)})",
+                outer.line,
+                outer.col,
+                Level.ERROR if hidden else Level.WARNING,
+            )
+            self.early_close = None
+            return
+        self.early_close = None
+        if info.lang:
+            for offset, text in enumerate(lines):
+                opener = _OPENER.match(text)
+                if opener and opener.group("info") and opener.group("fence")[0] == markup[0] and len(opener.group("fence")) >= len(markup):
+                    self.early_close = (block, block.line + 1 + offset, block.end_line)
+                    break
+
+    def finish(self) -> Checklist:
+        checklist = self.checklist
+        if not checklist.title:
+            checklist.title = self.h1 or _title_from_path(self.path)
+        ids.assign(checklist, self.item_parents, self.block_owners)
+        _inherit_requirements(checklist)
+        return checklist
+
+
+def _title_from_path(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1]
+    stem = stem[:-3] if stem.endswith(".md") else stem
+    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or stem
+
+
+def _inherit_requirements(checklist: Checklist) -> None:
+    section_reqs: dict[int | None, list[str]] = {None: []}
+    for section in checklist.sections:
+        inherited = section_reqs.get(section.parent, [])
+        section_reqs[section.index] = _unique(inherited + [r.id for r in section.refs])
+    by_id = {item.id: item for item in checklist.items}
+    for item in checklist.items:
+        parent = by_id.get(item.parent) if item.parent else None
+        base = parent.requirements if parent else section_reqs.get(item.section, [])
+        item.requirements = _unique([r.id for r in item.refs] + base)
+    for block in checklist.blocks:
+        owner = by_id.get(block.item) if block.item else None
+        base = owner.requirements if owner else section_reqs.get(block.section, [])
+        block.requirements = _unique(block.requirements + base)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def shell_commands(code: str, first_line: int) -> list[Command]:
+    """Logical commands of a shell block: no blanks, no comments, continuations joined."""
+    commands: list[Command] = []
+    pending: list[str] = []
+    pending_line = 0
+    heredoc: str | None = None
+    for offset, raw in enumerate(code.split("\n")):
+        text = raw.strip()
+        if heredoc is not None:
+            if text == heredoc:
+                heredoc = None
+            continue
+        if not pending and (not text or text.startswith("#")):
+            continue
+        if not pending:
+            pending_line = first_line + offset
+        if text.endswith("\\") and not text.endswith("\\\\"):
+            pending.append(text[:-1].rstrip())
+            continue
+        pending.append(text)
+        command = " ".join(p for p in pending if p)
+        pending = []
+        commands.append(Command(command, pending_line))
+        doc = _HEREDOC.search(command)
+        if doc:
+            heredoc = doc.group("tag")
+    if pending:
+        commands.append(Command(" ".join(p for p in pending if p), pending_line))
+    return commands
+
+
+def console_commands(code: str, first_line: int) -> list[Command]:
+    """``$ `` lines of a console block, with the output documented after each."""
+    commands: list[Command] = []
+    current: Command | None = None
+    output: list[str] = []
+    continuing = False
+    for offset, raw in enumerate(code.split("\n")):
+        stripped = raw.lstrip()
+        if continuing and current is not None:
+            part = stripped[2:] if stripped.startswith("> ") else stripped
+            continuing = part.endswith("\\")
+            current.text += " " + part.rstrip("\\").strip()
+            continue
+        if stripped.startswith("$ ") or stripped == "$":
+            if current is not None:
+                current.expected = _output(output)
+            output = []
+            body = stripped[2:].strip()
+            continuing = body.endswith("\\")
+            current = Command(body.rstrip("\\").strip(), first_line + offset)
+            if current.text or continuing:
+                commands.append(current)
+        elif current is not None:
+            output.append(raw)
+    if current is not None:
+        current.expected = _output(output)
+    return commands
+
+
+def _output(lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
+def build(source: Source, matcher: Matcher) -> Checklist:
+    """Parse decoded source into a checklist. Never raises on any input."""
+    md = parser()
+    try:
+        tokens = md.parse(source.text)
+    except RecursionError:
+        # Pathological nesting (thousands of levels): parse again with more stack.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 200_000))
+        try:
+            tokens = md.parse(source.text)
+        finally:
+            sys.setrecursionlimit(limit)
+    return _Walker(source, matcher).run(tokens)

@@ -1,0 +1,109 @@
+"""Item and block IDs: deterministic, unique per checklist, stable under unrelated edits.
+
+An item's automatic ID is the slug of its own text. Only when several items share
+that slug is it qualified with the section's slug (``deploy--verify-health``), and
+only if that still collides does a numeric suffix follow (``-2``, ``-3``). So adding,
+removing or moving an item changes no other item's ID unless their texts collide.
+A block's ID is its owner's ID (item, else section) plus its language.
+Explicit IDs (``{ #id }``, ``id=``) always win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Checklist, Diagnostic, Item, Level
+from .slugs import id_slug, valid_explicit_id
+
+_REF_NOISE = re.compile(
+    r"\(\s*(?:Requirements?|Reqs?\.?)\b[^()]*\)|_?\bRequirements?\s*:\s*[\w.,\s-]+_?$|\bREQ-\d+(?:\.\d+)*",
+    re.I,
+)
+
+
+def base_slug(text: str) -> str:
+    """The slug an item's text gives, without requirement references."""
+    return id_slug(_REF_NOISE.sub(" ", text))
+
+
+def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[Item | None]) -> None:
+    """Give every item and block of ``checklist`` its final ID, and link the tree."""
+    taken: set[str] = set()
+    path = checklist.path
+
+    def claim_explicit(value: str, line: int, col: int, what: str) -> str | None:
+        if not valid_explicit_id(value):
+            checklist.diagnostics.append(
+                Diagnostic(
+                    "PF109",
+                    f"Invalid {what} ID `{value}`: use a letter, then letters, digits, `-`, `_`, `.` or `:`",
+                    path,
+                    line,
+                    col,
+                    Level.ERROR,
+                )
+            )
+            return None
+        if value in taken:
+            checklist.diagnostics.append(
+                Diagnostic("PF101", f"Duplicate ID `{value}`: IDs must be unique in a checklist", path, line, col, Level.ERROR)
+            )
+            return None
+        taken.add(value)
+        return value
+
+    for item in checklist.items:
+        if item.explicit_id:
+            line, col = (item.id_marker[0], item.id_marker[1]) if item.id_marker else (item.line, item.col)
+            if claim_explicit(item.id, line, col, "item") is None:
+                item.explicit_id = False
+    for block in checklist.blocks:
+        if block.explicit_id:
+            if claim_explicit(block.id, block.line, block.col, "block") is None:
+                block.explicit_id = False
+
+    auto = [item for item in checklist.items if not item.explicit_id]
+    bases = {id(item): base_slug(item.text) for item in auto}
+    counts = Counter(bases.values())
+    for item in auto:
+        base = bases[id(item)]
+        if counts[base] > 1 or base in taken:
+            section = checklist.sections[item.section] if item.section is not None else None
+            if section is not None:
+                base = f"{id_slug(section.slug, 'section')}--{base}"
+        item.id = _unique(base, taken)
+
+    for item, parent in zip(checklist.items, parents):
+        if parent is not None:
+            item.parent = parent.id
+            parent.children.append(item.id)
+        if item.section is not None:
+            checklist.sections[item.section].items.append(item.id)
+
+    for block, owner in zip(checklist.blocks, block_owners):
+        if owner is not None:
+            block.item = owner.id
+        if not block.explicit_id:
+            if owner is not None:
+                stem = owner.id
+            elif block.section is not None:
+                stem = id_slug(checklist.sections[block.section].slug, "section")
+            else:
+                stem = "top"
+            block.id = _unique(f"{stem}--{block.lang or 'code'}", taken)
+            block.id_source = "auto"
+        if owner is not None:
+            owner.blocks.append(block.id)
+        elif block.section is not None:
+            checklist.sections[block.section].blocks.append(block.id)
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate = base
+    number = 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate

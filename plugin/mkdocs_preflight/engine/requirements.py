@@ -1,0 +1,123 @@
+"""Requirement references and definitions.
+
+References are found by configurable patterns (each with a group named ``id``) plus
+the list form ``_Requirements: 2.1, 6.2_`` of spec-driven task files. Definitions come
+from front matter, a registry file, or the document itself (see ``build.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..model import Diagnostic, Level, RequirementDef
+
+ID_SHAPE = r"(?:[A-Z][A-Z0-9]*-\d+(?:\.\d+)*|\d+(?:\.\d+)+)"
+"""What an ID looks like in a list or a definition: ``29.2``, ``REQ-12``, ``SEC-3.1``."""
+
+_LIST_FORM = re.compile(
+    rf"\bRequirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:\s*(?:,|and)\s*{ID_SHAPE})*)(?![\w.])"
+)
+_ONE_ID = re.compile(ID_SHAPE)
+DEFINITION = re.compile(rf"^\s*(?:Requirement\s+)?(?P<id>{ID_SHAPE})\s*[:\u2013\u2014-]\s+(?P<title>\S.*?)\s*$")
+"""``29.1: Deployment checklist``, ``Requirement 51.2: title``, ``REQ-3 - title``."""
+HEADING_DEFINITION = re.compile(rf"^\s*Requirement\s+(?P<id>{ID_SHAPE})\s*:\s*(?P<title>\S.*?)\s*$")
+LEAD_IN = re.compile(r"\brequirements?\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Matcher:
+    """Finds requirement references in text."""
+
+    patterns: Sequence[re.Pattern[str]]
+
+    def find(self, text: str) -> Iterator[tuple[str, int]]:
+        """Yield ``(id, offset)`` for every reference in ``text``, in order, once each."""
+        if not text:
+            return
+        found: list[tuple[int, str]] = []
+        taken: set[int] = set()
+        for match in _LIST_FORM.finditer(text):
+            base = match.start("ids")
+            for one in _ONE_ID.finditer(match.group("ids")):
+                found.append((base + one.start(), one.group(0)))
+                taken.add(base + one.start())
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                start = match.start("id")
+                if start not in taken:
+                    taken.add(start)
+                    found.append((start, match.group("id")))
+        found.sort()
+        for offset, ref_id in found:
+            yield ref_id, offset
+
+
+def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[Diagnostic]]:
+    """Read a ``requirements.yml`` registry, keeping the line of every entry.
+
+    Accepts ``ID: title`` mappings and lists of ``{id, title}``, either at the top
+    level or under a ``requirements:`` key. Keys defined twice are all kept (yaml
+    would silently keep the last), so duplicate definitions can be reported.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Diagnostic("PF108", f"Requirements registry cannot be read: {exc.strerror}", display, 1, 1, Level.ERROR)]
+    try:
+        root = yaml.compose(data.decode("utf-8", errors="replace"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        return [], [Diagnostic("PF108", f"Requirements registry is not valid YAML: {problem}", display, line, col, Level.ERROR)]
+    defs: list[RequirementDef] = []
+    if root is None:
+        return defs, []
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "requirements" and not isinstance(value, yaml.ScalarNode):
+                root = value
+                break
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode):
+                defs.append(RequirementDef(str(key.value), _title(value), "registry", display, key.start_mark.line + 1))
+    elif isinstance(root, yaml.SequenceNode):
+        for entry in root.value:
+            if isinstance(entry, yaml.MappingNode):
+                fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+                if "id" in fields and isinstance(fields["id"], yaml.ScalarNode):
+                    title = _title(fields["title"]) if "title" in fields else ""
+                    defs.append(RequirementDef(str(fields["id"].value), title, "registry", display, entry.start_mark.line + 1))
+    else:
+        return defs, [Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)]
+    return defs, []
+
+
+def _title(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "title" and isinstance(value, yaml.ScalarNode):
+                return str(value.value)
+    return ""
+
+
+def front_matter_defs(value: Any, path: str, line: int) -> list[RequirementDef]:
+    """Definitions from a front matter ``requirements:`` mapping (or list of ``{id, title}``)."""
+    defs: list[RequirementDef] = []
+    if isinstance(value, dict):
+        for key, title in value.items():
+            defs.append(RequirementDef(str(key), "" if title is None else str(title), "front-matter", path, line))
+    elif isinstance(value, list):
+        for entry in value:
+            if isinstance(entry, dict) and "id" in entry:
+                defs.append(RequirementDef(str(entry["id"]), str(entry.get("title", "")), "front-matter", path, line))
+    return defs

@@ -1,0 +1,60 @@
+"""Slugs and IDs.
+
+Heading slugs match what MkDocs' ``toc`` extension gives (``markdown.extensions.toc``:
+``slugify`` then ``unique``), so links the engine builds land on the anchors the site
+has. Item and block IDs are derived from the item's own text and, on collision, its
+section, so they survive unrelated edits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w\s-]")
+_SPACES = re.compile(r"[-\s]+")
+_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
+_ID_CHARS = re.compile(r"[^a-z0-9]+")
+_HTML_TAG = re.compile(r"<[^>]*>")
+MAX_ID_LENGTH = 48
+
+
+def toc_slugify(value: str, separator: str = "-") -> str:
+    """The default slug of Python-Markdown's ``toc`` extension (what MkDocs uses)."""
+    value = _HTML_TAG.sub("", value)
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = _NON_WORD.sub("", value).strip().lower()
+    return _SPACES.sub(separator, value)
+
+
+def toc_unique(slug: str, used: set[str]) -> str:
+    """Make a heading slug unique the way ``toc`` does (``x``, ``x_1``, ``x_2``)."""
+    while slug in used or not slug:
+        match = _IDCOUNT.match(slug)
+        if match:
+            slug = f"{match.group(1)}_{int(match.group(2)) + 1}"
+        else:
+            slug = f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
+def id_slug(text: str, fallback: str = "item") -> str:
+    """A short, URL- and CSS-friendly ID from free text: ``a-z``, ``0-9`` and ``-``.
+
+    Cut at a word boundary so that at most :data:`MAX_ID_LENGTH` characters remain.
+    """
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = _ID_CHARS.sub("-", value.lower()).strip("-")
+    if len(value) > MAX_ID_LENGTH:
+        cut = value.rfind("-", 0, MAX_ID_LENGTH + 1)
+        value = value[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")
+    return value or fallback
+
+
+_EXPLICIT_ID = re.compile(r"^[A-Za-z][\w.:-]*$")
+
+
+def valid_explicit_id(value: str) -> bool:
+    """Whether a writer-chosen ID can be an HTML anchor and a CLI argument."""
+    return bool(_EXPLICIT_ID.match(value))

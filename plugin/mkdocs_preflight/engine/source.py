@@ -1,0 +1,58 @@
+"""Turning the bytes of a file into text, without ever failing.
+
+Checklists are UTF-8. A BOM is dropped, CRLF and lone CR become LF (line numbers are
+unchanged), and bytes that are not UTF-8 are replaced with U+FFFD after recording a
+diagnostic that points at the first bad byte, so the rest of the file is still parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..model import Diagnostic, Level
+
+
+@dataclass(slots=True)
+class Source:
+    """The decoded text of one checklist, and what went wrong decoding it."""
+
+    path: str
+    text: str
+    sha256: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    newline: str = "\n"
+    bom: bool = False
+
+
+def decode(data: bytes, path: str) -> Source:
+    """Decode checklist bytes. Never raises."""
+    sha = hashlib.sha256(data).hexdigest()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    diagnostics: list[Diagnostic] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        col = exc.start - (head.rfind(b"\n") + 1) + 1
+        binary = b"\x00" in data[:8192]
+        what = "is a binary file, not UTF-8 text" if binary else "is not valid UTF-8"
+        diagnostics.append(
+            Diagnostic(
+                "PF402",
+                f"File {what}: byte 0x{data[exc.start]:02x} cannot be decoded; "
+                "undecodable bytes are shown as U+FFFD",
+                path,
+                line,
+                col,
+                Level.ERROR,
+            )
+        )
+        text = data.decode("utf-8", errors="replace")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(path, text, sha, diagnostics, newline, bom)
