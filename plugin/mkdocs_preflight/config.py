@@ -27,11 +27,11 @@ class ConfigError(Exception):
 
 DEFAULT_REQUIREMENT_PATTERNS = (
     # `Requirement 29.2`, `(Requirement 29.2)`, `Requirements 29.2`
-    r"\bRequirements?\s+(?P<id>\d+(?:\.\d+)+)\b",
+    r"(?<![A-Za-z])Requirements?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d)",
     # `Req 29.2`, `Req. 29.2`
-    r"\bReq\.?\s+(?P<id>\d+(?:\.\d+)+)\b",
+    r"(?<![A-Za-z])Req\.?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d)",
     # `REQ-12`, `REQ-12.3`
-    r"\b(?P<id>REQ-\d+(?:\.\d+)*)\b",
+    r"(?<![A-Za-z0-9-])(?P<id>REQ-\d+(?:\.\d+)*)(?!\.?\d)",
 )
 
 
@@ -214,8 +214,9 @@ def _check(option: Option, value: Any, source: str) -> Any:
         "list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
         "dict": lambda v: isinstance(v, dict),
         "choice": lambda v: v in option.choices,
-        "path-or-list": lambda v: isinstance(v, str)
-        or (isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v)),
+        "path-or-list": lambda v: (
+            isinstance(v, str) or (isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v))
+        ),
     }
     if not checks[option.kind](value):
         expected = {
@@ -325,6 +326,4 @@ def load_settings(config_file: Path | None = None, *, root: Path | None = None) 
         raise ConfigError(f"{config_file}: expected a mapping at the top level")
     raw = plugin_options(document) or {}
     values, _warnings = validate(raw, source=f"{config_file.name}: preflight")
-    return Settings(
-        root=config_file.parent.resolve(), config_file=config_file, values=values, mkdocs=document
-    )
+    return Settings(root=config_file.parent.resolve(), config_file=config_file, values=values, mkdocs=document)

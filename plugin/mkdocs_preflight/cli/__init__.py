@@ -7,6 +7,7 @@ Each subcommand lives in its own module and is imported only when it runs, so
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 
 import click
@@ -18,19 +19,30 @@ COMMANDS: dict[str, str] = {
     "list": "mkdocs_preflight.cli.list_cmd:list_command",
     "extract": "mkdocs_preflight.cli.extract_cmd:extract_command",
     "ids": "mkdocs_preflight.cli.ids_cmd:ids_command",
+    "check": "mkdocs_preflight.cli.check_cmd:check_command",
+    "rules": "mkdocs_preflight.cli.rules_cmd:rules_command",
+    "lock": "mkdocs_preflight.cli.lock_cmd:lock_command",
+    "run": "mkdocs_preflight.cli.run_cmd:run_command",
+    "report": "mkdocs_preflight.cli.report_cmd:report_command",
+    "init": "mkdocs_preflight.cli.init_cmd:init_command",
 }
 """Subcommand name → ``module:attribute`` of its click command."""
+
+
+def _module_exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when that subcommand is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        available = {name for name, target in COMMANDS.items() if _module_exists(target.partition(":")[0])}
+        return sorted({*super().list_commands(ctx), *available})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
-        if target is None:
+        if target is None or not _module_exists(target.partition(":")[0]):
             return super().get_command(ctx, cmd_name)
         module, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module), attribute)

@@ -45,7 +45,7 @@ _OPENER = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s].*)?$"
 _ORDINAL = re.compile(r"^\s*(?:step|phase|stage)\s+(?P<n>\d+)\b", re.I)
 _MALFORMED_ITEM = re.compile(r"^(?P<box>\[(?:|\s+[xX]|[xX]\s+|\s{2,}|[xX ])\])(?=\S|$)")
 _MALFORMED_BOX_ONLY = re.compile(r"^\[(?:|\s+[xX]|[xX]\s+|\s{2,})\](?:\s|$)")
-_GLUED_BULLET = re.compile(r"^(?P<marker>[-*+])\[[ xX]?\]")
+_GLUED_BULLET = re.compile(r"^(?P<marker>[-*+])\[[ xX]?\]", re.M)
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_][\w]*)\1")
 _COMMENT_PREFIXES = ("#", "//", "--")
 
@@ -73,9 +73,7 @@ class _Walker:
         self.path = source.path
         self.matcher = matcher
         self.lines = source.text.split("\n")
-        self.checklist = Checklist(
-            path=source.path, title="", sha256=source.sha256, line_count=len(self.lines)
-        )
+        self.checklist = Checklist(path=source.path, title="", sha256=source.sha256, line_count=len(self.lines))
         self.checklist.diagnostics.extend(source.diagnostics)
         self.section: int | None = None
         self.slugs: set[str] = set()
@@ -166,7 +164,13 @@ class _Walker:
             mark = getattr(exc, "problem_mark", None)
             line = start + 2 + (mark.line if mark else 0)
             problem = getattr(exc, "problem", None) or "cannot be parsed"
-            self.diag("PF107", f"Front matter is not valid YAML: {problem}", line, (mark.column + 1) if mark else 1, Level.ERROR)
+            self.diag(
+                "PF107",
+                f"Front matter is not valid YAML: {problem}",
+                line,
+                (mark.column + 1) if mark else 1,
+                Level.ERROR,
+            )
             return
         if data is None:
             return
@@ -271,7 +275,9 @@ class _Walker:
             section=self.section,
         )
         self.item_parents.append(parent)
-        marker = _ID_MARKER.search(raw)
+        marker = _ID_MARKER.search(raw) if "{" in raw else None
+        if marker and raw.count("`", 0, marker.start()) % 2:
+            marker = None  # inside a code span: literal text, as on the site
         if marker:
             item.id = marker.group("id")
             item.explicit_id = True
@@ -312,14 +318,15 @@ class _Walker:
         owner = self.owner()
         if owner is None and self.items_stack and self.items_stack[-1] is None:
             pass
-        glued = _GLUED_BULLET.match(content)
-        if glued:
-            self.diag(
-                "PF106",
-                f"`{glued.group(0)}` is not a task item: put a space after `{glued.group('marker')}`",
-                line,
-                self.col_of(line, glued.group(0)),
-            )
+        if "[" in content:
+            for glued in _GLUED_BULLET.finditer(content):
+                at = line + content.count("\n", 0, glued.start())
+                self.diag(
+                    "PF106",
+                    f"`{glued.group(0)}` is not a task item: put a space after `{glued.group('marker')}`",
+                    at,
+                    self.col_of(at, glued.group(0)),
+                )
         # Requirement definitions: `ID: title` items of a definitions list.
         in_def_list = self.def_list_level is not None or (self.req_heading_level is not None and self.items_stack)
         if in_def_list and self.items_stack and self.items_stack[-1] is None:
@@ -334,9 +341,15 @@ class _Walker:
         if owner is not None:
             owner.refs.extend(refs)
         self.collect_inline(token, line, owner)
-        if not self.items_stack and previous is not None and previous.type == "paragraph_open" and previous.level == 0:
-            if LEAD_IN.search(content) and content.rstrip("*_ ").endswith(":"):
-                self.lead_in_line = line
+        if (
+            not self.items_stack
+            and previous is not None
+            and previous.type == "paragraph_open"
+            and previous.level == 0
+            and LEAD_IN.search(content)
+            and content.rstrip("*_ ").endswith(":")
+        ):
+            self.lead_in_line = line
 
     def collect_inline(self, token: Token, first_line: int, owner: Item | None) -> None:
         children = token.children
@@ -412,7 +425,9 @@ class _Walker:
         last = self.lines[end - 1].lstrip(" \t>")
         return last.startswith(markup) and not last.strip(markup[0] + " \t")
 
-    def make_block(self, info: FenceInfo, token: Token, code: str, line: int, end: int, closed: bool, owner: Item | None) -> Block:
+    def make_block(
+        self, info: FenceInfo, token: Token, code: str, line: int, end: int, closed: bool, owner: Item | None
+    ) -> Block:
         lang = info.lang
         commands: list[Command] = []
         manual = False
@@ -449,48 +464,47 @@ class _Walker:
 
     def check_fence(self, block: Block, markup: str, info: FenceInfo, owner: Item | None) -> None:
         lines = block.code.split("\n")
-        if not block.closed:
-            hidden = sum(1 for text in lines if _TASK_LINE.match(text))
-            where = "the end of the list item" if owner is not None or self.items_stack else "the end of the file"
-            early = ""
-            if self.early_close is not None and not info.lang:
-                outer, nested_line, close_line = self.early_close
-                early = (
-                    f"; it is probably the closing fence of the block at line {outer.line}, which closed early "
-                    f"at line {close_line} because of the nested fence at line {nested_line}"
-                )
+        early, self.early_close = self.early_close, None
+        hidden = sum(1 for text in lines if _TASK_LINE.match(text)) if not block.closed or early else 0
+        items = f"{hidden} task item{'s' if hidden != 1 else ''}"
+        level = Level.ERROR if hidden else Level.WARNING
+        if early is not None and not info.lang:
+            outer, nested_line, close_line = early
+            reach = f"to line {block.end_line}" if block.closed else "to the end of the " + self.container(owner)
             self.diag(
                 "PF105",
-                f"Code fence is never closed: everything up to {where} is read as code"
-                f" and {hidden} task item{'s' if hidden != 1 else ''} {'are' if hidden != 1 else 'is'} hidden{early}",
-                block.line,
-                block.col,
-                Level.ERROR if hidden else Level.WARNING,
-            )
-            self.early_close = None
-            return
-        if self.early_close is not None and not info.lang:
-            outer, nested_line, close_line = self.early_close
-            hidden = sum(1 for text in lines if _TASK_LINE.match(text))
-            self.diag(
-                "PF105",
-                f"Code fence at line {outer.line} closes early at line {close_line} because the nested fence at "
-                f"line {nested_line} is not shorter than it; the fence at line {block.line} then hides "
-                f"{hidden} task item{'s' if hidden != 1 else ''} up to line {block.end_line} "
+                f"Code fence closes early at line {close_line} because the nested fence at line {nested_line} "
+                f"is not shorter than it; the fence at line {block.line} then runs {reach} and hides {items} "
                 f"(use a longer outer fence, e.g. {markup[0] * (len(markup) + 1)})",
                 outer.line,
                 outer.col,
-                Level.ERROR if hidden else Level.WARNING,
+                level,
             )
-            self.early_close = None
             return
-        self.early_close = None
+        if not block.closed:
+            self.diag(
+                "PF105",
+                f"Code fence is never closed: everything up to the end of the {self.container(owner)} "
+                f"is read as code and hides {items}",
+                block.line,
+                block.col,
+                level,
+            )
+            return
         if info.lang:
             for offset, text in enumerate(lines):
                 opener = _OPENER.match(text)
-                if opener and opener.group("info") and opener.group("fence")[0] == markup[0] and len(opener.group("fence")) >= len(markup):
+                if (
+                    opener
+                    and opener.group("info")
+                    and opener.group("fence")[0] == markup[0]
+                    and len(opener.group("fence")) >= len(markup)
+                ):
                     self.early_close = (block, block.line + 1 + offset, block.end_line)
                     break
+
+    def container(self, owner: Item | None) -> str:
+        return "list item" if owner is not None or self.items_stack else "file"
 
     def finish(self) -> Checklist:
         checklist = self.checklist

@@ -56,7 +56,7 @@ def _container(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     token.map = [start_line, next_line]
     token.block = True
 
-    state.parentType = "container"  # type: ignore[assignment]
+    state.parentType = "container"
     state.lineMax = next_line
     state.blkIndent = body_indent
     state.md.block.tokenize(state, start_line + 1, next_line)

@@ -24,7 +24,9 @@ _REF_NOISE = re.compile(
 
 def base_slug(text: str) -> str:
     """The slug an item's text gives, without requirement references."""
-    return id_slug(_REF_NOISE.sub(" ", text))
+    if "eq" in text or "EQ" in text:  # cheap guard: every reference pattern has it
+        text = _REF_NOISE.sub(" ", text)
+    return id_slug(text)
 
 
 def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[Item | None]) -> None:
@@ -47,7 +49,9 @@ def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[
             return None
         if value in taken:
             checklist.diagnostics.append(
-                Diagnostic("PF101", f"Duplicate ID `{value}`: IDs must be unique in a checklist", path, line, col, Level.ERROR)
+                Diagnostic(
+                    "PF101", f"Duplicate ID `{value}`: IDs must be unique in a checklist", path, line, col, Level.ERROR
+                )
             )
             return None
         taken.add(value)
@@ -59,9 +63,8 @@ def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[
             if claim_explicit(item.id, line, col, "item") is None:
                 item.explicit_id = False
     for block in checklist.blocks:
-        if block.explicit_id:
-            if claim_explicit(block.id, block.line, block.col, "block") is None:
-                block.explicit_id = False
+        if block.explicit_id and claim_explicit(block.id, block.line, block.col, "block") is None:
+            block.explicit_id = False
 
     auto = [item for item in checklist.items if not item.explicit_id]
     bases = {id(item): base_slug(item.text) for item in auto}
@@ -74,14 +77,14 @@ def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[
                 base = f"{id_slug(section.slug, 'section')}--{base}"
         item.id = _unique(base, taken)
 
-    for item, parent in zip(checklist.items, parents):
+    for item, parent in zip(checklist.items, parents, strict=True):
         if parent is not None:
             item.parent = parent.id
             parent.children.append(item.id)
         if item.section is not None:
             checklist.sections[item.section].items.append(item.id)
 
-    for block, owner in zip(checklist.blocks, block_owners):
+    for block, owner in zip(checklist.blocks, block_owners, strict=True):
         if owner is not None:
             block.item = owner.id
         if not block.explicit_id:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,6 @@ from ..model import Diagnostic, Level, RequirementDef
 ID_SHAPE = r"(?:[A-Z][A-Z0-9]*-\d+(?:\.\d+)*|\d+(?:\.\d+)+)"
 """What an ID looks like in a list or a definition: ``29.2``, ``REQ-12``, ``SEC-3.1``."""
 
-_LIST_FORM = re.compile(
-    rf"\bRequirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:\s*(?:,|and)\s*{ID_SHAPE})*)(?![\w.])"
-)
 _ONE_ID = re.compile(ID_SHAPE)
 DEFINITION = re.compile(rf"^\s*(?:Requirement\s+)?(?P<id>{ID_SHAPE})\s*[:\u2013\u2014-]\s+(?P<title>\S.*?)\s*$")
 """``29.1: Deployment checklist``, ``Requirement 51.2: title``, ``REQ-3 - title``."""
@@ -30,32 +26,35 @@ HEADING_DEFINITION = re.compile(rf"^\s*Requirement\s+(?P<id>{ID_SHAPE})\s*:\s*(?
 LEAD_IN = re.compile(r"\brequirements?\b", re.IGNORECASE)
 
 
-@dataclass(slots=True)
 class Matcher:
-    """Finds requirement references in text."""
+    """Finds requirement references in text, with one regex scan per text."""
 
-    patterns: Sequence[re.Pattern[str]]
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        # One alternation of every pattern (each `id` group renamed), so that a text
+        # with no reference costs a single scan.
+        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:\s*(?:,|and)\s*{ID_SHAPE})*)(?!\.?\d)"]
+        for number, pattern in enumerate(self.patterns):
+            parts.append(pattern.pattern.replace("(?P<id>", f"(?P<id{number}>"))
+        self._combined = re.compile("|".join(f"(?:{part})" for part in parts))
+        self._groups = [f"id{number}" for number in range(len(self.patterns))]
 
     def find(self, text: str) -> Iterator[tuple[str, int]]:
-        """Yield ``(id, offset)`` for every reference in ``text``, in order, once each."""
+        """Yield ``(id, offset)`` for every reference in ``text``, in order."""
         if not text:
             return
-        found: list[tuple[int, str]] = []
-        taken: set[int] = set()
-        for match in _LIST_FORM.finditer(text):
-            base = match.start("ids")
-            for one in _ONE_ID.finditer(match.group("ids")):
-                found.append((base + one.start(), one.group(0)))
-                taken.add(base + one.start())
-        for pattern in self.patterns:
-            for match in pattern.finditer(text):
-                start = match.start("id")
-                if start not in taken:
-                    taken.add(start)
-                    found.append((start, match.group("id")))
-        found.sort()
-        for offset, ref_id in found:
-            yield ref_id, offset
+        for match in self._combined.finditer(text):
+            ids = match.group("ids")
+            if ids is not None:
+                base = match.start("ids")
+                for one in _ONE_ID.finditer(ids):
+                    yield one.group(0), base + one.start()
+                continue
+            for group in self._groups:
+                value = match.group(group)
+                if value is not None:
+                    yield value, match.start(group)
+                    break
 
 
 def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[Diagnostic]]:
@@ -68,20 +67,28 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return [], [Diagnostic("PF108", f"Requirements registry cannot be read: {exc.strerror}", display, 1, 1, Level.ERROR)]
+        return [], [
+            Diagnostic("PF108", f"Requirements registry cannot be read: {exc.strerror}", display, 1, 1, Level.ERROR)
+        ]
     try:
         root = yaml.compose(data.decode("utf-8", errors="replace"), Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        return [], [Diagnostic("PF108", f"Requirements registry is not valid YAML: {problem}", display, line, col, Level.ERROR)]
+        return [], [
+            Diagnostic("PF108", f"Requirements registry is not valid YAML: {problem}", display, line, col, Level.ERROR)
+        ]
     defs: list[RequirementDef] = []
     if root is None:
         return defs, []
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "requirements" and not isinstance(value, yaml.ScalarNode):
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == "requirements"
+                and not isinstance(value, yaml.ScalarNode)
+            ):
                 root = value
                 break
     if isinstance(root, yaml.MappingNode):
@@ -94,9 +101,13 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
                 fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
                 if "id" in fields and isinstance(fields["id"], yaml.ScalarNode):
                     title = _title(fields["title"]) if "title" in fields else ""
-                    defs.append(RequirementDef(str(fields["id"].value), title, "registry", display, entry.start_mark.line + 1))
+                    defs.append(
+                        RequirementDef(str(fields["id"].value), title, "registry", display, entry.start_mark.line + 1)
+                    )
     else:
-        return defs, [Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)]
+        return defs, [
+            Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)
+        ]
     return defs, []
 
 

@@ -44,7 +44,7 @@ def id_slug(text: str, fallback: str = "item") -> str:
 
     Cut at a word boundary so that at most :data:`MAX_ID_LENGTH` characters remain.
     """
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     value = _ID_CHARS.sub("-", value.lower()).strip("-")
     if len(value) > MAX_ID_LENGTH:
         cut = value.rfind("-", 0, MAX_ID_LENGTH + 1)

@@ -43,8 +43,7 @@ def decode(data: bytes, path: str) -> Source:
         diagnostics.append(
             Diagnostic(
                 "PF402",
-                f"File {what}: byte 0x{data[exc.start]:02x} cannot be decoded; "
-                "undecodable bytes are shown as U+FFFD",
+                f"File {what}: byte 0x{data[exc.start]:02x} cannot be decoded; undecodable bytes are shown as U+FFFD",
                 path,
                 line,
                 col,

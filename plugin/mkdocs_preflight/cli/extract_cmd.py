@@ -1,0 +1,170 @@
+"""``preflight extract``: the runnable blocks of checklists, as text, JSON or scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..extract import GENERATED_MARK, Selection, known_ids, render_sh, runnable_code, script_name, select
+from ..model import Checklist
+from ..pin import write_atomic
+from ..serialize import VERSION, block_dict
+from .common import State, UsageProblem, checklist_files, pass_state
+
+
+def _base_folder(state: State) -> str | None:
+    globs = state.settings.checklist_globs
+    if len(globs) == 1 and (state.project.root / globs[0]).is_dir():
+        return Path(globs[0]).as_posix()
+    return None
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sh"]),
+    default="text",
+    show_default=True,
+    help="text: blocks with their place; json: the versioned contract; sh: one script per checklist.",
+)
+@click.option(
+    "--item", "items", multiple=True, metavar="ID", help="Only this item (and its sub-items) or block. Repeatable."
+)
+@click.option(
+    "--section", "sections", multiple=True, metavar="TITLE", help="Only this section (title or slug). Repeatable."
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Only blocks in this language (bash, console...). Repeatable.",
+)
+@click.option(
+    "--requirement",
+    "requirements",
+    multiple=True,
+    metavar="ID",
+    help="Only blocks tied to this requirement. Repeatable.",
+)
+@click.option("--inline", is_flag=True, help="Also extract inline command spans of items (`make deploy`).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per checklist into this folder.",
+)
+@click.option(
+    "--check", is_flag=True, help="With --out: write nothing; exit 1 when a file in the folder is stale or missing."
+)
+@pass_state
+def extract_command(
+    state: State,
+    paths: tuple[str, ...],
+    fmt: str,
+    items: tuple[str, ...],
+    sections: tuple[str, ...],
+    langs: tuple[str, ...],
+    requirements: tuple[str, ...],
+    inline: bool,
+    out: Path | None,
+    check: bool,
+) -> None:
+    """Extract the runnable command blocks of checklists.
+
+    Runnable blocks are fenced blocks in bash, sh, shell, zsh or console (only the
+    `$ ` lines of console blocks) that hold at least one command. Nothing is run.
+
+    \b
+    Examples:
+      preflight extract                                  list the blocks
+      preflight extract --format sh > deploy.sh          one script per checklist, concatenated
+      preflight extract --format sh --out scripts/generated
+      preflight extract --format sh --out scripts/generated --check   (in CI: exit 1 when stale)
+      preflight extract --section "Rollback" --format json
+    """
+    if check and out is None:
+        raise UsageProblem("--check needs --out DIR (the folder of generated scripts to compare)")
+    if out is not None and fmt != "sh":
+        raise UsageProblem("--out writes scripts: use it with --format sh")
+    if inline and state.settings.values.get("inline_commands") == "off":
+        raise UsageProblem("--inline is turned off by `inline_commands: off` in mkdocs.yml")
+    selection = Selection(items=items, sections=sections, langs=langs, requirements=requirements, inline=inline)
+    project = state.project
+    checklists: list[Checklist] = [project.parse(file) for file in checklist_files(state, paths)]
+    if items:
+        known = known_ids(checklists)
+        unknown = [value for value in items if value not in known]
+        if unknown:
+            raise UsageProblem(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
+    chosen = [(checklist, select(checklist, selection)) for checklist in checklists]
+    if out is not None:
+        _write_scripts(state, chosen, out, check)
+        return
+    if fmt == "json":
+        blocks = [block_dict(checklist, block, with_path=True) for checklist, picked in chosen for block in picked]
+        sys.stdout.write(json.dumps({"version": VERSION, "blocks": blocks}, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "sh":
+        sys.stdout.write("\n".join(render_sh(checklist, picked) for checklist, picked in chosen if picked))
+    else:
+        for checklist, picked in chosen:
+            for block in picked:
+                owner = f" [item: {block.item}]" if block.item else ""
+                sys.stdout.write(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n")
+                for line in runnable_code(block).rstrip("\n").split("\n"):
+                    sys.stdout.write(f"    {line}\n")
+
+
+def _write_scripts(state: State, chosen: list[tuple[Checklist, list]], out: Path, check: bool) -> None:  # type: ignore[type-arg]
+    base = _base_folder(state)
+    expected: dict[Path, str] = {}
+    sources: dict[Path, str] = {}
+    for checklist, picked in chosen:
+        if picked:
+            target = out / script_name(checklist, base)
+            expected[target] = render_sh(checklist, picked)
+            sources[target] = checklist.path
+    existing = (
+        {p for p in out.rglob("*.sh") if GENERATED_MARK in p.read_text(encoding="utf-8", errors="replace")}
+        if out.is_dir()
+        else set()
+    )
+    stale: list[str] = []
+    for target, content in sorted(expected.items()):
+        current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
+        if current == content:
+            continue
+        if check:
+            why = "missing" if current is None else "differs from"
+            stale.append(
+                f"{target}: {why} {sources[target]}"
+                if current is not None
+                else f"{target}: missing (from {sources[target]})"
+            )
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content.encode("utf-8"))
+        target.chmod(0o755)
+        click.echo(f"wrote {target}")
+    for orphan in sorted(existing - set(expected)):
+        if check:
+            stale.append(f"{orphan}: no checklist produces it any more")
+        else:
+            orphan.unlink()
+            click.echo(f"removed {orphan}")
+    if stale:
+        for line in stale:
+            click.echo(f"preflight: stale: {line}", err=True)
+        click.echo(
+            f"{len(stale)} generated script{'s are' if len(stale) != 1 else ' is'} stale; "
+            f"run: preflight extract --format sh --out {out}",
+            err=True,
+        )
+        raise SystemExit(1)
+    if check:
+        click.echo(f"{len(expected)} generated script{'s' if len(expected) != 1 else ''} up to date")

@@ -1,0 +1,249 @@
+"""`preflight list`, `extract` and `ids` on real files, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import MakeProject
+from mkdocs_preflight.cli import main
+
+DEPLOY = textwrap.dedent(
+    """\
+    ---
+    title: Deploy the app
+    ---
+    # Deploy
+
+    ## Prepare (Requirement 1.1)
+    - [x] Announce the window
+    - [ ] Build
+      ```bash
+      make build
+      ```
+      - [ ] Check artifacts `dist/app.tar.gz`
+
+    ## Ship
+    - [ ] Deploy to <env>
+      ```bash
+      JWT_SECRET=<generated-key>
+      ./scripts/deploy.sh "$JWT_SECRET"
+      ```
+    - [ ] Smoke test
+      ```console
+      $ curl -s localhost/health
+      ok
+      ```
+    - [ ] Confirm dashboards
+      ```bash
+      # look at the error rate
+      ```
+    """
+)
+
+
+@pytest.fixture
+def project(make_project: MakeProject) -> Path:
+    return make_project(
+        {"checklists/deploy.md": DEPLOY, "checklists/ops/rollback.md": "# Rollback\n- [ ] Revert `git revert HEAD`\n"},
+        config="site_name: t\nplugins:\n  - preflight:\n      checklists_dir: checklists\n",
+    )
+
+
+def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, ["--config-file", str(root / "mkdocs.yml"), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_text(runner: CliRunner, project: Path) -> None:
+    code, out, _ = run(runner, project, "list")
+    assert code == 0
+    assert "checklists/deploy.md: Deploy the app [1/6 done, 16%]" in out
+    assert "[x] announce-the-window" in out
+    assert "> build--bash (bash, 1 command, line 9)" in out
+    assert "checklists/ops/rollback.md: Rollback [0/1 done, 0%]" in out
+
+
+def test_list_json_contract(runner: CliRunner, project: Path) -> None:
+    code, out, _ = run(runner, project, "list", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["version"] == 1
+    deploy = data["checklists"][0]
+    assert deploy["path"] == "checklists/deploy.md"
+    assert deploy["title"] == "Deploy the app"
+    first = deploy["items"][0]
+    for key in ("id", "text", "checked", "line", "section", "parent", "requirements"):
+        assert key in first
+    assert (first["id"], first["checked"], first["line"], first["section"]) == (
+        "announce-the-window",
+        True,
+        7,
+        "Prepare (Requirement 1.1)",
+    )
+    nested = next(i for i in deploy["items"] if i["text"].startswith("Check artifacts"))
+    assert nested["parent"] == "build"
+    assert nested["requirements"] == ["1.1"]
+    block = deploy["blocks"][0]
+    for key in ("id", "lang", "line", "code", "item", "runnable"):
+        assert key in block
+    assert (block["id"], block["line"], block["code"], block["item"], block["runnable"]) == (
+        "build--bash",
+        9,
+        "make build\n",
+        "build",
+        True,
+    )
+    assert deploy["requirements"]["referenced"][0]["id"] == "1.1"
+
+
+def test_extract_filters_and_formats(runner: CliRunner, project: Path) -> None:
+    code, out, _ = run(runner, project, "extract", "--format", "json", "--section", "ship")
+    assert code == 0
+    blocks = json.loads(out)["blocks"]
+    assert [b["id"] for b in blocks] == ["deploy-to--bash", "smoke-test--console"]
+    assert blocks[0]["path"] == "checklists/deploy.md"
+    code, out, _ = run(runner, project, "extract", "--item", "build", "--format", "json")
+    assert [b["id"] for b in json.loads(out)["blocks"]] == ["build--bash"]
+    code, out, _ = run(runner, project, "extract", "--lang", "console")
+    assert "$ " not in out and "curl -s localhost/health" in out
+    code, out, _ = run(runner, project, "extract", "--requirement", "1.1", "--format", "json")
+    assert [b["id"] for b in json.loads(out)["blocks"]] == ["build--bash"]
+    code, out, _ = run(runner, project, "extract", "--inline", "--format", "json")
+    ids = [b["id"] for b in json.loads(out)["blocks"]]
+    assert "revert-git-revert-head--inline" in ids
+
+
+def test_extract_unknown_item_is_a_usage_error(runner: CliRunner, project: Path) -> None:
+    code, _, err = run(runner, project, "extract", "--item", "nope")
+    assert code == 2
+    assert err.strip() == "preflight: error: no item or block with ID 'nope' (see: preflight ids)"
+
+
+def test_extract_sh_passes_bash_n_and_runs(runner: CliRunner, project: Path, tmp_path: Path) -> None:
+    code, out, _ = run(
+        runner, project, "extract", "--format", "sh", str(project / "checklists/ops/rollback.md"), "--inline"
+    )
+    assert code == 0
+    assert "git revert HEAD" in out
+    code, out, _ = run(runner, project, "extract", "--format", "sh")
+    script = tmp_path / "all.sh"
+    script.write_text(out)
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    assert "JWT_SECRET=<generated-key>" in out  # verbatim, yet valid shell
+    assert "set -euo pipefail" in out
+    assert "# --- step 1/3: build--bash (checklists/deploy.md:9)" in out
+
+
+def test_generated_script_really_runs_each_step_in_a_fresh_strict_shell(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    root = make_project(
+        {
+            "checklists/a.md": "- [ ] one\n  ```bash\n  echo one >> log.txt\n  ```\n"
+            "- [ ] two\n  ```bash\n  false\n  echo two >> log.txt\n  ```\n"
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "extract", "--format", "sh"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = subprocess.run(["bash", "-c", out], cwd=root, capture_output=True, text=True)
+    assert result.returncode != 0  # `false` stops the script (-e)
+    assert (root / "log.txt").read_text() == "one\n"
+    assert "==> [one--bash] step 1/2: one" in result.stderr
+
+
+def test_extract_out_and_check(runner: CliRunner, project: Path) -> None:
+    out_dir = project / "generated"
+    code, out, _ = run(runner, project, "extract", "--format", "sh", "--out", str(out_dir))
+    assert code == 0
+    script = out_dir / "deploy.sh"
+    assert script.is_file() and (out_dir / "ops" / "rollback.sh").exists() is False  # no runnable block there
+    code, out, _ = run(runner, project, "extract", "--format", "sh", "--out", str(out_dir), "--check")
+    assert code == 0 and "up to date" in out
+    deploy = project / "checklists" / "deploy.md"
+    deploy.write_text(deploy.read_text().replace("make build", "make build-all"))
+    code, _, err = run(runner, project, "extract", "--format", "sh", "--out", str(out_dir), "--check")
+    assert code == 1
+    assert f"preflight: stale: {script}: differs from checklists/deploy.md" in err
+    script.unlink()
+    code, _, err = run(runner, project, "extract", "--format", "sh", "--out", str(out_dir), "--check")
+    assert code == 1 and "missing" in err
+
+
+def test_ids_write_is_idempotent_and_touches_nothing_else(runner: CliRunner, make_project: MakeProject) -> None:
+    source = (
+        "# T\r\n\r\n- [ ] First item  \r\n- [x] Second `code\r\n  span` end\r\n"
+        "  ```bash\r\n  echo hi\r\n  ```\r\n- [ ] Pinned { #keep }\r\n"
+    )
+    root = make_project({"checklists/t.md": source.encode()}, config="site_name: t\n")
+    file = root / "checklists" / "t.md"
+    before_ids = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]
+    code, out, err = run(runner, root, "ids", "--write")
+    assert code == 0, err
+    after = file.read_bytes()
+    assert b"- [ ] First item { #first-item }  \r\n" in after
+    assert b"  ```bash { #second-code-span-end--bash }\r\n" in after
+    assert after.count(b"\r\n") == source.count("\r\n")  # line endings kept
+    after_ids = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]
+    assert [i["id"] for i in after_ids["items"]] == [i["id"] for i in before_ids["items"]]
+    assert [b["id"] for b in after_ids["blocks"]] == [b["id"] for b in before_ids["blocks"]]
+    assert "checklists/t.md:4: not pinned: second-code-span-end: the marker does not take on this line" in err
+    run(runner, root, "ids", "--write")
+    assert file.read_bytes() == after  # twice changes nothing
+    code, out, _ = run(runner, root, "ids", "--check")
+    assert code == 1  # the item whose first line ends inside a code span stays automatic
+    assert "item second-code-span-end (auto)" in out
+
+
+def test_ids_check_fails_on_automatic_ids(runner: CliRunner, project: Path) -> None:
+    code, out, err = run(runner, project, "ids", "--check")
+    assert code == 1
+    assert "checklists/deploy.md:7: item announce-the-window (auto)" in out
+    assert "not pinned" in err
+
+
+@pytest.mark.parametrize(
+    ("files", "config", "args", "message"),
+    [
+        ({}, "plugins: [preflight: {checklists_dir: 3}]\n", ["list"], "option 'checklists_dir' must be"),
+        ({}, "site_name: [oops\n", ["list"], "invalid YAML"),
+        ({}, "site_name: x\n", ["list", "missing.md"], "missing.md: no such file or folder"),
+        ({}, "site_name: x\n", ["list"], "no checklists found in checklists"),
+        ({}, "plugins: [preflight: {requirement_patterns: ['(']}]\n", ["list"], "is invalid"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    runner: CliRunner, make_project: MakeProject, files: dict[str, str], config: str, args: list[str], message: str
+) -> None:
+    root = make_project(files, config=config)
+    result = runner.invoke(main, ["--config-file", str(root / "mkdocs.yml"), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_env_tag_in_mkdocs_yml(runner: CliRunner, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(
+        {"runbooks/a.md": "- [ ] x\n"},
+        config="site_name: !ENV [SITE, x]\nplugins:\n  - preflight:\n      checklists_dir: !ENV [PF_DIR, nowhere]\n",
+    )
+    monkeypatch.setenv("PF_DIR", "runbooks")
+    code, out, _ = run(runner, root, "list")
+    assert code == 0 and "runbooks/a.md" in out
+
+
+def test_python_dash_m_entry_point() -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs_preflight", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("preflight, version ")
