@@ -6,6 +6,7 @@ is kept (thousands of token streams do not fit in memory; thousands of models do
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Sequence
@@ -609,15 +610,27 @@ def _output(lines: list[str]) -> str:
 
 def build(source: Source, matcher: Matcher) -> Checklist:
     """Parse decoded source into a checklist. Never raises on any input."""
+    # markdown-it allocates hundreds of thousands of small, acyclic objects per file;
+    # the cyclic GC would scan them again and again for nothing (~20% of the time).
+    # Reference counting frees them; any cycle is collected once GC is back on.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Walker(source, matcher).run(_tokens(source.text))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _tokens(text: str) -> list[Token]:
     md = parser()
     try:
-        tokens = md.parse(source.text)
+        return md.parse(text)
     except RecursionError:
         # Pathological nesting (thousands of levels): parse again with more stack.
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 200_000))
         try:
-            tokens = md.parse(source.text)
+            return md.parse(text)
         finally:
             sys.setrecursionlimit(limit)
-    return _Walker(source, matcher).run(tokens)
