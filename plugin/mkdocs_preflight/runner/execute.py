@@ -1,0 +1,415 @@
+"""Running one block: a fresh shell in its own process group, output streamed live.
+
+Each block runs in ``bash -e -o pipefail -c CODE`` (or the configured shell) as the
+leader of a new session, so that a timeout, Ctrl-C or the end of the step can kill the
+whole process group: nothing a step starts outlives it. The group's ID goes into the
+``running`` record, so that after ``kill -9`` of the runner ``--resume`` can tell
+whether the interrupted step is still running. (No pre-exec hook: it would cost a full
+``fork`` per step instead of ``vfork``.)
+
+Output (stdout and stderr merged, in order) is decoded as UTF-8, split into lines,
+redacted, printed with the step ID as prefix and kept as a bounded tail for the log.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import difflib
+import os
+import re
+import select
+import shlex
+import signal
+import subprocess
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Command
+from .redact import Redactor
+
+TAIL_LINES = 200
+TAIL_BYTES = 32 * 1024
+LINE_LIMIT = 2000
+"""Characters of one output line kept in the log tail."""
+CAPTURE_LIMIT = 1024 * 1024
+"""Characters of one console command's output kept for the comparison."""
+KILL_GRACE = 2.0
+"""Seconds between SIGTERM and SIGKILL when a step is stopped."""
+PARTIAL_FLUSH = 0.25
+"""Seconds of silence after which an unfinished line (a prompt) is shown anyway."""
+
+Write = Callable[[str], None]
+
+
+class OutputSink:
+    """Where a step's output goes: the terminal (prefixed, redacted) and the tail."""
+
+    def __init__(self, prefix: str, write: Write, redactor: Redactor, *, echoing: bool = False) -> None:
+        self.prefix = prefix
+        self._echoing = echoing
+        """Whether the terminal echoes what the operator types: after a prompt, the rest
+        of the line then starts on a new terminal line and gets the prefix again."""
+        self._write = write
+        self._redactor = redactor
+        self._pending: list[str] = []
+        self._tail: deque[str] = deque()
+        self._tail_size = 0
+        self.truncated = False
+        self._open_line = False
+
+    def line(self, text: str, shown: int) -> None:
+        """A complete line; its first ``shown`` characters were printed already."""
+        clean = self._redactor.redact(text)
+        if shown:
+            rest = self._redactor.redact(text[shown:])
+            self._pending.append((self.prefix if self._echoing else "") + rest + "\n")
+        else:
+            self._pending.append(self.prefix + clean + "\n")
+        self._open_line = False
+        self._keep(clean)
+
+    def flush(self) -> None:
+        """Write what the last chunk of output produced (one write per chunk, not per line)."""
+        if self._pending:
+            text = "".join(self._pending)
+            self._pending.clear()
+            self._write(text)
+
+    def partial(self, text: str, first: bool) -> None:
+        """Part of a line that has no newline yet (a prompt): show it now."""
+        self.flush()
+        self._write((self.prefix if first else "") + self._redactor.redact(text))
+        self._open_line = True
+
+    def note(self, text: str) -> None:
+        """A line from the runner itself (``$ command`` of a console block)."""
+        self.flush()
+        if self._open_line:
+            self._write("\n")
+            self._open_line = False
+        clean = self._redactor.redact(text)
+        self._write(self.prefix + clean + "\n")
+        self._keep(clean)
+
+    def finish(self) -> None:
+        """Write what is pending; end an unfinished partial line on the terminal."""
+        self.flush()
+        if self._open_line:
+            self._write("\n")
+            self._open_line = False
+
+    def _keep(self, text: str) -> None:
+        if len(text) > LINE_LIMIT:
+            text = text[:LINE_LIMIT] + " [...]"
+        self._tail.append(text)
+        self._tail_size += len(text) + 1
+        while len(self._tail) > TAIL_LINES or self._tail_size > TAIL_BYTES:
+            self._tail_size -= len(self._tail.popleft()) + 1
+            self.truncated = True
+
+    @property
+    def tail(self) -> str:
+        """The last lines of output (already redacted)."""
+        return "\n".join(self._tail)
+
+
+class LineSplitter:
+    """Turns chunks of text into lines for a handler; shows unfinished lines after a pause."""
+
+    def __init__(
+        self,
+        on_line: Callable[[str, int], None],
+        on_partial: Callable[[str, bool], None],
+        on_flush: Callable[[], None] | None = None,
+    ) -> None:
+        self._on_line = on_line
+        self._on_partial = on_partial
+        self._on_flush = on_flush
+        self._buffer = ""
+        self._shown = 0
+
+    @property
+    def pending(self) -> bool:
+        """Whether an unfinished line is waiting."""
+        return len(self._buffer) > self._shown
+
+    def feed(self, text: str) -> None:
+        """Add decoded output."""
+        self._buffer += text
+        if "\n" not in text:
+            return
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            self._on_line(line.removesuffix("\r"), self._shown)
+            self._shown = 0
+        if self._on_flush is not None:
+            self._on_flush()
+
+    def idle(self) -> None:
+        """No output for a while: show what there is of the current line."""
+        if self.pending:
+            self._on_partial(self._buffer[self._shown :], self._shown == 0)
+            self._shown = len(self._buffer)
+
+    def close(self) -> None:
+        """The output ended: a last line without newline counts as a line."""
+        if self._buffer:
+            self._on_line(self._buffer.removesuffix("\r"), self._shown)
+        self._buffer = ""
+        self._shown = 0
+        if self._on_flush is not None:
+            self._on_flush()
+
+
+@dataclass(slots=True)
+class ProcessResult:
+    """How a process ended."""
+
+    exit_code: int | None
+    timed_out: bool
+
+
+def _kill_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, then SIGKILL what is left after a grace period."""
+    _kill_group(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(KILL_GRACE)
+    _kill_group(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float | None,
+    splitter: LineSplitter,
+    stdin_from_terminal: bool,
+    on_start: Callable[[int], None] | None = None,
+) -> ProcessResult:
+    """Run ``argv`` in a new session, feeding its output to ``splitter`` as it comes.
+
+    ``on_start`` gets the process (group) ID as soon as the process exists; it runs
+    while the shell starts up. On timeout, or when interrupted (``KeyboardInterrupt``
+    and friends propagate after the group is killed), the whole process group is stopped.
+    """
+    process = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env),
+        stdin=None if stdin_from_terminal else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    deadline = None if not timeout else time.monotonic() + timeout
+    timed_out = False
+    exited_at: float | None = None
+    try:
+        if on_start is not None:
+            on_start(process.pid)
+        while True:
+            now = time.monotonic()
+            wait = PARTIAL_FLUSH if splitter.pending else 1.0
+            if deadline is not None:
+                if now >= deadline:
+                    timed_out = True
+                    break
+                wait = min(wait, deadline - now)
+            if exited_at is not None:
+                wait = min(wait, max(0.0, exited_at + 0.2 - now))
+            ready, _, _ = select.select([fd], [], [], wait)
+            if ready:
+                data = os.read(fd, 65536)
+                if not data:
+                    break
+                splitter.feed(decoder.decode(data))
+                continue
+            splitter.idle()
+            if exited_at is None and process.poll() is not None:
+                # The shell is gone but something it started still holds the pipe.
+                exited_at = time.monotonic()
+            elif exited_at is not None and time.monotonic() >= exited_at + 0.2:
+                break
+    except BaseException:
+        _stop(process)
+        process.stdout.close()
+        splitter.feed(decoder.decode(b"", final=True))
+        splitter.close()
+        raise
+    if timed_out:
+        _stop(process)
+    else:
+        process.wait()
+        _kill_group(process.pid, signal.SIGKILL)  # leftovers of the step (background jobs)
+    _drain(fd, splitter, decoder)
+    process.stdout.close()
+    splitter.close()
+    return ProcessResult(None if timed_out else process.returncode, timed_out)
+
+
+def _drain(fd: int, splitter: LineSplitter, decoder: codecs.IncrementalDecoder) -> None:
+    # Read what is left, without waiting for writers that escaped the process group.
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0)
+        if not ready:
+            break
+        data = os.read(fd, 65536)
+        if not data:
+            break
+        splitter.feed(decoder.decode(data))
+    splitter.feed(decoder.decode(b"", final=True))
+
+
+def shell_argv(shell: str | None, lang: str, code: str, *, errexit: bool = True) -> list[str]:
+    """The command line that runs ``code``: ``bash -e -o pipefail -c CODE`` by default.
+
+    ``shell`` is the front matter's ``run.shell``: one word (``bash``, ``zsh``, ``sh``)
+    gets the strict flags its shell understands; several words are used as given.
+    """
+    if shell and len(shlex.split(shell)) > 1:
+        return [*shlex.split(shell), "-c", code]
+    program = shell or ("zsh" if lang == "zsh" else "bash")
+    name = Path(program).name
+    flags: list[str] = ["-e"] if errexit else []
+    if name in ("bash", "zsh", "ksh", "mksh"):
+        flags += ["-o", "pipefail"]
+    return [program, *flags, "-c", code]
+
+
+@dataclass(slots=True)
+class ConsoleResult:
+    """What the commands of a console block printed, one entry per command that ran."""
+
+    outputs: list[str]
+    exit_code: int | None
+
+
+class ConsoleCapture:
+    """Splits a console block's output at the markers the runner prints after each command."""
+
+    def __init__(self, marker: str, commands: Sequence[Command], sink: OutputSink) -> None:
+        self._marker = marker
+        self._commands = commands
+        self._sink = sink
+        self._current: list[str] = []
+        self._size = 0
+        self.outputs: list[str] = []
+        self.exit_codes: list[int] = []
+        self._held = 0
+        sink.note("$ " + commands[0].text)
+
+    def line(self, text: str, shown: int) -> None:
+        """A line of output, or the marker that ends a command."""
+        if text.startswith(self._marker):
+            code = text[len(self._marker) :].strip()
+            current = self._current
+            # The marker is printed after a newline of its own: drop that empty line again.
+            if current and current[-1] == "":
+                current.pop()
+                self._held = max(0, self._held - 1)
+            self._flush_held()
+            self.outputs.append("\n".join(current))
+            self.exit_codes.append(int(code) if code.lstrip("-").isdigit() else 1)
+            self._current = []
+            self._size = 0
+            following = len(self.outputs)
+            if self.exit_codes[-1] == 0 and following < len(self._commands):
+                self._sink.finish()
+                self._sink.note("$ " + self._commands[following].text)
+            return
+        if self._size < CAPTURE_LIMIT:
+            self._current.append(text)
+            self._size += len(text) + 1
+        if not text and not shown:
+            self._held += 1  # shown once we know it is not the marker's newline
+            return
+        self._flush_held()
+        self._sink.line(text, shown)
+
+    def _flush_held(self) -> None:
+        for _ in range(self._held):
+            self._sink.line("", 0)
+        self._held = 0
+
+    def close(self) -> None:
+        """Output ended without a marker (the shell died): show held lines."""
+        self._flush_held()
+
+    def partial(self, text: str, first: bool) -> None:
+        """Show an unfinished line."""
+        self._sink.partial(text, first)
+
+
+def console_script(commands: Sequence[Command], marker: str) -> str:
+    """A script that runs each ``$`` command and prints a marker with its exit code after it."""
+    parts: list[str] = []
+    for command in commands:
+        parts.append(command.text)
+        parts.append(
+            f'__preflight_rc=$?; printf "\\n{marker}%s\\n" "$__preflight_rc"; '
+            '[ "$__preflight_rc" -eq 0 ] || exit "$__preflight_rc"'
+        )
+    return "\n".join(parts) + "\n"
+
+
+def new_marker() -> str:
+    """A marker no command will print by chance."""
+    return f"__PREFLIGHT_{uuid.uuid4().hex}__ "
+
+
+def _normalize(text: str, ignore_whitespace: bool) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    if ignore_whitespace:
+        lines = [" ".join(line.split()) for line in lines if line.strip()]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return lines
+
+
+def output_matches(expected: str, actual: str, *, ignore_whitespace: bool = False) -> bool:
+    """Whether actual output matches the documented output.
+
+    Trailing spaces and leading/trailing blank lines never matter; ``...`` in the
+    documented output matches any text (also across lines), like doctest's ELLIPSIS.
+    """
+    want = "\n".join(_normalize(expected, ignore_whitespace))
+    got = "\n".join(_normalize(actual, ignore_whitespace))
+    if want == got:
+        return True
+    if "..." not in want:
+        return False
+    pattern = ".*?".join(re.escape(part) for part in want.split("..."))
+    return re.fullmatch(pattern, got, re.S) is not None
+
+
+def output_diff(expected: str, actual: str, command: str, *, limit: int = 200) -> str:
+    """A unified diff of documented versus actual output, at most ``limit`` lines."""
+    lines = list(
+        difflib.unified_diff(
+            _normalize(expected, False),
+            _normalize(actual, False),
+            fromfile=f"documented output of `{command}`",
+            tofile="actual output",
+            lineterm="",
+        )
+    )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"[... {len(lines) - limit} more diff lines]"]
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""`preflight report`: text, the Markdown sign-off record, JSON and JUnit from real runs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from junitparser import Failure, JUnitXml
+
+from .helpers import Repo, Run, only_log
+
+REPORTED = """\
+    # Release | v2
+    - [ ] Build `<app>`
+      ```bash
+      echo "built"
+      ```
+    - [ ] Review the change log
+    - [ ] Test
+      ```bash
+      echo "\x1b[31mred\x1b[0m failure"
+      exit 2
+      ```
+    - [ ] Never reached
+      ```bash
+      true
+      ```
+    """
+
+
+def _log(repo: Repo, preflight: Run) -> tuple[Path, Path]:
+    root = repo(REPORTED)
+    result = preflight(root, "run", "checklists/deploy.md", "--operator", "Ada Lovelace")
+    assert result.exit_code == 1
+    return root, only_log(root)
+
+
+def test_text_report(repo: Repo, preflight: Run) -> None:
+    root, log = _log(repo, preflight)
+    result = preflight(root, "report", str(log))
+    assert result.exit_code == 0
+    text = result.output
+    assert "outcome:  failed" in text
+    assert "operator: Ada Lovelace" in text
+    assert "build-app--bash" in text
+    assert re.search(r"never-reached--bash +not-run", text)
+    assert "test--bash: failed: exit code 2" in text
+    assert "Totals: 1 failed, 1 manual-pending, 1 passed." in text
+
+
+def test_markdown_sign_off_record(repo: Repo, preflight: Run) -> None:
+    root, log = _log(repo, preflight)
+    out = root / "signoff.md"
+    result = preflight(root, "report", str(log), "--format", "markdown", "-o", str(out))
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Run record: Release \\| v2\n")
+    assert "| Operator | Ada Lovelace |" in text
+    assert "| Outcome | **failed** |" in text
+    rows = [line for line in text.splitlines() if line.startswith("| 1 |")]
+    assert rows[0].startswith("| 1 | `build-app--bash` | Build &lt;app&gt; | passed | Ada Lovelace | 20")
+    assert "| 3 | `test--bash` | Test | **failed** | Ada Lovelace |" in text
+    assert "| 4 | `never-reached--bash` | Never reached | not-run |" in text
+    assert "### `test--bash`: failed" in text
+    assert "## Sign-off" in text
+    assert "| Reviewer | | | |" in text
+
+
+def test_json_report(repo: Repo, preflight: Run) -> None:
+    root, log = _log(repo, preflight)
+    data = json.loads(preflight(root, "report", str(log), "--format", "json").output)
+    assert data["version"] == 1
+    assert data["run"]["status"] == "failed"
+    assert data["run"]["checklist"] == "checklists/deploy.md"
+    assert data["run"]["operators"] == ["Ada Lovelace"]
+    steps = {s["id"]: s for s in data["steps"]}
+    assert steps["test--bash"]["exit_code"] == 2
+    assert steps["test--bash"]["global_id"] == "checklists/deploy#test--bash"
+    assert steps["never-reached--bash"]["status"] == "not-run"
+    assert {i["id"]: i["status"] for i in data["items"]} == {"build-app": "passed", "test": "failed"}
+
+
+def test_junit_report_reads_with_junitparser(repo: Repo, preflight: Run) -> None:
+    root, log = _log(repo, preflight)
+    out = root / "junit.xml"
+    assert preflight(root, "report", str(log), "--format", "junit", "-o", str(out)).exit_code == 0
+    xml = JUnitXml.fromfile(str(out))
+    suites = list(xml)
+    assert len(suites) == 1
+    suite = suites[0]
+    assert suite.name == "checklists/deploy.md"
+    assert suite.tests == 4
+    assert suite.failures == 1
+    assert suite.skipped == 2
+    outcomes: dict[str, str] = {}
+    for case in suite:
+        kinds = {type(r).__name__ for r in case.result}
+        outcomes[case.name.split(":")[0]] = ",".join(sorted(kinds)) or "pass"
+        if case.name.startswith("test--bash"):
+            failure = next(r for r in case.result if isinstance(r, Failure))
+            assert failure.message == "exit code 2"
+            assert "red" in (failure.text or "")
+            assert "\x1b" not in (failure.text or "")  # terminal escapes are not valid XML
+    assert outcomes == {
+        "build-app--bash": "pass",
+        "review-the-change-log": "Skipped",
+        "test--bash": "Failure",
+        "never-reached--bash": "Skipped",
+    }
+
+
+def test_report_of_a_torn_log_warns(repo: Repo, preflight: Run) -> None:
+    root, log = _log(repo, preflight)
+    with log.open("ab") as handle:
+        handle.write(b'{"type":"st')
+    result = preflight(root, "report", str(log))
+    assert result.exit_code == 0
+    assert "torn last line ignored" in result.stderr
+    assert "outcome:  failed" in result.stdout
+
+
+def test_report_usage_errors(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n")
+    (root / "notes.jsonl").write_text('{"type": "step"}\n')
+    result = preflight(root, "report", "notes.jsonl")
+    assert result.exit_code == 2
+    assert result.output.startswith("preflight: error: notes.jsonl:1: not a run log")
+    assert preflight(root, "report", "missing.jsonl").exit_code == 2

@@ -1,0 +1,227 @@
+"""Crashes and resumes: SIGKILL the real runner mid-step, then `--resume` the log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mkdocs_preflight.runner.logs import read_log
+
+from .helpers import Repo, Run, cli, final, only_log, processes_with, records
+
+COUNTING = """\
+    # Counting
+    - [ ] One
+      ```bash
+      echo x >> one.count
+      ```
+    - [ ] Two (slow the first time)
+      ```bash
+      echo x >> two.count
+      if [ ! -f slept ]; then touch slept; exec sleep 53.531; fi
+      ```
+    - [ ] Check by hand
+    - [ ] Three
+      ```bash
+      echo x >> three.count
+      ```
+    """
+
+
+def _count(root: Path, name: str) -> int:
+    path = root / name
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _wait_for(predicate: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(predicate) and predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def _running(root: Path, step_id: str) -> bool:
+    folder = root / ".preflight" / "runs"
+    for path in folder.glob("*.jsonl") if folder.is_dir() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if f'"id":"{step_id}"' in line and '"status":"running"' in line:
+                return True
+    return False
+
+
+def test_sigkill_mid_step_then_resume_runs_nothing_twice(repo: Repo) -> None:
+    root = repo(COUNTING)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes", "--operator", "Ada"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: _running(root, "two-slow-the-first-time--bash"))
+        _wait_for(lambda: bool(processes_with("sleep 53.531")))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log = only_log(root)
+    assert all(json.loads(line) for line in log.read_text().splitlines())
+    assert final(log) == {"one--bash": "passed", "one": "passed", "two-slow-the-first-time--bash": "running"}
+    assert _count(root, "one.count") == 1
+
+    # The step outlived the runner: resuming now would run it twice at the same time.
+    running = [r for r in records(log) if r["type"] == "step" and r["status"] == "running"][-1]
+    pgid = running["pid"]
+    assert processes_with("sleep 53.531")
+    refused = cli(root, "run", "--resume", str(log), "--yes")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"preflight: error: {log}: cannot resume: step two-slow-the-first-time--bash of the interrupted run is "
+        f"still running (process group {pgid}); wait for it to end, or stop it with `kill -- -{pgid}`"
+    )
+    os.killpg(pgid, signal.SIGKILL)
+    _wait_for(lambda: processes_with("sleep 53.531") == [], timeout=5)
+
+    resumed = cli(root, "run", "--resume", str(log), "--yes", "--operator", "Bob")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "Resuming" in resumed.stdout
+    assert _count(root, "one.count") == 1  # finished before the crash: not run again
+    assert _count(root, "two.count") == 2  # unfinished: run again
+    assert _count(root, "three.count") == 1
+    assert only_log(root) == log  # the same log, continued
+    lines = records(log)
+    kinds = [r["type"] for r in lines]
+    assert kinds[0] == "header"
+    assert kinds.count("header") == 1
+    assert "resume" in kinds
+    assert kinds[-1] == "footer"
+    resume = next(r for r in lines if r["type"] == "resume")
+    assert resume["operator"] == "Bob"
+    assert final(log) == {
+        "one--bash": "passed",
+        "one": "passed",
+        "two-slow-the-first-time--bash": "passed",
+        "two-slow-the-first-time": "passed",
+        "check-by-hand": "manual-pending",
+        "three--bash": "passed",
+        "three": "passed",
+    }
+    parsed = read_log(log)
+    assert parsed.warnings == []
+    assert parsed.status == "passed"
+    assert {r.id: r.attempts for r in parsed.results()}["two-slow-the-first-time--bash"] == 2
+
+
+def test_resume_cuts_a_torn_last_line(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "exit 9"))
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    log = only_log(root)
+    with log.open("ab") as handle:
+        handle.write(b'{"type":"step","id":"three--bash","sta')  # a crash while writing
+    result = preflight(root, "run", "--resume", str(log))
+    assert "torn last line ignored" in result.output
+    lines = records(log)  # every line is valid JSON again
+    assert lines[-1]["type"] == "footer"
+    assert _count(root, "one.count") == 1
+    assert _count(root, "two.count") == 2
+
+
+def test_resume_refuses_when_the_checklist_changed(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "exit 9"))
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    log = only_log(root)
+    path = root / "checklists" / "deploy.md"
+    path.write_text(path.read_text().replace("- [ ] Three", "- [ ] Four"))
+    result = preflight(root, "run", "--resume", str(log))
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert message.startswith(f"preflight: error: {log}: cannot resume: checklists/deploy.md changed since the run")
+    assert "steps gone: three--bash" in message
+    assert "new steps: four--bash" in message
+    assert _count(root, "one.count") == 1
+
+
+def test_resume_refuses_text_changes_too(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "exit 9"))
+    preflight(root, "run", "checklists/deploy.md")
+    path = root / "checklists" / "deploy.md"
+    path.write_text(path.read_text() + "\nA new paragraph.\n")
+    result = preflight(root, "run", "--resume", str(only_log(root)))
+    assert result.exit_code == 2
+    assert "its text changed" in result.output
+
+
+def test_resume_keeps_the_original_selection(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "exit 9"))
+    assert preflight(root, "run", "checklists/deploy.md", "--only", "two-slow-the-first-time").exit_code == 1
+    result = preflight(root, "run", "--resume", str(only_log(root)))
+    assert result.exit_code == 0
+    assert _count(root, "one.count") == 0
+    assert _count(root, "three.count") == 0
+    assert _count(root, "two.count") == 2
+
+
+def test_resume_with_nothing_left(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] A\n  ```bash\n  echo x >> a.count\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    result = preflight(root, "run", "--resume", str(only_log(root)))
+    assert result.exit_code == 0
+    assert "Nothing to resume" in result.output
+    assert _count(root, "a.count") == 1
+
+
+def test_resume_rejects_selection_and_foreign_files(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING)
+    (root / "junk.jsonl").write_text("hello\n")
+    result = preflight(root, "run", "--resume", "junk.jsonl")
+    assert result.exit_code == 2
+    assert "not a run log" in result.output
+    assert preflight(root, "run", "--resume", "junk.jsonl", "--only", "one").exit_code == 2
+    assert preflight(root, "run", "--resume", "missing.jsonl").exit_code == 2
+
+
+def test_resume_a_browser_export(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "true"))
+    export = root / "progress.jsonl"
+    lines = [
+        {"type": "header", "version": 1, "source": "browser", "checklist": "checklists/deploy.md", "operator": "Eve"},
+        {"type": "step", "id": "one", "kind": "item", "status": "manual-done", "at": "2025-06-01T10:00:00Z"},
+        {"type": "step", "id": "check-by-hand", "kind": "item", "status": "manual-done", "at": "2025-06-01T10:01:00Z"},
+    ]
+    # Exported files may lack the final newline.
+    export.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    result = preflight(root, "run", "--resume", "progress.jsonl", "--operator", "Bob")
+    assert result.exit_code == 0, result.output
+    assert _count(root, "one.count") == 0  # ticked in the browser: done
+    assert _count(root, "two.count") == 1
+    assert _count(root, "three.count") == 1
+    continued = only_log(root)  # copied into the log folder, then continued there
+    assert continued.name == "progress.jsonl"
+    assert final(continued)["check-by-hand"] == "manual-done"
+    assert final(continued)["three--bash"] == "passed"
+    assert records(continued)[0]["source"] == "browser"
+    report = preflight(root, "report", str(continued), "--format", "json")
+    data = json.loads(report.output)
+    assert {s["id"]: s["status"] for s in data["steps"]}["one"] == "manual-done"
+
+
+def test_resume_a_browser_export_with_unknown_ids_is_refused(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING)
+    export = root / "progress.jsonl"
+    export.write_text(
+        json.dumps({"type": "header", "version": 1, "source": "browser", "checklist": "checklists/deploy.md"})
+        + "\n"
+        + json.dumps({"type": "step", "id": "gone-item", "kind": "item", "status": "manual-done"})
+        + "\n"
+    )
+    result = preflight(root, "run", "--resume", "progress.jsonl")
+    assert result.exit_code == 2
+    assert "has no step gone-item any more" in result.output

@@ -1,0 +1,578 @@
+"""`preflight run` without a terminal: real shells in temporary git repositories."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from .helpers import Repo, Run, final, logs, only_log, processes_with, records
+
+DEPLOY = """\
+    ---
+    title: Deploy
+    run:
+      env:
+        STAGE: prod
+    ---
+    # Deploy
+
+    ## Build
+
+    - [ ] Build the artefact
+      ```bash
+      echo "building for $STAGE"
+      touch built.txt
+      ```
+    - [ ] Check the dashboards
+
+    ## Ship
+
+    - [ ] Ship it
+      ```bash
+      touch shipped.txt
+      ```
+    """
+
+
+def test_runs_blocks_in_order_and_logs_every_step(repo: Repo, preflight: Run) -> None:
+    root = repo(DEPLOY)
+    result = preflight(root, "run", "checklists/deploy.md", "--operator", "Ada")
+    assert result.exit_code == 0, result.output
+    assert (root / "built.txt").is_file()
+    assert (root / "shipped.txt").is_file()
+    assert "build-the-artefact--bash | building for prod" in result.output
+    log = only_log(root)
+    assert log.name.endswith("-deploy.jsonl")
+    lines = records(log)
+    header = lines[0]
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True)
+    assert header["type"] == "header"
+    assert header["version"] == 1
+    assert header["source"] == "terminal"
+    assert header["checklist"] == "checklists/deploy.md"
+    assert header["git"] == {"commit": commit.stdout.strip(), "dirty": False}
+    assert header["operator"] == "Ada"
+    assert [s["id"] for s in header["steps"]] == ["build-the-artefact--bash", "check-the-dashboards", "ship-it--bash"]
+    assert len(header["sha256"]) == 64
+    assert final(log) == {
+        "build-the-artefact--bash": "passed",
+        "build-the-artefact": "passed",
+        "check-the-dashboards": "manual-pending",
+        "ship-it--bash": "passed",
+        "ship-it": "passed",
+    }
+    passed = next(r for r in lines if r.get("id") == "build-the-artefact--bash" and r["status"] == "passed")
+    assert passed["exit_code"] == 0
+    assert passed["output"] == "building for prod"
+    assert passed["operator"] == "Ada"
+    assert passed["duration"] >= 0
+    assert lines[-1]["type"] == "footer"
+    assert lines[-1]["status"] == "passed"
+    assert lines[-1]["counts"] == {"passed": 2, "manual-pending": 1}
+
+
+def test_failure_stops_the_run_with_exit_1(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Fail
+        - [ ] First
+          ```bash
+          echo before
+          exit 3
+          echo never
+          ```
+        - [ ] Second
+          ```bash
+          touch second.txt
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
+    assert not (root / "second.txt").exists()
+    log = only_log(root)
+    step = [r for r in records(log) if r.get("id") == "first--bash"][-1]
+    assert step["status"] == "failed"
+    assert step["exit_code"] == 3
+    assert step["output"] == "before"
+    assert "second--bash" not in final(log)
+    assert records(log)[-1]["status"] == "failed"
+    assert "not run" in result.output
+
+
+def test_pipefail_and_errexit_are_on(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Strict
+        - [ ] Pipe
+          ```bash
+          false | cat
+          touch after-pipe.txt
+          ```
+        """
+    )
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    assert not (root / "after-pipe.txt").exists()
+
+
+def test_keep_going_runs_the_rest(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Fail
+        - [ ] First
+          ```bash
+          exit 7
+          ```
+        - [ ] Second
+          ```bash
+          touch second.txt
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md", "--keep-going")
+    assert result.exit_code == 1
+    assert (root / "second.txt").is_file()
+    assert final(only_log(root))["first--bash"] == "failed"
+
+
+def test_expect_option_accepts_another_exit_code(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Expect
+        - [ ] Grep finds nothing
+          ```bash expect=1
+          grep -q needle /dev/null
+          ```
+        """
+    )
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+
+
+def test_timeout_kills_the_whole_process_group(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Slow
+        - [ ] Sleep too long
+          ```bash timeout=1
+          sleep 47.123 &
+          sleep 48.123
+          ```
+        """
+    )
+    start = time.monotonic()
+    result = preflight(root, "run", "checklists/deploy.md")
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1
+    assert elapsed < 8
+    step = [r for r in records(only_log(root)) if r.get("id") == "sleep-too-long--bash"][-1]
+    assert step["status"] == "timeout"
+    assert step["reason"].startswith("timed out after 1")
+    assert processes_with("sleep 47.123") == []
+    assert processes_with("sleep 48.123") == []
+
+
+def test_background_jobs_end_with_their_step(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Leftovers
+        - [ ] Leave a job behind
+          ```bash
+          (sleep 49.321 &)
+          echo started
+          ```
+        """
+    )
+    start = time.monotonic()
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0
+    assert time.monotonic() - start < 8
+    assert processes_with("sleep 49.321") == []
+
+
+def test_timeout_from_front_matter_and_cli(repo: Repo, preflight: Run) -> None:
+    text = """\
+        ---
+        run:
+          timeout: 1
+        ---
+        # Slow
+        - [ ] Sleep
+          ```bash
+          sleep 3
+          ```
+        """
+    root = repo(text)
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    assert final(logs(root)[-1])["sleep--bash"] == "timeout"
+    time.sleep(1.1)  # a new log name (one per second)
+    assert preflight(root, "run", "checklists/deploy.md", "--timeout", "10").exit_code == 0
+
+
+def test_cwd_option_and_front_matter(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        ---
+        run:
+          cwd: work
+        ---
+        # Places
+        - [ ] In the front matter folder
+          ```bash
+          pwd > here.txt
+          ```
+        - [ ] In the block's folder
+          ```bash cwd=other
+          pwd > here.txt
+          ```
+        """,
+        files={"work/.keep": "", "other/.keep": ""},
+    )
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    assert (root / "work" / "here.txt").read_text().strip() == str(root / "work")
+    assert (root / "other" / "here.txt").read_text().strip() == str(root / "other")
+
+
+def test_missing_cwd_fails_the_step_clearly(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Go\n  ```bash cwd=nowhere\n  true\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    step = [r for r in records(only_log(root)) if r.get("id") == "go--bash"][-1]
+    assert step["reason"] == "cwd `nowhere` is not a folder"
+
+
+def test_secrets_never_reach_the_log_or_the_output(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Secrets
+        - [ ] Leak on purpose
+          ```bash
+          echo "token=$DEPLOY_API_TOKEN"
+          echo "password=<db-password>"
+          echo "other ghp_abc123XYZ"
+          echo "key=$my_private_key"
+          ```
+        """
+    )
+    env = {"DEPLOY_API_TOKEN": "tok-9f8e7d6c", "my_private_key": "pk-55aa66bb"}
+    result = preflight(
+        root,
+        "run",
+        "checklists/deploy.md",
+        "--var",
+        "db-password=hunter2-secret",
+        "--redact",
+        r"ghp_[A-Za-z0-9]+",
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    text = only_log(root).read_text(encoding="utf-8")
+    for secret in ("tok-9f8e7d6c", "pk-55aa66bb", "hunter2-secret", "ghp_abc123XYZ"):
+        assert secret not in text
+        assert secret not in result.output
+    assert "token=***" in text
+    assert "password=***" in text
+    assert "other ***" in text
+    assert "key=***" in text
+
+
+def test_missing_placeholder_stops_before_the_step(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Params
+        - [ ] Before
+          ```bash
+          touch before.txt
+          ```
+        - [ ] Deploy the app
+          ```bash
+          echo "<app-id>" > app.txt
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
+    assert "missing value for placeholder `app-id`: pass --var app-id=VALUE" in result.output
+    assert (root / "before.txt").exists()
+    assert not (root / "app.txt").exists()
+    log = only_log(root)
+    step = [r for r in records(log) if r.get("id") == "deploy-the-app--bash"][-1]
+    assert step["status"] == "aborted"
+    assert "app-id" in step["reason"]
+    assert records(log)[-1]["status"] == "stopped"
+
+
+def test_placeholders_from_var_and_env_file(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Params
+        - [ ] Deploy
+          ```bash
+          echo "<app-id> [Region] YYYYMMDD $FROM_ENV_FILE" > out.txt
+          ```
+        """,
+        files={"deploy.env": "# comment\nexport REGION='eu-west-1'\nFROM_ENV_FILE=yes\nYYYYMMDD=20250101\n"},
+    )
+    result = preflight(root, "run", "checklists/deploy.md", "--var", "APP_ID=web-1", "--env-file", "deploy.env")
+    assert result.exit_code == 0, result.output
+    assert (root / "out.txt").read_text().strip() == "web-1 eu-west-1 20250101 yes"
+
+
+def test_bad_env_file_is_a_usage_error(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Y\n", files={"bad.env": "this is not an assignment\n"})
+    result = preflight(root, "run", "checklists/deploy.md", "--env-file", "bad.env")
+    assert result.exit_code == 2
+    assert "bad.env:1: expected NAME=VALUE" in result.output
+
+
+DESTRUCTIVE = """\
+    # Clean
+    - [ ] Wipe the cache
+      ```bash
+      mkdir -p cache && rm -rf cache
+      touch wiped.txt
+      ```
+    - [ ] Marked by hand
+      ```bash destructive=true
+      touch marked.txt
+      ```
+    """
+
+
+def test_destructive_step_stops_a_run_without_terminal(repo: Repo, preflight: Run) -> None:
+    root = repo(DESTRUCTIVE)
+    result = preflight(root, "run", "checklists/deploy.md", "--yes")
+    assert result.exit_code == 1
+    assert "destructive step (`rm -rf`) not run" in result.output
+    assert "--allow-destructive" in result.output
+    assert not (root / "wiped.txt").exists()
+    assert final(only_log(root))["wipe-the-cache--bash"] == "aborted"
+
+
+def test_allow_destructive_runs_them(repo: Repo, preflight: Run) -> None:
+    root = repo(DESTRUCTIVE)
+    result = preflight(root, "run", "checklists/deploy.md", "--allow-destructive")
+    assert result.exit_code == 0, result.output
+    assert (root / "wiped.txt").exists()
+    assert (root / "marked.txt").exists()
+
+
+CONSOLE = """\
+    # Console
+    - [ ] Greets
+      ```console
+      $ echo hello
+      hello
+      $ printf 'a  b\\n\\nc\\n'
+      a  b
+
+      c
+      $ echo "version 1.2.3 built today"
+      version ... built today
+      ```
+    """
+
+
+def test_console_output_matches(repo: Repo, preflight: Run) -> None:
+    root = repo(CONSOLE)
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0, result.output
+    assert "greets--console | $ echo hello" in result.output
+    assert "greets--console | hello" in result.output
+
+
+def test_console_mismatch_fails_with_a_diff(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Console
+        - [ ] Greets
+          ```console
+          $ echo hello
+          goodbye
+          $ touch never.txt
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
+    assert "-goodbye" in result.output
+    assert "+hello" in result.output
+    step = [r for r in records(only_log(root)) if r.get("id") == "greets--console"][-1]
+    assert step["status"] == "failed"
+    assert "differs from the documented output" in step["reason"]
+    assert "-goodbye\n+hello" in step["diff"]
+
+
+def test_console_ignore_whitespace(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        """\
+        # Console
+        - [ ] Spaces
+          ```console
+          $ printf 'a   b\\n\\n  c\\n'
+          a b
+          c
+          ```
+        """
+    )
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    time.sleep(1.1)
+    assert preflight(root, "run", "checklists/deploy.md", "--ignore-whitespace").exit_code == 0
+
+
+def test_console_failing_command_stops_the_block(repo: Repo, preflight: Run) -> None:
+    root = repo("# C\n- [ ] Fails\n  ```console\n  $ false\n  $ touch never.txt\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    assert not (root / "never.txt").exists()
+
+
+def test_dry_run_runs_nothing(repo: Repo, preflight: Run) -> None:
+    root = repo(DEPLOY)
+    result = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert result.exit_code == 0
+    assert "3 steps (dry run: nothing runs)" in result.output
+    assert "touch built.txt" in result.output
+    assert not (root / "built.txt").exists()
+    assert not (root / "shipped.txt").exists()
+    assert not (root / ".preflight").exists()
+
+
+def test_dry_run_names_what_a_run_needs(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Go\n  ```bash\n  rm -rf /tmp/<app-id>\n  ```\n")
+    result = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert "destructive: rm -rf, needs confirmation" in result.output
+    assert "needs --var app-id=..." in result.output
+
+
+SELECT = """\
+    # Release
+
+    ## Prepare (Requirement 4.1)
+
+    - [ ] Tag { #tag }
+      ```bash
+      touch tag.txt
+      ```
+
+    ## Publish
+
+    - [ ] Upload
+      ```bash
+      touch upload.txt
+      ```
+    - [ ] Announce
+      ```bash id=announce-cmd
+      touch announce.txt
+      ```
+    """
+
+
+def test_only_selects_items_and_blocks(repo: Repo, preflight: Run) -> None:
+    root = repo(SELECT)
+    result = preflight(root, "run", "checklists/deploy.md", "--only", "tag", "--only", "announce-cmd")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in root.glob("*.txt")} == {"tag.txt", "announce.txt"}
+
+
+def test_from_section_and_requirement(repo: Repo, preflight: Run) -> None:
+    root = repo(SELECT)
+    assert preflight(root, "run", "checklists/deploy.md", "--from", "upload").exit_code == 0
+    assert {p.name for p in root.glob("*.txt")} == {"upload.txt", "announce.txt"}
+    for path in root.glob("*.txt"):
+        path.unlink()
+    assert preflight(root, "run", "checklists/deploy.md", "--section", "publish", "--dry-run").exit_code == 0
+    assert preflight(root, "run", "checklists/deploy.md", "--requirement", "4.1").exit_code == 0
+    assert {p.name for p in root.glob("*.txt")} == {"tag.txt"}
+
+
+def test_unknown_selection_is_a_usage_error(repo: Repo, preflight: Run) -> None:
+    root = repo(SELECT)
+    result = preflight(root, "run", "checklists/deploy.md", "--only", "uplod")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "preflight: error: no item or block `uplod` in checklists/deploy.md; did you mean `upload`?"
+    )
+    assert preflight(root, "run", "checklists/deploy.md", "--section", "nope").exit_code == 2
+    assert preflight(root, "run", "checklists/deploy.md", "--requirement", "9.9").exit_code == 2
+    assert not (root / ".preflight").exists()
+
+
+def test_usage_errors_are_one_line(repo: Repo, preflight: Run) -> None:
+    root = repo(SELECT)
+    for args, message in (
+        (("run",), "missing CHECKLIST"),
+        (("run", "nope.md"), "nope.md: no such checklist file"),
+        (("run", "checklists/deploy.md", "--var", "novalue"), "expected NAME=VALUE"),
+        (("run", "checklists/deploy.md", "--timeout", "soon"), "--timeout: not a duration"),
+        (("run", "checklists/deploy.md", "--redact", "("), "invalid regular expression"),
+        (("run", "checklists/deploy.md", "--redact", "x*"), "matches the empty string"),
+    ):
+        result = preflight(root, *args)
+        assert result.exit_code == 2, args
+        assert result.output.startswith("preflight: error: ")
+        assert message in result.output
+        assert len(result.output.strip().splitlines()) == 1
+
+
+def test_checklist_with_structural_errors_is_refused(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] A { #same }\n- [ ] B { #same }\n")
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 2
+    assert "checklists/deploy.md:3: Duplicate ID `same`" in result.output
+
+
+def test_environment_names_the_step(repo: Repo, preflight: Run) -> None:
+    root = repo('# X\n- [ ] Env\n  ```bash\n  echo "$PREFLIGHT_STEP_ID $PREFLIGHT_CHECKLIST" > env.txt\n  ```\n')
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    assert (root / "env.txt").read_text().strip() == "env--bash checklists/deploy.md"
+
+
+def test_operator_defaults_to_git_user_name(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Y\n")
+    subprocess.run(["git", "config", "user.name", "Grace Hopper"], cwd=root, check=True)
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    assert records(only_log(root))[0]["operator"] == "Grace Hopper"
+
+
+def test_log_dir_option_and_run_logs_setting(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        "# X\n- [ ] Y\n", files={"mkdocs.yml": "site_name: t\nplugins:\n  - preflight:\n      run_logs: audit/runs\n"}
+    )
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    assert len(list((root / "audit" / "runs").glob("*.jsonl"))) == 1
+    assert preflight(root, "run", "checklists/deploy.md", "--log-dir", "elsewhere").exit_code == 0
+    assert len(list((root / "elsewhere").glob("*.jsonl"))) == 1
+
+
+def test_output_tail_is_bounded(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Chatty\n  ```bash\n  seq 1 5000\n  ```\n")
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0
+    step = [r for r in records(only_log(root)) if r.get("id") == "chatty--bash"][-1]
+    lines = step["output"].split("\n")
+    assert len(lines) == 200
+    assert lines[-1] == "5000"
+    assert step["output_truncated"] is True
+    assert "chatty--bash | 2500" in result.output
+
+
+def test_a_closed_output_pipe_does_not_stop_the_run(repo: Repo) -> None:
+    steps = "".join(f"- [ ] Step {n}\n  ```bash\n  echo {n} >> ran.txt\n  ```\n" for n in range(30))
+    root = repo("# Many\n" + steps)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `preflight run ... | head -n 1`
+    assert process.wait(60) == 0
+    assert len((root / "ran.txt").read_text().splitlines()) == 30
+    assert records(only_log(root))[-1]["status"] == "passed"
+
+
+def test_comments_do_not_make_a_step_destructive(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Safe\n  ```bash\n  # never rm -rf here\n  touch safe.txt\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md", "--yes").exit_code == 0
+    assert (root / "safe.txt").exists()
