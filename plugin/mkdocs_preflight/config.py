@@ -136,6 +136,13 @@ OPTIONS: tuple[Option, ...] = (
         optional=True,
     ),
     Option("lock_file", "str", "preflight.lock", "Where `preflight lock` records file hashes."),
+    Option(
+        "scripts_dir",
+        "str",
+        None,
+        "Folder of scripts written by `preflight extract --format sh --out`; `check` reports stale ones (PF501).",
+        optional=True,
+    ),
 )
 
 OPTION_NAMES = frozenset(option.name for option in OPTIONS)

@@ -244,6 +244,7 @@ class _Walker:
         )
         if not definition:
             section.refs = self.refs_in(inline.content, line, "heading")
+        self.collect_inline(inline, line, None)
         self.checklist.sections.append(section)
         self.section = section.index
         self.lead_in_line = None

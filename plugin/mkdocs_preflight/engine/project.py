@@ -100,11 +100,14 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path relative to the root, with ``/``; absolute when outside the root."""
-        resolved = path.resolve()
-        try:
-            return resolved.relative_to(self.root).as_posix()
-        except ValueError:
-            return resolved.as_posix()
+        # Do not follow symlinks: `checklists/a.md -> ../b.md` is reported as `checklists/a.md`.
+        absolute = Path(os.path.abspath(path))
+        for candidate, root in ((absolute, Path(os.path.abspath(self.root))), (path.resolve(), self.root)):
+            try:
+                return candidate.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return absolute.as_posix()
 
     def files(self, paths: Iterable[str | Path] = ()) -> list[Path]:
         """Checklist files: the given paths (files or folders), else the configured ones."""

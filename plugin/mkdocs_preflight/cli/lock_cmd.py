@@ -1,0 +1,74 @@
+"""``preflight lock``: record the sha256 of every file each step references (for PF502)."""
+
+from __future__ import annotations
+
+import click
+
+from ..rules.context import RuleContext
+from ..rules.freshness import step_references
+from ..rules.lockfile import MISSING, read_lock, render_lock
+from .common import State, UsageProblem, checklist_files, pass_state
+
+
+@click.command("lock")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the lock file is not up to date.")
+@pass_state
+def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
+    """Record that the steps were reviewed against the files they reference.
+
+    Writes `preflight.lock` (option `lock_file`): for every step (item or block), the
+    sha256 of each repository file it references (scripts it invokes, paths and links it
+    names). From then on `preflight check` reports each step whose files change (PF502),
+    until someone reviews the step and runs `preflight lock` again. With PATHS, only
+    those checklists' entries are renewed; the others are kept.
+
+    \b
+    Examples:
+      preflight lock                         after reviewing every step
+      preflight lock checklists/deploy.md    after reviewing one checklist
+      preflight lock --check                 in CI: exit 1 when the lock is stale
+    """
+    project = state.project
+    files = checklist_files(state, paths)
+    lock_path = project.root / str(state.settings.values["lock_file"])
+    ctx = RuleContext(project)
+    entries: list[tuple[str, str, str]] = []
+    stems: set[str] = set()
+    for file in files:
+        checklist = project.parse(file)
+        stems.add(checklist.stem)
+        for step_id, refs in step_references(checklist, ctx).items():
+            for relpath in refs:
+                entries.append((checklist.global_id(step_id), relpath, ctx.sha256(relpath) or MISSING))
+    old = read_lock(lock_path)
+    if old is not None and paths:
+        for step, locked in old.steps.items():
+            if step.split("#", 1)[0] not in stems:
+                entries.extend((step, file, digest) for file, digest in locked.items())
+    text = render_lock(entries)
+    try:
+        current = lock_path.read_text(encoding="utf-8")
+    except OSError:
+        current = None
+    shown = project.relative(lock_path)
+    if check:
+        if current != text:
+            click.echo(
+                f"{shown} is not up to date: review the steps `preflight check` names, then run `preflight lock`",
+                err=True,
+            )
+            raise SystemExit(1)
+        click.echo(f"{shown} is up to date")
+        return
+    if current == text:
+        click.echo(f"{shown} is up to date ({len({e[0] for e in entries})} steps)")
+        return
+    try:
+        from ..pin import write_atomic
+
+        write_atomic(lock_path, text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageProblem(f"{shown}: cannot write: {exc.strerror}") from None
+    steps = len({e[0] for e in entries})
+    click.echo(f"wrote {shown}: {len(entries)} references of {steps} steps")

@@ -1,0 +1,50 @@
+"""Output formats of ``preflight check``: text, json, github, sarif, junit.
+
+Every format renders the same :class:`~mkdocs_preflight.rules.CheckResult`; none of
+them changes which findings exist or how the run exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..rules.pipeline import CheckResult
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """How to render: the failing level, colour, statistics, the root for source lines."""
+
+    fail_on: str = "error"
+    color: bool = False
+    statistics: bool = False
+    root: Path | None = None
+    fixing: bool = False
+
+
+def render(result: CheckResult, fmt: str, options: ReportOptions) -> str:
+    """The report of ``result`` in format ``fmt`` (one of :data:`FORMATS`), newline-terminated."""
+    if fmt == "text":
+        from .text import render_text
+
+        return render_text(result, options)
+    if fmt == "json":
+        from .json_format import render_json
+
+        return render_json(result, options)
+    if fmt == "github":
+        from .github import render_github
+
+        return render_github(result, options)
+    if fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(result, options)
+    if fmt == "junit":
+        from .junit import render_junit
+
+        return render_junit(result, options)
+    raise ValueError(f"unknown format {fmt!r}")

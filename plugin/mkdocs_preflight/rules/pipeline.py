@@ -1,0 +1,412 @@
+"""The check pipeline: one parse per file, every rule, the user's policy, suppressions, fixes.
+
+Files are parsed one at a time and their models dropped at once; what is kept per file
+is its final findings plus a compact summary (requirement IDs with line numbers, its
+suppressions), which the project-level checks use at the end. With ``jobs > 1`` files
+are checked in worker processes, and the result is the same list, in the same order.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import sys
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..engine import Project, parse_bytes
+from ..model import Checklist, Diagnostic, Level
+from . import freshness, suppress
+from .base import codes_of
+from .context import RuleContext
+from .policy import Policy
+from .registry import Registry, load
+from .requirements import RequirementSummary, check_requirements
+from .suppress import Suppression
+
+PARALLEL_MIN_FILES = 32
+"""Below this many files, worker processes cost more than they save."""
+_CHUNK = 8
+
+
+class RuleCrash(Exception):
+    """A rule raised an exception: a bug in preflight, reported with the file and the rule."""
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What checking one checklist leaves behind."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    requirements: RequirementSummary
+    suppressions: list[Suppression] = field(default_factory=list)
+    script: str | None = None
+    fixed: int = 0
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """The findings of a run, sorted by file, line, column and code."""
+
+    diagnostics: list[Diagnostic]
+    paths: list[str]
+    """The checklists checked (relative to the root), in order."""
+    fixed: int = 0
+
+    @property
+    def files(self) -> int:
+        """How many checklists were checked."""
+        return len(self.paths)
+
+    def count(self, level: Level) -> int:
+        """How many findings have this level."""
+        return sum(1 for d in self.diagnostics if d.level is level)
+
+    @property
+    def fixable(self) -> int:
+        """How many findings ``--fix`` could repair."""
+        return sum(1 for d in self.diagnostics if d.fixable)
+
+    def failed(self, fail_on: str) -> bool:
+        """Whether any finding is at or above ``fail_on`` (``error``, ``warning``, ``info``, ``never``)."""
+        if fail_on == "never":
+            return False
+        threshold = Level(fail_on).rank
+        return any(d.level.rank >= threshold for d in self.diagnostics)
+
+    def statistics(self) -> list[tuple[str, int, bool]]:
+        """``(code, count, fixable)`` per rule, most frequent first."""
+        counts = Counter(d.code for d in self.diagnostics)
+        fixable = {d.code for d in self.diagnostics if d.fixable}
+        return [(code, n, code in fixable) for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+class Checker:
+    """Checks checklists one by one, then the project; the MkDocs plugin drives it page by page.
+
+    Args:
+        project: The project.
+        select: Codes or prefixes to run instead of the configured selection.
+        ignore: Codes or prefixes not to run, on top of the configured ones.
+        whole_project: Whether every checklist will be checked (enables PF104 and orphan checks).
+        owned_pages: The checklists are rendered by the preflight plugin (PF110 off).
+        scripts_dir: Folder of generated scripts to compare (PF501).
+        fix: Repair fixable findings in place.
+
+    Raises:
+        ConfigError: unknown rule codes or bad levels in the configuration or options.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] = (),
+        whole_project: bool = True,
+        owned_pages: bool = False,
+        scripts_dir: Path | None = None,
+        fix: bool = False,
+    ) -> None:
+        self.project = project
+        self.registry: Registry = load()
+        self.policy = Policy.build(
+            self.registry.codes, project.settings, select=select, ignore=ignore, opt_in=self.registry.opt_in
+        )
+        self.ctx = RuleContext(project, whole_project=whole_project, owned_pages=owned_pages, scripts_dir=scripts_dir)
+        self.ctx.enabled = self.policy.enabled
+        enabled = self.policy.enabled
+        self.file_checks = [
+            c for c in self.registry.file_checks if not (codes_of(c) and codes_of(c).isdisjoint(enabled))
+        ]
+        self.project_checks = [
+            c for c in self.registry.project_checks if not (codes_of(c) and codes_of(c).isdisjoint(enabled))
+        ]
+        self.fix = fix
+        self.outcomes: list[FileOutcome] = []
+        self.options: dict[str, Any] = {
+            "select": select,
+            "ignore": ignore,
+            "whole_project": whole_project,
+            "owned_pages": owned_pages,
+            "scripts_dir": scripts_dir,
+            "fix": fix,
+        }
+
+    # -- per file ------------------------------------------------------------------------
+
+    def _filter(self, diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+        policy = self.policy
+        for diagnostic in diagnostics:
+            if policy.allows(diagnostic.code, diagnostic.path):
+                level = policy.level(diagnostic.code, diagnostic.level)
+                # A copy, not an edit: the engine's models may be cached and reused (the plugin).
+                yield diagnostic if level is diagnostic.level else replace(diagnostic, level=level)
+
+    def _raw(self, checklist: Checklist) -> list[Diagnostic]:
+        found = list(checklist.diagnostics)
+        for check in self.file_checks:
+            try:
+                found.extend(check(checklist, self.ctx))
+            except Exception as exc:  # a bug in a rule must not look like a clean file
+                name = getattr(check, "__qualname__", repr(check))
+                raise RuleCrash(f"{checklist.path}: internal error in rule check {name}: {exc!r}") from exc
+        return found
+
+    def outcome(self, checklist: Checklist, data: bytes | None = None) -> FileOutcome:
+        """Check one parsed checklist (``data``: its bytes, if the caller has them)."""
+        self.ctx.set_source(checklist.path, data)
+        suppressions = suppress.collect(checklist)
+        diagnostics = list(suppress.apply(self._filter(self._raw(checklist)), suppressions))
+        refs = [(sys.intern(ref.id), ref.line, ref.col) for ref in checklist.requirement_refs]
+        summary = RequirementSummary(checklist.path, list(checklist.requirement_defs), refs)
+        script = freshness.script_target(checklist, self.ctx)
+        self.ctx.set_source(checklist.path, None)
+        return FileOutcome(checklist.path, diagnostics, summary, suppressions, script)
+
+    def check_checklist(self, checklist: Checklist) -> list[Diagnostic]:
+        """Check one checklist and keep its summary for :meth:`finish`; returns its findings."""
+        outcome = self.outcome(checklist)
+        self.outcomes.append(outcome)
+        return outcome.diagnostics
+
+    def display(self, file: Path) -> str:
+        """The path findings show: relative to the root, symlinks not followed."""
+        absolute = Path(os.path.abspath(file))
+        try:
+            return absolute.relative_to(self.project.root).as_posix()
+        except ValueError:
+            return self.project.relative(file)
+
+    def check_file(self, file: Path) -> FileOutcome:
+        """Read, parse and check one file (repairing it first with ``fix``)."""
+        display = self.display(file)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            checklist = Checklist(path=display, title=file.stem, sha256="")
+            reason = exc.strerror or str(exc)
+            checklist.diagnostics.append(
+                Diagnostic("PF403", f"File cannot be read: {reason}", display, 1, 1, Level.ERROR)
+            )
+            return self.outcome(checklist)
+        outcome = self.outcome(parse_bytes(data, display, self.project.matcher), data)
+        if self.fix:
+            outcome = self._fix(file, display, data, outcome)
+        return outcome
+
+    def _fix(self, file: Path, display: str, data: bytes, outcome: FileOutcome) -> FileOutcome:
+        by_code: dict[str, list[Diagnostic]] = defaultdict(list)
+        for diagnostic in outcome.diagnostics:
+            if diagnostic.fixable and diagnostic.code in self.registry.fixers:
+                by_code[diagnostic.code].append(diagnostic)
+        if not by_code:
+            return outcome
+        fixed = data
+        for code, diagnostics in sorted(by_code.items()):
+            fixed = self.registry.fixers[code](fixed, diagnostics)
+        if fixed == data:
+            return outcome
+        from ..pin import write_atomic
+
+        write_atomic(file, fixed)
+        before = sum(len(d) for d in by_code.values())
+        again = self.outcome(parse_bytes(fixed, display, self.project.matcher), fixed)
+        after = sum(1 for d in again.diagnostics if d.code in by_code and d.fixable)
+        again.fixed = max(0, before - after)
+        return again
+
+    def add(self, outcome: FileOutcome) -> None:
+        """Keep a file's outcome (computed here or in a worker) for :meth:`finish`."""
+        self.outcomes.append(outcome)
+
+    # -- the project -----------------------------------------------------------------------
+
+    def finish(self) -> list[Diagnostic]:
+        """Project-level findings (requirements, registry, lock, orphans) and unused suppressions."""
+        ctx = self.ctx
+        project = self.project
+        found: list[Diagnostic] = list(project.registry_diagnostics)
+        registry_name = project.settings.values.get("registry")
+        found.extend(
+            check_requirements(
+                project.registry,
+                (o.requirements for o in self.outcomes),
+                registry_name=registry_name,
+                whole_project=ctx.whole_project,
+            )
+        )
+        found.extend(freshness.orphan_scripts(ctx, {o.script for o in self.outcomes if o.script}))
+        for check in self.project_checks:
+            try:
+                found.extend(check(ctx))
+            except Exception as exc:
+                name = getattr(check, "__qualname__", repr(check))
+                raise RuleCrash(f"internal error in project check {name}: {exc!r}") from exc
+        by_path = {o.path: o for o in self.outcomes}
+        result: list[Diagnostic] = []
+        for diagnostic in self._filter(found):
+            outcome = by_path.get(diagnostic.path)
+            silenced = outcome is not None and not list(suppress.apply([diagnostic], outcome.suppressions))
+            if silenced:
+                continue
+            result.append(diagnostic)
+        if "PF111" in self.policy.enabled:
+            codes = self.registry.codes
+            partial = not ctx.whole_project
+            for outcome in self.outcomes:
+                if outcome.suppressions:
+                    unused = suppress.unused(
+                        outcome.path, outcome.suppressions, codes, enabled=self.policy.enabled, partial=partial
+                    )
+                    result.extend(self._filter(unused))
+        return result
+
+    def close(self) -> None:
+        """Release what the rules hold (helper processes of the repository index)."""
+        self.ctx.close()
+
+    def result(self) -> CheckResult:
+        """Every finding of the run, sorted, with counts (calls :meth:`finish` and :meth:`close`)."""
+        diagnostics = [d for o in self.outcomes for d in o.diagnostics]
+        try:
+            diagnostics.extend(self.finish())
+        finally:
+            self.close()
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return CheckResult(diagnostics, [o.path for o in self.outcomes], sum(o.fixed for o in self.outcomes))
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+_WORKER: Checker | None = None
+
+
+def _worker_init(settings: Settings, options: dict[str, Any]) -> None:
+    global _WORKER
+    _WORKER = Checker(Project(settings), **options)
+    atexit.register(_WORKER.close)
+
+
+def _worker_run(paths: list[str]) -> list[FileOutcome]:
+    assert _WORKER is not None
+    return [_WORKER.check_file(Path(p)) for p in paths]
+
+
+def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(files), size):
+        yield [str(f) for f in files[start : start + size]]
+
+
+def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> None:
+    # fork is fastest and safe while this process runs no other thread; else spawn.
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=get_context(method),
+        initializer=_worker_init,
+        initargs=(checker.project.settings, checker.options),
+    ) as pool:
+        for outcomes in pool.map(_worker_run, _chunks(files, _CHUNK)):
+            for outcome in outcomes:
+                checker.add(outcome)
+
+
+def default_jobs() -> int:
+    """The default number of worker processes: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_models(
+    project: Project,
+    checklists: Iterable[Checklist],
+    *,
+    owned_pages: bool = True,
+    whole_project: bool = True,
+) -> CheckResult:
+    """Check checklists that are already parsed (the MkDocs plugin's entry point).
+
+    Same rules, policy and suppressions as :func:`check`; ``owned_pages`` turns off
+    PF110 for pages whose fence headers the plugin rewrites.
+
+    Raises:
+        ConfigError: unknown rule codes or bad levels in the configuration.
+        RuleCrash: a rule failed (a bug).
+    """
+    checker = Checker(project, owned_pages=owned_pages, whole_project=whole_project)
+    for checklist in checklists:
+        checker.check_checklist(checklist)
+    return checker.result()
+
+
+def check(
+    project: Project,
+    paths: Sequence[str | Path] = (),
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    jobs: int = 1,
+    fix: bool = False,
+    scripts_dir: Path | None = None,
+    owned_pages: bool = False,
+    files: Sequence[Path] | None = None,
+) -> CheckResult:
+    """Check the project's checklists (or ``paths``) and return every finding, sorted.
+
+    Args:
+        project: The project (its settings give the rule policy).
+        paths: Files or folders; default every configured checklist.
+        select: Codes or prefixes to run instead of the configured selection.
+        ignore: Codes or prefixes to leave out, on top of the configured ones.
+        jobs: Worker processes (1: check in this process).
+        fix: Repair fixable findings in place before reporting what remains.
+        scripts_dir: Folder of generated scripts to compare with the checklists (PF501).
+        owned_pages: The plugin renders these files (PF110 off).
+        files: The exact files to check (skips discovery; for callers that already have them).
+
+    Raises:
+        ConfigError: unknown rule codes or bad levels.
+        RuleCrash: a rule failed (a bug).
+    """
+    chosen = list(files) if files is not None else project.files(paths)
+    everything = {f.resolve() for f in project.files()} if (paths or files is not None) else None
+    whole = everything is None or everything <= {f.resolve() for f in chosen}
+    checker = Checker(
+        project,
+        select=select,
+        ignore=ignore,
+        whole_project=whole,
+        owned_pages=owned_pages,
+        scripts_dir=scripts_dir,
+        fix=fix,
+    )
+    frozen = len(chosen) >= 100
+    if frozen:
+        # The findings and summaries that pile up make the cyclic GC rescan ever more
+        # objects; nothing here forms cycles that matter, so pause it for the loop.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+    try:
+        if jobs > 1 and len(chosen) >= PARALLEL_MIN_FILES:
+            _run_parallel(checker, chosen, jobs)
+        else:
+            for file in chosen:
+                checker.add(checker.check_file(file))
+        return checker.result()
+    finally:
+        if frozen:
+            gc.enable()
+            gc.unfreeze()

@@ -1,0 +1,100 @@
+"""PF102–PF104: requirement definitions and references across the whole project.
+
+These checks need every file's definitions and references, so they run once at the
+end on compact per-file summaries (ID strings and line numbers), never on models or
+tokens kept in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ..model import Diagnostic, Level, RequirementDef
+
+
+@dataclass(slots=True)
+class RequirementSummary:
+    """What one checklist defines and references (kept for the whole run)."""
+
+    path: str
+    defs: list[RequirementDef]
+    refs: list[tuple[str, int, int]]
+    """``(id, line, col)`` of every reference, in document order."""
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _where(definition: RequirementDef) -> str:
+    return f"{definition.path}:{definition.line}"
+
+
+def check_requirements(
+    registry: Sequence[RequirementDef],
+    summaries: Iterable[RequirementSummary],
+    *,
+    registry_name: str | None,
+    whole_project: bool,
+) -> Iterator[Diagnostic]:
+    """PF102 undefined, PF103 conflicting, PF104 unreferenced and PF112 redundant requirements."""
+    summaries = list(summaries)
+    definitions: dict[str, list[RequirementDef]] = {}
+    for definition in registry:
+        definitions.setdefault(definition.id, []).append(definition)
+    for summary in summaries:
+        for definition in summary.defs:
+            definitions.setdefault(definition.id, []).append(definition)
+
+    for req_id, defs in definitions.items():
+        first = defs[0]
+        for later in defs[1:]:
+            a, b = _title_key(first.title), _title_key(later.title)
+            if a and b and a != b:
+                yield Diagnostic(
+                    "PF103",
+                    f"Requirement `{req_id}` is defined again with a different title: "
+                    f'"{later.title}" here, "{first.title}" at {_where(first)}',
+                    later.path,
+                    later.line,
+                    1,
+                    Level.ERROR,
+                )
+            else:
+                yield Diagnostic(
+                    "PF112",
+                    f"Requirement `{req_id}` is defined again (also at {_where(first)}): keep one definition",
+                    later.path,
+                    later.line,
+                    1,
+                    Level.INFO,
+                )
+
+    if not definitions:
+        return
+    where = f"`{registry_name}` or any checklist" if registry_name else "any checklist"
+    referenced: set[str] = set()
+    for summary in summaries:
+        for req_id, line, col in summary.refs:
+            referenced.add(req_id)
+            if req_id not in definitions:
+                yield Diagnostic(
+                    "PF102",
+                    f"Requirement `{req_id}` is referenced but not defined in {where}",
+                    summary.path,
+                    line,
+                    col,
+                    Level.ERROR,
+                )
+    if whole_project:
+        for req_id, defs in definitions.items():
+            if req_id not in referenced:
+                yield Diagnostic(
+                    "PF104",
+                    f"Requirement `{req_id}` is defined but no checklist references it",
+                    defs[0].path,
+                    defs[0].line,
+                    1,
+                    Level.INFO,
+                )

@@ -1,0 +1,100 @@
+"""Inline suppressions: ``<!-- preflight: ignore PF201 -->`` and the findings they silence.
+
+A comment silences matching findings on its own line and on the next line; written on
+the line right before a fence, it covers the whole block (findings inside commands sit
+on the block's lines, where an HTML comment cannot go). Without codes it silences every
+rule. A suppression that silences nothing is itself a finding (PF111).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..model import Checklist, Diagnostic, Level
+
+
+@dataclass(slots=True)
+class Suppression:
+    """One suppression comment and the lines it covers."""
+
+    line: int
+    end: int
+    codes: frozenset[str]
+    """Codes or prefixes; empty means every rule."""
+    used: bool = False
+
+    def covers(self, diagnostic: Diagnostic) -> bool:
+        """Whether this comment silences ``diagnostic`` (same file assumed)."""
+        if not self.line <= diagnostic.line <= self.end:
+            return False
+        return not self.codes or any(diagnostic.code.startswith(code) for code in self.codes)
+
+
+def collect(checklist: Checklist) -> list[Suppression]:
+    """The suppressions of a checklist, with the lines each one covers."""
+    if not checklist.suppressions:
+        return []
+    block_end = {block.line: block.end_line for block in checklist.blocks}
+    result: list[Suppression] = []
+    for line, codes in checklist.suppressions:
+        end = max(line + 1, block_end.get(line + 1, 0))
+        result.append(Suppression(line, end, frozenset(codes)))
+    return result
+
+
+def apply(diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]) -> Iterator[Diagnostic]:
+    """The diagnostics that no suppression covers; marks the suppressions that were used."""
+    for diagnostic in diagnostics:
+        silenced = False
+        for suppression in suppressions:
+            if suppression.covers(diagnostic):
+                suppression.used = True
+                silenced = True
+        if not silenced:
+            yield diagnostic
+
+
+def unused(
+    path: str,
+    suppressions: Iterable[Suppression],
+    codes: Collection[str],
+    *,
+    enabled: Collection[str],
+    partial: bool,
+) -> Iterator[Diagnostic]:
+    """PF111 for suppressions that silenced nothing and for unknown codes in them.
+
+    A suppression whose codes are all turned off in this run (``--select PF1`` and an
+    ``ignore PF201`` comment) cannot be judged and is spared, as are suppressions of
+    PF104 when ``partial`` (not every checklist checked: PF104 only runs on the whole
+    project).
+    """
+    for suppression in suppressions:
+        unknown = sorted(c for c in suppression.codes if not any(code.startswith(c) for code in codes))
+        if unknown:
+            names = ", ".join(f"`{c}`" for c in unknown)
+            yield Diagnostic(
+                "PF111",
+                f"Suppression names unknown rule code{'s' if len(unknown) > 1 else ''} {names} (see: preflight rules)",
+                path,
+                suppression.line,
+                1,
+                Level.WARNING,
+            )
+            continue
+        if suppression.used:
+            continue
+        if suppression.codes and not any(code.startswith(c) for c in suppression.codes for code in enabled):
+            continue
+        if partial and any("PF104".startswith(c) for c in suppression.codes):
+            continue
+        what = ", ".join(sorted(suppression.codes)) if suppression.codes else "any finding"
+        yield Diagnostic(
+            "PF111",
+            f"Suppression of {what} silences nothing here: remove the comment",
+            path,
+            suppression.line,
+            1,
+            Level.WARNING,
+        )

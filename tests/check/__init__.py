@@ -1,0 +1,1 @@
+"""Tests of `preflight check`, its rules, output formats and `preflight rules`/`lock`."""

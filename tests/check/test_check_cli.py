@@ -1,0 +1,138 @@
+"""``preflight check`` and ``preflight rules`` on the command line: exit codes, options, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mkdocs_preflight.config import load_settings
+from mkdocs_preflight.engine import Project
+from mkdocs_preflight.rules import check
+
+from .conftest import Invoke, MakeProject, config
+
+WARNING_ONLY = {"checklists/a.md": "# A\n- [] malformed\n"}
+ERROR = {"checklists/a.md": "# A\n- [ ] a { #x }\n- [ ] b { #x }\n"}
+CLEAN = {"checklists/a.md": "# A\n- [ ] fine\n"}
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "code"),
+    [
+        (CLEAN, [], 0),
+        (WARNING_ONLY, [], 0),
+        (WARNING_ONLY, ["--fail-on", "warning"], 1),
+        (ERROR, [], 1),
+        (ERROR, ["--exit-zero"], 0),
+        (ERROR, ["--fail-on", "never"], 0),
+        (ERROR, ["--ignore", "PF101"], 0),
+        (ERROR, ["--select", "PF106"], 0),
+    ],
+)
+def test_exit_codes(
+    make_project: MakeProject, invoke: Invoke, files: dict[str, str], args: list[str], code: int
+) -> None:
+    root = make_project(files, config=config())
+    result = invoke(root, "check", *args)
+    assert result.exit_code == code, result.output
+
+
+def test_fail_on_from_mkdocs_yml(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(WARNING_ONLY, config=config(fail_on="warning"))
+    assert invoke(root, "check").exit_code == 1
+    assert invoke(root, "check", "--fail-on", "error").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--select", "PF999"], "preflight: error: --select: unknown rule code or prefix 'PF999'"),
+        (["check", "--ignore", "nope"], "preflight: error: --ignore: unknown rule code or prefix 'nope'"),
+        (["check", "missing.md"], "preflight: error: missing.md: no such file or folder"),
+        (["rules", "PF999"], "preflight: error: unknown rule code or name 'PF999'"),
+        (["check", "--scripts-dir", "nope"], "preflight: error: nope: no such folder"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    make_project: MakeProject, invoke: Invoke, args: list[str], message: str
+) -> None:
+    root = make_project(CLEAN, config=config())
+    result = invoke(root, *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_bad_configuration_is_one_line(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(CLEAN, config=config(select="[PF1, BOGUS]"))
+    result = invoke(root, "check")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "preflight: error: mkdocs.yml: preflight: option 'select': "
+        "unknown rule code or prefix 'BOGUS' (see: preflight rules)\n"
+    )
+    broken = make_project({"mkdocs.yml": "plugins: [\n"})
+    result = invoke(broken, "check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("preflight: error: ") and "invalid YAML" in result.stderr
+
+
+def test_statistics_and_output_file(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project({"checklists/a.md": "# A\n- [] a\n- [] b\n- [ ] c { #x }\n- [ ] d { #x }\n"}, config=config())
+    result = invoke(root, "check", "--statistics")
+    assert result.stdout.splitlines()[:2] == [
+        "    2\tPF106\t   \tmalformed-checkbox",
+        "    1\tPF101\t   \tduplicate-id",
+    ]
+    result = invoke(root, "check", "--format", "json", "-o", "report.json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "Found 1 error, 2 warnings.\n"
+    assert json.loads((root / "report.json").read_text())["summary"]["errors"] == 1
+
+
+def test_jobs_do_not_change_the_result(make_project: MakeProject) -> None:
+    files = {
+        f"checklists/part{n:02}.md": f"# P{n}\n- [] bad {n}\n- [ ] a {{ #x }}\n- [ ] b {{ #x }}\n" for n in range(40)
+    }
+    files["req.yml"] = '"1.1": one\n'
+    files["checklists/part07.md"] += "- [ ] refers (Requirement 9.9)\n"
+    root = make_project(files, config=config(registry="req.yml"))
+    project = Project(load_settings(root / "mkdocs.yml"))
+    one = check(project, jobs=1)
+    two = check(Project(load_settings(root / "mkdocs.yml")), jobs=2)
+    assert one.diagnostics == two.diagnostics
+    assert len(one.diagnostics) == 40 * 2 + 2  # PF106 + PF101 per file, PF102, PF104
+    assert one.paths == two.paths
+
+
+def test_rules_lists_and_explains(invoke: Invoke, tmp_path: Path) -> None:
+    listing = invoke(tmp_path, "rules")
+    assert listing.exit_code == 0
+    lines = listing.stdout.splitlines()
+    assert lines[0].startswith("PF101  error")
+    assert any(line.startswith("PF401  warning  [*]  mojibake") for line in lines)
+    one = invoke(tmp_path, "rules", "pf401")
+    assert one.stdout.startswith("# mojibake (PF401)\n")
+    assert "**Example**" in one.stdout and "**Use instead**" in one.stdout
+    by_name = invoke(tmp_path, "rules", "mojibake")
+    assert by_name.stdout == one.stdout
+    family = invoke(tmp_path, "rules", "PF4", "--format", "json")
+    assert [r["code"] for r in json.loads(family.stdout)["rules"]] == ["PF401", "PF402", "PF403"]
+
+
+def test_shellcheck_rule_is_opt_in() -> None:
+    from mkdocs_preflight.rules.policy import Policy
+    from mkdocs_preflight.rules.registry import load
+
+    registry = load()
+    assert "PF302" in registry.opt_in
+    codes, opt_in = registry.codes, registry.opt_in
+    assert "PF302" not in Policy.build(codes, None, opt_in=opt_in).enabled
+    assert "PF302" not in Policy.build(codes, None, select=["PF3"], opt_in=opt_in).enabled
+    assert "PF302" in Policy.build(codes, None, select=["PF302"], opt_in=opt_in).enabled
+    assert "PF302" in Policy.build(codes, None, select=["ALL"], opt_in=opt_in).enabled
+    assert "PF301" in Policy.build(codes, None, opt_in=opt_in).enabled

@@ -1,0 +1,202 @@
+"""Every output format: text, json, github, sarif (structure of SARIF 2.1.0), junit (read by junitparser)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import junitparser
+
+from mkdocs_preflight.report import ReportOptions, render
+from mkdocs_preflight.report.github import escape_data, escape_property
+from mkdocs_preflight.report.sarif import fingerprints
+from mkdocs_preflight.rules import CheckResult
+
+from .conftest import Invoke, MakeProject, dedent
+
+DOC = dedent(
+    """
+    # Deploy
+    - [] malformed, a warning
+    - [ ] Smoke tests pass âœ…
+
+    ```bash id=x timeout=5
+    echo x
+    ```
+
+    - [ ] Duplicate { #dup }
+    - [ ] Duplicate again { #dup }
+    """
+)
+FILES = {"checklists/deploy.md": DOC, "checklists/clean.md": "# Clean\n- [ ] fine\n"}
+CONFIG = "site_name: t\nplugins:\n  - preflight\n"
+EXPECTED = [
+    ("PF106", "warning", 2),
+    ("PF401", "warning", 3),
+    ("PF110", "warning", 5),
+    ("PF101", "error", 10),
+]
+
+
+def _project(make_project: MakeProject) -> Path:
+    return make_project(FILES, config=CONFIG)
+
+
+def test_text_is_ruff_style(make_project: MakeProject, invoke: Invoke) -> None:
+    result = invoke(_project(make_project), "check", "--jobs", "1")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "checklists/deploy.md:2:3: PF106 Malformed checkbox `[]`: "
+        "write `[ ]` or `[x]` followed by a space and the item text"
+    )
+    assert re.fullmatch(r"checklists/deploy\.md:3:24: PF401 \[\*\] Mojibake .*", lines[1])
+    assert lines[-2] == "Found 1 error, 3 warnings."
+    assert lines[-1] == "[*] 2 fixable with the `--fix` option."
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+
+
+def test_text_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    from mkdocs_preflight.cli.check_cmd import use_color
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    import os
+
+    saved = os.environ.pop("NO_COLOR", None)
+    try:
+        assert use_color(Tty())
+        os.environ["NO_COLOR"] = "1"
+        assert not use_color(Tty())
+    finally:
+        os.environ.pop("NO_COLOR", None)
+        if saved is not None:
+            os.environ["NO_COLOR"] = saved
+    result = CheckResult([], [])
+    coloured = render(result, "text", ReportOptions(color=True))
+    assert coloured == "All checks passed!\n"
+
+
+def test_json_contract(make_project: MakeProject, invoke: Invoke) -> None:
+    result = invoke(_project(make_project), "check", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    assert [(d["code"], d["level"], d["line"]) for d in data["diagnostics"]] == EXPECTED
+    for d in data["diagnostics"]:
+        assert set(d) >= {"code", "level", "path", "line", "col", "message"}
+        assert d["path"] == "checklists/deploy.md"
+    assert data["summary"] == {
+        "files": 2,
+        "errors": 1,
+        "warnings": 3,
+        "info": 0,
+        "fixable": 2,
+        "fixed": 0,
+        "fail_on": "error",
+        "failed": True,
+    }
+
+
+def test_github_annotations(make_project: MakeProject, invoke: Invoke) -> None:
+    result = invoke(_project(make_project), "check", "--format", "github")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("::warning file=checklists/deploy.md,line=2,col=3,title=PF106 malformed-checkbox::")
+    assert lines[3].startswith("::error file=checklists/deploy.md,line=10,")
+    assert escape_data("50%\nnext") == "50%25%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def _require(obj: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        assert key in obj, f"missing {key!r} in {sorted(obj)}"
+
+
+def test_sarif_has_every_required_property(make_project: MakeProject, invoke: Invoke) -> None:
+    root = _project(make_project)
+    result = invoke(root, "check", "--format", "sarif", "--output", "out/preflight.sarif")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    log = json.loads((root / "out/preflight.sarif").read_text(encoding="utf-8"))
+    _require(log, "$schema", "version", "runs")
+    assert log["version"] == "2.1.0"
+    assert len(log["runs"]) == 1
+    run = log["runs"][0]
+    _require(run, "tool", "results")
+    driver = run["tool"]["driver"]
+    _require(driver, "name", "rules")
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert len(ids) == len(set(ids))
+    for rule in driver["rules"]:
+        _require(rule, "id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration")
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert rule["defaultConfiguration"]["level"] in {"error", "warning", "note", "none"}
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] == [
+        (code, line) for code, _, line in EXPECTED
+    ]
+    for entry in run["results"]:
+        _require(entry, "ruleId", "ruleIndex", "level", "message", "locations", "partialFingerprints")
+        assert driver["rules"][entry["ruleIndex"]]["id"] == entry["ruleId"]
+        assert entry["level"] in {"error", "warning", "note", "none"}
+        assert entry["message"]["text"]
+        physical = entry["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "checklists/deploy.md"
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert physical["region"]["startLine"] >= 1 and physical["region"]["startColumn"] >= 1
+        assert all(isinstance(v, str) and v for v in entry["partialFingerprints"].values())
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
+
+
+def test_sarif_fingerprints_survive_moved_lines(make_project: MakeProject, tmp_path: Path) -> None:
+    from mkdocs_preflight.config import load_settings
+    from mkdocs_preflight.engine import Project
+    from mkdocs_preflight.rules import check
+
+    root = _project(make_project)
+    before = check(Project(load_settings(root / "mkdocs.yml")))
+    first = fingerprints(before.diagnostics, root)
+    path = root / "checklists/deploy.md"
+    path.write_text(DOC.replace("# Deploy\n", "# Deploy\n\nA new paragraph.\n\n"), encoding="utf-8")
+    after = check(Project(load_settings(root / "mkdocs.yml")))
+    assert [d.line for d in after.diagnostics] == [d.line + 3 for d in before.diagnostics]
+    assert fingerprints(after.diagnostics, root) == first
+    assert len(set(first)) == len(first)
+
+
+def test_junit_is_read_by_junitparser(make_project: MakeProject, invoke: Invoke, tmp_path: Path) -> None:
+    root = _project(make_project)
+    result = invoke(root, "check", "--format", "junit", "--output", "report.xml")
+    assert result.exit_code == 1
+    xml = junitparser.JUnitXml.fromfile(str(root / "report.xml"))
+    suites = {suite.name: suite for suite in xml}
+    assert set(suites) == {"checklists/clean.md", "checklists/deploy.md"}
+    clean = list(suites["checklists/clean.md"])
+    assert len(clean) == 1 and clean[0].is_passed
+    cases = list(suites["checklists/deploy.md"])
+    assert len(cases) == 4
+    failed = [case for case in cases if not case.is_passed]
+    assert [case.result[0].type for case in failed] == ["PF101"]  # only errors fail (fail_on: error)
+    assert suites["checklists/deploy.md"].failures == 1
+    again = invoke(root, "check", "--format", "junit", "--fail-on", "warning")
+    xml = junitparser.JUnitXml.fromstring(again.stdout)
+    assert sum(suite.failures for suite in xml) == 4
+
+
+def test_text_colour_marks_codes_by_level(make_project: MakeProject) -> None:
+    from mkdocs_preflight.config import load_settings
+    from mkdocs_preflight.engine import Project
+    from mkdocs_preflight.rules import check
+
+    root = _project(make_project)
+    result = check(Project(load_settings(root / "mkdocs.yml")))
+    coloured = render(result, "text", ReportOptions(color=True)).splitlines()
+    assert "\x1b[1;33mPF106\x1b[0m" in coloured[0]  # warning: yellow
+    assert "\x1b[1;31mPF101\x1b[0m" in coloured[3]  # error: red
+    plain = render(result, "text", ReportOptions(color=False))
+    assert re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(coloured)) + "\n" == plain

@@ -1,0 +1,127 @@
+"""PF5xx: ``preflight lock`` and steps whose files changed (PF502), the lock file (PF503), scripts (PF501)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from .conftest import Invoke, MakeProject, config, dedent
+
+DEPLOY = dedent(
+    """
+    # Deploy
+    - [ ] Take a backup { #backup }
+
+        ```bash
+        ./scripts/backup.sh --all
+        ```
+
+    - [ ] Check the settings in `config/app.yml` { #settings }
+    - [ ] Announce the window
+    """
+)
+FILES = {
+    "checklists/deploy.md": DEPLOY,
+    "scripts/backup.sh": "#!/bin/sh\necho backup\n",
+    "config/app.yml": "replicas: 2\n",
+}
+
+
+def _lock_lines(root: Path) -> list[list[str]]:
+    text = (root / "preflight.lock").read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_lock_then_change_then_review(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config(), git=True)
+    (root / "scripts/backup.sh").chmod(0o755)
+    assert invoke(root, "check", "--select", "PF5").exit_code == 0  # no lock file: nothing to compare
+    result = invoke(root, "lock")
+    assert result.exit_code == 0, result.output
+    lines = _lock_lines(root)
+    assert lines == sorted(lines)
+    entries = {(step, file) for step, file, _ in lines}
+    assert ("checklists/deploy#backup--bash", "scripts/backup.sh") in entries
+    assert ("checklists/deploy#settings", "config/app.yml") in entries
+    digests = {file: digest for _, file, digest in lines}
+    assert digests["config/app.yml"] == _sha(b"replicas: 2\n")
+    assert invoke(root, "lock", "--check").exit_code == 0
+    assert invoke(root, "check", "--select", "PF5").exit_code == 0
+
+    (root / "config/app.yml").write_text("replicas: 3\n")
+    (root / "scripts/backup.sh").unlink()
+    result = invoke(root, "check", "--select", "PF5")
+    assert result.exit_code == 1
+    out = result.stdout.splitlines()
+    assert out[0].startswith("checklists/deploy.md:4:5: PF502 Step `backup--bash` references a file changed since")
+    assert "scripts/backup.sh (deleted)" in out[0]
+    assert out[1].startswith("checklists/deploy.md:8:")
+    assert "Step `settings`" in out[1] and "config/app.yml" in out[1]
+    assert len(out) == 3  # two findings and the summary
+    assert invoke(root, "lock", "--check").exit_code == 1
+
+    assert invoke(root, "lock").exit_code == 0  # reviewed
+    assert invoke(root, "check", "--select", "PF5").exit_code == 0
+
+
+def test_lock_is_stable_and_partial_locks_keep_other_checklists(make_project: MakeProject, invoke: Invoke) -> None:
+    files = {**FILES, "checklists/other.md": "# Other\n- [ ] Read `config/app.yml` { #read }\n"}
+    root = make_project(files, config=config())
+    invoke(root, "lock")
+    first = (root / "preflight.lock").read_bytes()
+    invoke(root, "lock")
+    assert (root / "preflight.lock").read_bytes() == first
+    (root / "config/app.yml").write_text("replicas: 5\n")
+    invoke(root, "lock", "checklists/deploy.md")
+    lines = _lock_lines(root)
+    digests = {(step, file): digest for step, file, digest in lines}
+    assert digests[("checklists/deploy#settings", "config/app.yml")] == _sha(b"replicas: 5\n")
+    assert digests[("checklists/other#read", "config/app.yml")] == _sha(b"replicas: 2\n")  # not re-reviewed
+    result = invoke(root, "check", "--select", "PF502")
+    assert [line.split(":")[0:2] for line in result.stdout.splitlines()[:-1]] == [["checklists/other.md", "2"]]
+
+
+def test_invalid_lock_lines(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config())
+    invoke(root, "lock")
+    text = (root / "preflight.lock").read_text()
+    (root / "preflight.lock").write_text(text + "<<<<<<< HEAD\nnot an entry\n")
+    result = invoke(root, "check", "--select", "PF503")
+    lines = result.stdout.splitlines()
+    count = len(text.splitlines())
+    assert [line.split(": PF503")[0] for line in lines[:-1]] == [
+        f"preflight.lock:{count + 1}:1",
+        f"preflight.lock:{count + 2}:1",
+    ]
+
+
+def test_stale_generated_scripts(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project({**FILES, "checklists/gone.md": "# Gone\n\n```bash\nmake gone\n```\n"}, config=config())
+    extract = invoke(root, "extract", "--format", "sh", "--out", "generated")
+    assert extract.exit_code == 0, extract.output
+    assert invoke(root, "check", "--select", "PF501", "--scripts-dir", "generated").exit_code == 0
+    (root / "checklists/gone.md").unlink()
+    deploy = root / "checklists/deploy.md"
+    deploy.write_text(deploy.read_text().replace("--all", "--all --verify"))
+    (root / "checklists/new.md").write_text("# New\n\n```bash\nmake new\n```\n")
+    result = invoke(root, "check", "--select", "PF501", "--scripts-dir", "generated")
+    assert result.exit_code == 1
+    where = [line.split(" PF501 ")[0] for line in result.stdout.splitlines()[:-1]]
+    assert where == ["checklists/deploy.md:1:1:", "checklists/new.md:1:1:", "generated/gone.sh:1:1:"]
+    assert "is out of date" in result.stdout and "is missing" in result.stdout
+    assert "no checklist any more" in result.stdout
+
+
+def test_lock_file_option_is_honoured(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config(lock_file="ops/review.lock"), git=True)
+    (root / "ops").mkdir()
+    assert invoke(root, "lock").exit_code == 0
+    assert (root / "ops/review.lock").is_file()
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+    assert "ops/" in status.stdout
+    assert not (root / "preflight.lock").exists()

@@ -1,0 +1,124 @@
+"""Suppressions, unused suppressions (PF111), select/ignore/levels/per-path ignores."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_preflight.config import ConfigError
+from mkdocs_preflight.model import Level
+from mkdocs_preflight.rules.policy import Policy
+from mkdocs_preflight.rules.registry import load
+
+from .conftest import RunCheck, config, dedent, found
+
+CODES = load().codes
+BAD = "# A\n- [] one\n- [] two\n"
+
+
+def test_suppression_on_the_line_and_the_line_before(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # A
+        <!-- preflight: ignore PF106 -->
+        - [] silenced by the line before
+        - [] reported
+        - [] silenced on its line <!-- preflight: ignore PF106 -->
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF106", "PF111"])
+    assert found(result) == [("PF106", "checklists/a.md", 4)]
+
+
+def test_suppression_without_codes_silences_everything_and_prefixes_work(run_check: RunCheck) -> None:
+    text = "# A\n<!-- preflight: ignore -->\n- [] x\n<!-- preflight: ignore PF1 -->\n- [] y\n"
+    assert found(run_check({"checklists/a.md": text}, select=["PF1"])) == []
+
+
+def test_suppression_before_a_fence_covers_the_block(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # A
+
+        <!-- preflight: ignore PF110 -->
+        ```bash id=x timeout=5
+        make x
+        ```
+        """
+    )
+    assert found(run_check({"checklists/a.md": text}, select=["PF110", "PF111"])) == []
+
+
+def test_unused_and_unknown_suppressions(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # A
+        <!-- preflight: ignore PF106 -->
+        - [ ] fine
+        <!-- preflight: ignore PF999 -->
+        - [] bad
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF106", "PF111"])
+    assert found(result) == [
+        ("PF111", "checklists/a.md", 2),
+        ("PF111", "checklists/a.md", 4),
+        ("PF106", "checklists/a.md", 5),
+    ]
+    assert "PF999" in result.diagnostics[1].message
+
+
+def test_unused_suppression_is_quiet_when_pf111_is_not_selected(run_check: RunCheck) -> None:
+    text = "# A\n<!-- preflight: ignore PF106 -->\n- [ ] fine\n"
+    assert found(run_check({"checklists/a.md": text}, select=["PF106"])) == []
+
+
+def test_project_level_findings_can_be_suppressed(run_check: RunCheck) -> None:
+    text = "# A\n<!-- preflight: ignore PF102 -->\n- [ ] x (Requirement 9.9)\n- [ ] y (Requirement 9.8)\n"
+    files = {"checklists/a.md": text, "req.yml": '"1.1": defined\n'}
+    result = run_check(files, mkdocs=config(registry="req.yml"), select=["PF102", "PF111"])
+    assert found(result) == [("PF102", "checklists/a.md", 4)]
+
+
+def test_select_ignore_specificity_and_cli_layering() -> None:
+    assert "PF201" not in Policy.build(CODES, select=["PF1"]).enabled
+    policy = Policy.build(CODES, select=["PF1"], ignore=["PF106"])
+    assert "PF101" in policy.enabled and "PF106" not in policy.enabled
+    policy = Policy.build(CODES, select=["PF106"], ignore=["PF1"])  # the more specific wins
+    assert policy.enabled == {"PF106"}
+    assert Policy.build(CODES, select=["ALL"]).enabled == CODES
+
+
+def test_config_layers_levels_and_per_path(run_check: RunCheck) -> None:
+    files = {
+        "checklists/a.md": BAD,
+        "checklists/legacy/old.md": BAD,
+        "checklists/b.md": "# B\n\n```bash id=x\necho x\n```\n",
+    }
+    mkdocs = config(
+        ignore="[PF110]",
+        levels="{PF1: info, PF106: error}",
+        per_path_ignores="{'checklists/legacy/*': [PF106]}",
+    )
+    result = run_check(files, mkdocs=mkdocs)
+    assert found(result) == [("PF106", "checklists/a.md", 2), ("PF106", "checklists/a.md", 3)]
+    assert {d.level for d in result.diagnostics} == {Level.ERROR}
+    again = run_check(files, mkdocs=mkdocs, select=["PF110"])  # --select replaces the configured selection
+    assert found(again) == [("PF110", "checklists/b.md", 3)]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"select": "[PF999]"}, "option 'select': unknown rule code or prefix 'PF999'"),
+        ({"ignore": "[XYZ]"}, "option 'ignore': unknown rule code or prefix 'XYZ'"),
+        ({"levels": "{PF101: fatal}"}, "level of 'PF101' must be error, warning or info"),
+        ({"levels": "{PF9: info}"}, "unknown rule code or prefix 'PF9'"),
+        ({"per_path_ignores": "{'a/*': [NOPE]}"}, "unknown rule code or prefix 'NOPE'"),
+        ({"per_path_ignores": "{'a/*': 3}"}, "expected a code or a list of codes"),
+    ],
+)
+def test_config_errors_are_one_line(run_check: RunCheck, options: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        run_check({"checklists/a.md": BAD}, mkdocs=config(**options))
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)

@@ -1,0 +1,104 @@
+"""PF102–PF104 and PF108: requirements across files and the registry."""
+
+from __future__ import annotations
+
+from .conftest import RunCheck, config, dedent, found
+
+REGISTRY = dedent(
+    """
+    requirements:
+      "29.1": "Deployment checklist with all steps"
+      "29.2": "Code review approval from two engineers"
+      "29.3": "All tests pass"
+      "29.1": "Something else entirely"
+    """
+)
+
+
+def test_undefined_conflicting_and_unreferenced(run_check: RunCheck) -> None:
+    deploy = dedent(
+        """
+        # Deploy
+        - [ ] Reviews done (Requirement 29.2)
+        - [ ] Tests pass (Requirement 29.9)
+        - [ ] Again (Requirement 29.9)
+
+        ## Requirements defined in this checklist
+
+        ### Requirement 29.3: All  TESTS pass
+        ### Requirement 29.2: A different title
+        ### Requirement 40.1: Rollback is rehearsed
+        """
+    )
+    other = "# Other\n- [ ] Uses the checklist's own requirement (Requirement 40.1) and 29.1 (Requirement 29.1)\n"
+    result = run_check(
+        {"checklists/deploy.md": deploy, "checklists/other.md": other, "requirements.yml": REGISTRY},
+        mkdocs=config(registry="requirements.yml"),
+        select=["PF102", "PF103", "PF104"],
+    )
+    assert found(result) == [
+        ("PF102", "checklists/deploy.md", 3),
+        ("PF102", "checklists/deploy.md", 4),
+        ("PF103", "checklists/deploy.md", 9),  # 29.2 retitled; 29.3 differs only in case and spaces
+        ("PF104", "requirements.yml", 4),  # 29.3 is defined (twice) but never referenced
+        ("PF103", "requirements.yml", 5),
+    ]
+    pf104 = [d for d in result.diagnostics if d.code == "PF104"]
+    assert [(d.path, d.line) for d in pf104] == [("requirements.yml", 4)]
+    assert pf104[0].level.value == "info"
+    conflict = next(d for d in result.diagnostics if d.code == "PF103" and d.path == "requirements.yml")
+    assert "requirements.yml:2" in conflict.message
+    redundant = run_check(
+        {"checklists/deploy.md": deploy, "checklists/other.md": other, "requirements.yml": REGISTRY},
+        mkdocs=config(registry="requirements.yml"),
+        select=["PF112"],
+    )
+    assert found(redundant) == [("PF112", "checklists/deploy.md", 8)]  # 29.3 restated with the same title
+    assert redundant.diagnostics[0].level.value == "info"
+
+
+def test_no_definitions_means_no_undefined_references(run_check: RunCheck) -> None:
+    text = "# Deploy\n- [ ] Meets the outside spec (Requirement 12.4)\n"
+    assert found(run_check({"checklists/a.md": text}, select=["PF1"])) == []
+
+
+def test_front_matter_and_list_definitions_count(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        ---
+        requirements:
+          REQ-1: Backups are verified
+        ---
+        # Deploy
+
+        **Requirements:**
+
+        - 29.1: Deployment checklist
+
+        - [ ] Verify the backup (REQ-1)
+        - [ ] Follow the checklist (Requirement 29.1)
+        - [ ] Typo (REQ-2)
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF102", "PF103", "PF104"])
+    assert found(result) == [("PF102", "checklists/a.md", 13)]
+
+
+def test_partial_runs_do_not_report_unreferenced(run_check: RunCheck) -> None:
+    files = {
+        "checklists/a.md": "# A\n- [ ] x (Requirement 29.1)\n",
+        "checklists/b.md": "# B\n- [ ] y\n",
+        "requirements.yml": 'requirements:\n  "29.1": a\n  "29.2": b\n',
+    }
+    whole = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"])
+    assert found(whole) == [("PF104", "requirements.yml", 3)]
+    partial = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"], paths=["checklists/b.md"])
+    assert found(partial) == []
+
+
+def test_broken_registry(run_check: RunCheck) -> None:
+    files = {"checklists/a.md": "# A\n- [ ] x\n", "requirements.yml": "requirements: [a\n"}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF108"])
+    assert [code for code, _, _ in found(result)] == ["PF108"]
+    missing = run_check({"checklists/a.md": "# A\n- [ ] x\n"}, mkdocs=config(registry="nope.yml"), select=["PF108"])
+    assert found(missing) == [("PF108", "nope.yml", 1)]

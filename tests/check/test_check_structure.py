@@ -1,0 +1,179 @@
+"""PF1xx: each rule fires on its fixtures and stays silent on look-alikes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mkdocs_preflight.rules.structure import brace_fix, superfences_reads
+
+from .conftest import RunCheck, dedent, found
+
+STRUCTURE = ["PF101", "PF105", "PF106", "PF107", "PF109", "PF110"]
+
+
+def test_duplicate_and_invalid_ids(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Deploy
+        - [ ] Take a backup { #backup }
+        - [ ] Verify it { #backup }
+        - [ ] Odd { #1-bad! }
+        - [ ] Fine { #fine }
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=STRUCTURE)
+    assert found(result) == [("PF101", "checklists/a.md", 3), ("PF109", "checklists/a.md", 4)]
+
+
+def test_fence_hiding_items_is_an_error_with_the_count(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Deploy
+        - [ ] Build
+
+        ```bash
+        make build
+
+        - [ ] Deploy
+        - [ ] Verify
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF105"])
+    assert found(result) == [("PF105", "checklists/a.md", 4)]
+    assert result.diagnostics[0].level.value == "error"
+    assert "2 task items" in result.diagnostics[0].message
+
+
+def test_nested_fence_closing_early_names_the_outer_block(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Doc
+
+        ```markdown
+        ```bash
+        make deploy
+        ```
+        ```
+
+        - [ ] Verify the deployment
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF105"])
+    assert found(result) == [("PF105", "checklists/a.md", 3)]
+    assert "1 task item" in result.diagnostics[0].message
+
+
+def test_well_nested_fences_are_silent(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Doc
+
+        ````markdown
+        ```bash
+        make deploy
+        ```
+        ````
+
+        - [ ] Verify the deployment
+
+            ```bash
+            make verify
+            ```
+        """
+    )
+    assert found(run_check({"checklists/a.md": text}, select=["PF1"])) == []
+
+
+def test_malformed_checkboxes_but_not_plain_brackets(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Deploy
+        - [] Announce
+        - [ x] Freeze
+        -[ ] Tag
+        - [x] Fine
+        - [link](https://example.com) is a plain bullet
+        - [1] a footnote-like bullet
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF106"])
+    assert [line for _, _, line in found(result)] == [2, 3, 4]
+
+
+def test_invalid_front_matter(run_check: RunCheck) -> None:
+    bad = "---\ntitle: Deploy: prod\nowner: [x\n---\n# T\n- [ ] a\n"
+    good = "---\ntitle: 'Deploy: prod'\nowner: ops\n---\n# T\n- [ ] a\n"
+    result = run_check({"checklists/bad.md": bad, "checklists/good.md": good}, select=["PF107"])
+    assert [path for _, path, _ in found(result)] == ["checklists/bad.md"]
+
+
+@pytest.mark.parametrize(
+    ("header", "readable"),
+    [
+        ("bash", True),
+        ('bash title="deploy.sh"', True),
+        ('bash linenums="1" hl_lines="2 3"', True),
+        ('bash title="a b c"', True),
+        ('bash { #db-backup data-preflight-timeout="600" }', True),
+        ("{ .bash #db-backup }", True),
+        ("c++", True),
+        ("", True),
+        ("bash id=db-backup timeout=600", False),
+        ("bash title=deploy.sh", False),
+        ("bash run", False),
+        ("text (output)", False),
+    ],
+)
+def test_superfences_grammar(header: str, readable: bool) -> None:
+    assert superfences_reads(header) is readable
+
+
+def test_unreadable_fence_header_is_reported_with_its_brace_form(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # Deploy
+        - [ ] Back up
+
+            ```bash id=db-backup timeout=600
+            ./scripts/backup.sh
+            ```
+
+        ```bash title="verify.sh"
+        make verify
+        ```
+
+        ```bash { #restore data-preflight-timeout="60" }
+        make restore
+        ```
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF110"])
+    assert found(result) == [("PF110", "checklists/a.md", 4)]
+    diagnostic = result.diagnostics[0]
+    assert diagnostic.fixable
+    assert '`bash { #db-backup data-preflight-timeout="600" }`' in diagnostic.message
+
+
+def test_plugin_owned_pages_do_not_report_short_headers(run_check: RunCheck) -> None:
+    text = "# D\n\n```bash id=x timeout=5\nmake x\n```\n"
+    assert found(run_check({"checklists/a.md": text}, select=["PF110"], owned_pages=True)) == []
+
+
+def test_brace_fix_refuses_lossy_rewrites() -> None:
+    assert brace_fix("bash id=x timeout=5") == 'bash { #x data-preflight-timeout="5" }'
+    assert brace_fix("bash id=x frobnicate=1") is None  # an unknown key would be lost
+    assert brace_fix("bash") is None
+
+
+def test_fix_rewrites_fence_headers_and_keeps_crlf(run_check: RunCheck, tmp_path: Path) -> None:
+    text = "# D\r\n\r\n- [ ] Back up\r\n\r\n    ```bash id=db-backup timeout=600\r\n    make backup\r\n    ```\r\n"
+    result = run_check({"checklists/a.md": text.encode()}, select=["PF110"], fix=True)
+    assert result.fixed == 1
+    assert found(result) == []
+    data = (tmp_path / "project/checklists/a.md").read_bytes()
+    assert (
+        data
+        == text.replace("bash id=db-backup timeout=600", 'bash { #db-backup data-preflight-timeout="600" }').encode()
+    )
