@@ -200,7 +200,6 @@ def test_destructive(command: str, reason: str) -> None:
         "git reset --soft HEAD~1",
         "git clean -n",
         "kubectl get pods",
-        "helm upgrade --install api chart/ --force",
         "npm install --force",
         "terraform plan -destroy=false",
         'psql -c "DELETE FROM sessions WHERE expires < now()"',

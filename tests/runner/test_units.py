@@ -54,7 +54,7 @@ def test_placeholder_functions_never_raise(text: str) -> None:
         ("rm -r -f build", "rm -rf"),
         ("git reset --hard origin/main", "git reset --hard"),
         ("git push origin main --force", "git push --force"),
-        ("psql -c 'drop table users'", "DROP"),
+        ("psql -c 'drop table users'", "DROP TABLE"),
         ("terraform destroy -auto-approve", "terraform destroy"),
         ("kubectl delete pod web-1", "kubectl delete"),
         ("helm upgrade app chart --force", "--force"),

@@ -451,7 +451,7 @@ def _placeholders(command: str) -> tuple[Placeholder, ...]:
                 continue
         elif kind == "square":
             name = m.group("square_name")
-            if re.fullmatch(r"[A-Z]", name):  # `[A]`: a glob class, not a name
+            if _char_class(name):  # `[A]`, `[A-Z]`, `[A-Za-z0-9]`: glob or regex classes
                 continue
         elif kind == "mustache":
             name = m.group("mustache_name")
@@ -463,6 +463,30 @@ def _placeholders(command: str) -> tuple[Placeholder, ...]:
             name = text
         found.append(Placeholder(text, name, start, m.end()))
     return tuple(found)
+
+
+def _char_class(body: str) -> bool:
+    """Whether ``[body]`` reads as a character class: one character, or ascending ranges.
+
+    ``A-Z`` and ``A-Za-z0-9`` are classes; ``APP-ID`` is not (``P-I`` descends).
+    """
+    if len(body) == 1:
+        return True
+    ranges = 0
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = body[i], body[i + 2]
+            same_kind = (low.isupper() and high.isupper()) or (low.islower() and high.islower())
+            if not (same_kind or (low.isdigit() and high.isdigit())) or low > high:
+                return False
+            ranges += 1
+            i += 3
+        elif body[i] == "-":
+            return False
+        else:
+            i += 1
+    return ranges > 0
 
 
 def _inside_var(command: str, start: int) -> bool:
@@ -634,6 +658,8 @@ def _destructive_argv(argv: list[str]) -> str | None:
         return f"gh {words[0]} delete"
     if name in ("serverless", "sls") and first == "remove":
         return f"{name} remove"
+    if "--force" in flags and name not in _HARMLESS_FORCE:
+        return "--force"
     return None
 
 
@@ -676,6 +702,13 @@ def _destructive_docker(name: str, words: list[str], flags: set[str]) -> str | N
     if first in ("rm", "rmi") and flags & {"-f", "--force"}:
         return f"{name} {first} -f"
     return None
+
+
+_HARMLESS_FORCE = frozenset(
+    {"cp", "mv", "ln", "install", "mkdir", "touch", "chmod", "chown", "npm", "pnpm", "yarn"}
+    | {"pip", "pip3", "uv", "brew", "apt", "apt-get", "gem", "cargo"}
+)
+"""Commands whose ``--force`` only overwrites or reinstalls local files."""
 
 
 # -- bash -n ------------------------------------------------------------------------------
