@@ -1,0 +1,544 @@
+/*
+ * mkdocs-preflight: interactive checklists.
+ *
+ * Plain ES2017, no dependencies, no network. Consumes the markup described in the
+ * project's HTML contract (wrapper .preflight-checklist, li.preflight-item,
+ * .preflight-progress, .preflight-controls, the JSON page data). Without this script
+ * the page still shows the source's checkboxes; with it, checkboxes become clickable
+ * (when the page is interactive), ticks persist in localStorage and progress bars
+ * update live.
+ *
+ * Everything taken from the page data is written with textContent or .value, never
+ * as HTML.
+ */
+(() => {
+  "use strict";
+
+  // The script may be included twice (a theme override plus the plugin): bind once.
+  const GLOBAL = "__mkdocsPreflight";
+  if (window[GLOBAL]) {
+    return;
+  }
+  const debug = { version: 1, views: 0, bindings: 0 };
+  window[GLOBAL] = debug;
+
+  const STORAGE_PREFIX = "preflight:v1:";
+  const PAGE = ".preflight-checklist";
+  const ITEM = "li.preflight-item";
+  const STATUS_TIMEOUT_MS = 4000;
+
+  /*
+   * The run log written by "Export run log": schema version 1 of the runner's log
+   * (plugin/mkdocs_preflight/runner/log.py), a header then one step record per ticked
+   * item. A tick is the operator's confirmation, not a command that ran, hence
+   * "manual-done" (the runner records confirmed manual steps the same way). Everything
+   * about the schema is here.
+   */
+  const RUN_LOG = {
+    mimeType: "application/x-ndjson",
+    extension: "jsonl",
+    header(ctx, runId, start) {
+      return {
+        type: "header",
+        version: 1,
+        source: "browser",
+        run_id: runId,
+        checklist: ctx.data.path || ctx.page + ".md",
+        title: typeof ctx.data.title === "string" ? ctx.data.title : "",
+        sha256: typeof ctx.data.sha256 === "string" ? ctx.data.sha256 : "",
+        steps: ctx.items.map((item) => ({ id: item.id, kind: "item", text: item.text })),
+        host: location.host,
+        start: start,
+      };
+    },
+    step(item, at) {
+      return { type: "step", id: item.id, kind: "item", status: "manual-done", at: at, duration: 0 };
+    },
+  };
+
+  /* ------------------------------------------------------------------ helpers */
+
+  const nowIso = () => new Date().toISOString();
+
+  /** Own-property map without a prototype, so an item ID like "__proto__" is harmless. */
+  const emptyMap = () => Object.create(null);
+
+  const emptyState = () => ({ items: emptyMap(), started: null });
+
+  /** The elements matching `selector` that belong to `root` (not to a nested wrapper). */
+  function own(root, selector) {
+    return Array.prototype.filter.call(
+      root.querySelectorAll(selector),
+      (el) => el.closest(PAGE) === root,
+    );
+  }
+
+  /** The item's own checkbox: the first one whose closest item is this item. */
+  function ownCheckbox(li) {
+    const boxes = li.querySelectorAll('input[type="checkbox"]');
+    for (const box of boxes) {
+      if (box.closest(ITEM) === li) {
+        return box;
+      }
+    }
+    return null;
+  }
+
+  function parseData(text) {
+    try {
+      const data = JSON.parse(text || "");
+      if (data && typeof data === "object" && data.version === 1 && typeof data.markdown === "string") {
+        return data;
+      }
+    } catch (_error) {
+      // Not our data.
+    }
+    return null;
+  }
+
+  /**
+   * The page data: a data-preflight-json attribute on the wrapper, else the JSON
+   * <script>. Material's instant loading re-creates inline scripts inside the content
+   * without copying their attributes, so after an instant navigation the JSON sits in
+   * a plain <script>: accept any script of the wrapper that parses as our data,
+   * preferring the marked one.
+   */
+  function readData(root) {
+    const attribute = parseData(root.getAttribute("data-preflight-json"));
+    if (attribute) {
+      return attribute;
+    }
+    for (const script of own(root, "script.preflight-data").concat(own(root, "script"))) {
+      const data = parseData(script.textContent);
+      if (data) {
+        return data;
+      }
+    }
+    return null;
+  }
+
+  function loadState(key) {
+    const state = emptyState();
+    let parsed = null;
+    try {
+      parsed = JSON.parse(window.localStorage.getItem(key) || "null");
+    } catch (_error) {
+      return state;
+    }
+    if (!parsed || typeof parsed !== "object") {
+      return state;
+    }
+    if (typeof parsed.started === "string") {
+      state.started = parsed.started;
+    }
+    const items = parsed.items;
+    if (items && typeof items === "object" && !Array.isArray(items)) {
+      for (const id of Object.keys(items)) {
+        const entry = items[id];
+        if (entry && typeof entry === "object" && typeof entry.checked === "boolean") {
+          state.items[id] = { checked: entry.checked, at: typeof entry.at === "string" ? entry.at : null };
+        }
+      }
+    }
+    return state;
+  }
+
+  function saveState(ctx) {
+    try {
+      if (Object.keys(ctx.state.items).length === 0) {
+        window.localStorage.removeItem(ctx.key);
+      } else {
+        window.localStorage.setItem(ctx.key, JSON.stringify(ctx.state));
+      }
+    } catch (_error) {
+      // Storage full or disabled (private mode): the ticks still live for this view.
+    }
+  }
+
+  /* ------------------------------------------------------------------ page context */
+
+  // One context per wrapper element; instant navigation brings new elements, hence new contexts.
+  const contexts = new WeakMap();
+
+  function context(root) {
+    let ctx = contexts.get(root);
+    if (ctx) {
+      return ctx;
+    }
+    const data = readData(root) || { version: 1, markdown: "", items: [] };
+    const page = root.getAttribute("data-preflight-page") || data.page || location.pathname;
+    const site = root.getAttribute("data-preflight-site") || "";
+    const source = emptyMap();
+    for (const item of Array.isArray(data.items) ? data.items : []) {
+      if (item && typeof item.id === "string") {
+        source[item.id] = item;
+      }
+    }
+    const items = [];
+    const byId = emptyMap();
+    for (const li of own(root, ITEM)) {
+      const id = li.getAttribute("data-preflight-item") || li.id;
+      const input = ownCheckbox(li);
+      if (!id || !input || byId[id]) {
+        continue;
+      }
+      const known = source[id];
+      const entry = {
+        id: id,
+        li: li,
+        input: input,
+        sections: (li.getAttribute("data-preflight-sections") || "").split(/\s+/).filter(Boolean),
+        sourceChecked: known ? known.checked === true : input.defaultChecked,
+        text: known && typeof known.text === "string" ? known.text : li.textContent.trim(),
+      };
+      items.push(entry);
+      byId[id] = entry;
+    }
+    ctx = {
+      root: root,
+      data: data,
+      page: page,
+      key: STORAGE_PREFIX + site + ":" + page,
+      interactive: root.getAttribute("data-preflight-interactive") === "true",
+      items: items,
+      byId: byId,
+      state: emptyState(),
+    };
+    contexts.set(root, ctx);
+    return ctx;
+  }
+
+  function applyState(ctx) {
+    for (const item of ctx.items) {
+      const saved = ctx.state.items[item.id];
+      item.input.checked = saved ? saved.checked : item.sourceChecked;
+    }
+    updateProgress(ctx);
+  }
+
+  function updateProgress(ctx) {
+    for (const bar of own(ctx.root, ".preflight-progress")) {
+      const scope = bar.getAttribute("data-preflight-scope") || "";
+      let done = 0;
+      let total = 0;
+      for (const item of ctx.items) {
+        if (scope && item.sections.indexOf(scope) < 0) {
+          continue;
+        }
+        total += 1;
+        if (item.input.checked) {
+          done += 1;
+        }
+      }
+      bar.setAttribute("data-preflight-done", String(done));
+      bar.setAttribute("data-preflight-total", String(total));
+      bar.classList.toggle("preflight-progress--complete", total > 0 && done === total);
+      const progress = bar.querySelector("progress");
+      if (progress) {
+        progress.max = Math.max(total, 1);
+        progress.value = done;
+        progress.textContent = done + "/" + total;
+      }
+      const label = bar.querySelector(".preflight-progress-label");
+      if (label) {
+        label.textContent = done + "/" + total + " done";
+      }
+    }
+  }
+
+  /** Show the controls and give them a status line and the export fields tests read. */
+  function setUpControls(ctx) {
+    for (const controls of own(ctx.root, ".preflight-controls")) {
+      if (!controls.querySelector(".preflight-status")) {
+        const status = document.createElement("span");
+        status.className = "preflight-status";
+        status.setAttribute("role", "status");
+        status.setAttribute("aria-live", "polite");
+        controls.appendChild(status);
+        for (const kind of ["markdown", "run-log"]) {
+          const field = document.createElement("textarea");
+          field.className = "preflight-export";
+          field.setAttribute("data-preflight-export", kind);
+          field.setAttribute("aria-label", kind === "markdown" ? "Progress as Markdown" : "Run log");
+          field.readOnly = true;
+          field.hidden = true;
+          controls.appendChild(field);
+        }
+      }
+      controls.hidden = false;
+    }
+  }
+
+  function setStatus(ctx, message) {
+    for (const status of own(ctx.root, ".preflight-status")) {
+      status.textContent = message;
+      window.clearTimeout(status._preflightTimer);
+      status._preflightTimer = window.setTimeout(() => {
+        status.textContent = "";
+      }, STATUS_TIMEOUT_MS);
+    }
+  }
+
+  function exportField(ctx, kind) {
+    for (const field of own(ctx.root, "textarea.preflight-export")) {
+      if (field.getAttribute("data-preflight-export") === kind) {
+        return field;
+      }
+    }
+    return null;
+  }
+
+  /** Set up one wrapper: data, saved state, clickable boxes, controls, progress. */
+  function initPage(root) {
+    const ctx = context(root);
+    ctx.state = loadState(ctx.key);
+    if (ctx.interactive) {
+      for (const item of ctx.items) {
+        item.input.disabled = false;
+      }
+      setUpControls(ctx);
+    }
+    applyState(ctx);
+    root.setAttribute("data-preflight-ready", "true");
+  }
+
+  function initAll() {
+    debug.views += 1;
+    for (const root of document.querySelectorAll(PAGE)) {
+      initPage(root);
+    }
+  }
+
+  /* ------------------------------------------------------------------ actions */
+
+  const TICK_LINE = /^((?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\]/;
+  const ANY_TICK = /\[([ xX])\]/;
+
+  /** The checklist source with each item's box set to its current state, byte for byte otherwise. */
+  function progressMarkdown(ctx) {
+    // Splitting on "\n" keeps any "\r", so joining restores CRLF files exactly.
+    const lines = ctx.data.markdown.split("\n");
+    const items = Array.isArray(ctx.data.items) ? ctx.data.items.slice() : [];
+    const listed = emptyMap();
+    for (const source of items) {
+      if (source && typeof source.id === "string") {
+        listed[source.id] = true;
+      }
+    }
+    // Items the data does not list (it always should) still carry their line on the <li>.
+    for (const item of ctx.items) {
+      const line = Number(item.li.getAttribute("data-preflight-line"));
+      if (!listed[item.id] && line > 0) {
+        items.push({ id: item.id, line: line, checked: item.sourceChecked });
+      }
+    }
+    for (const source of items) {
+      if (!source || typeof source.id !== "string" || typeof source.line !== "number") {
+        continue;
+      }
+      const index = source.line - 1;
+      if (index < 0 || index >= lines.length) {
+        continue;
+      }
+      const live = ctx.byId[source.id];
+      const checked = live ? live.input.checked : source.checked === true;
+      lines[index] = setTick(lines[index], checked);
+    }
+    return lines.join("\n");
+  }
+
+  function setTick(line, checked) {
+    const box = (old) => (checked ? (old === " " ? "x" : old) : " ");
+    const match = TICK_LINE.exec(line);
+    if (match) {
+      return match[1] + "[" + box(match[2]) + "]" + line.slice(match[0].length);
+    }
+    return line.replace(ANY_TICK, (_all, old) => "[" + box(old) + "]");
+  }
+
+  function runLog(ctx, runId) {
+    const start = ctx.state.started || nowIso();
+    const records = [RUN_LOG.header(ctx, runId, start)];
+    for (const item of ctx.items) {
+      if (item.input.checked) {
+        const saved = ctx.state.items[item.id];
+        records.push(RUN_LOG.step(item, saved && saved.at ? saved.at : start));
+      }
+    }
+    return records.map((record) => JSON.stringify(record)).join("\n") + "\n";
+  }
+
+  function copyWithTextarea(text) {
+    const field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.top = "-1000px";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    let copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (_error) {
+      copied = false;
+    }
+    field.remove();
+    return copied;
+  }
+
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (_error) {
+        // Permission denied or no focus: try the old way.
+      }
+    }
+    return copyWithTextarea(text);
+  }
+
+  async function copyMarkdown(ctx) {
+    const text = progressMarkdown(ctx);
+    const field = exportField(ctx, "markdown");
+    if (field) {
+      field.value = text;
+      // A textarea's value turns CRLF into LF; the attribute keeps the exact text.
+      field.setAttribute("data-preflight-text", text);
+    }
+    const copied = await copyText(text);
+    ctx.root.setAttribute("data-preflight-copied", copied ? "true" : "false");
+    if (copied) {
+      setStatus(ctx, "Copied the checklist with your ticks.");
+    } else if (field) {
+      // Let the operator copy by hand rather than lose the text.
+      field.hidden = false;
+      field.focus();
+      field.select();
+      setStatus(ctx, "Could not copy automatically: select the text below and copy it.");
+    }
+  }
+
+  function fileStamp(iso) {
+    return iso.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  }
+
+  function exportRunLog(ctx) {
+    const runId = ctx.page.replace(/[^A-Za-z0-9._-]+/g, "-") + "-" + fileStamp(nowIso());
+    const text = runLog(ctx, runId);
+    const field = exportField(ctx, "run-log");
+    if (field) {
+      field.value = text;
+      field.setAttribute("data-preflight-text", text);
+    }
+    const name = runId + "." + RUN_LOG.extension;
+    const url = URL.createObjectURL(new Blob([text], { type: RUN_LOG.mimeType }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+    setStatus(ctx, "Downloaded " + name + ".");
+  }
+
+  function reset(ctx) {
+    const touched = Object.keys(ctx.state.items).length > 0;
+    if (touched && !window.confirm("Reset the ticks on this page to the checklist's own state?")) {
+      return;
+    }
+    ctx.state = emptyState();
+    saveState(ctx);
+    applyState(ctx);
+    setStatus(ctx, "Progress reset.");
+  }
+
+  /* ------------------------------------------------------------------ global listeners */
+
+  // Delegated listeners on document, bound once: instant navigation swaps the content
+  // but keeps the document, so nothing needs rebinding per page view.
+  function onChange(event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "checkbox") {
+      return;
+    }
+    const li = input.closest(ITEM);
+    const root = li && li.closest(PAGE);
+    if (!root || ownCheckbox(li) !== input) {
+      return;
+    }
+    const ctx = context(root);
+    const item = ctx.items.find((candidate) => candidate.input === input);
+    if (!item || !ctx.interactive) {
+      return;
+    }
+    const at = nowIso();
+    ctx.state.items[item.id] = { checked: input.checked, at: at };
+    if (!ctx.state.started) {
+      ctx.state.started = at;
+    }
+    saveState(ctx);
+    updateProgress(ctx);
+  }
+
+  function onClick(event) {
+    const target = event.target;
+    const button = target instanceof Element ? target.closest("[data-preflight-action]") : null;
+    const root = button && button.closest(PAGE);
+    if (!root) {
+      return;
+    }
+    const ctx = context(root);
+    if (!ctx.interactive) {
+      return;
+    }
+    const action = button.getAttribute("data-preflight-action");
+    if (action === "reset") {
+      reset(ctx);
+    } else if (action === "copy-markdown") {
+      copyMarkdown(ctx);
+    } else if (action === "export-log") {
+      exportRunLog(ctx);
+    }
+  }
+
+  /** Another tab ticked a box of a page shown here: follow it. */
+  function onStorage(event) {
+    if (event.key !== null && event.key.indexOf(STORAGE_PREFIX) !== 0) {
+      return;
+    }
+    for (const root of document.querySelectorAll(PAGE)) {
+      const ctx = context(root);
+      if (event.key === null || event.key === ctx.key) {
+        ctx.state = loadState(ctx.key);
+        applyState(ctx);
+      }
+    }
+  }
+
+  function bindGlobalListeners() {
+    document.addEventListener("change", onChange);
+    document.addEventListener("click", onClick);
+    window.addEventListener("storage", onStorage);
+    // Back/forward cache restores a frozen page: re-read what other pages saved meanwhile.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) {
+        initAll();
+      }
+    });
+    debug.bindings += 1;
+  }
+
+  bindGlobalListeners();
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    // Material: emits on load and after every instant navigation.
+    window.document$.subscribe(() => initAll());
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initAll, { once: true });
+  } else {
+    initAll();
+  }
+})();

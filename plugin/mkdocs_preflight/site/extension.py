@@ -1,0 +1,616 @@
+"""``preflight``: the Python-Markdown extension that renders checklist pages.
+
+Per-page work only, on top of the engine's model (never a second Markdown parser):
+
+* before Python-Markdown reads the page, hide ``{ #id }`` item markers, rewrite fence
+  headers that pymdownx.superfences cannot read (``bash id=x timeout=60``) into the
+  brace form, give runnable blocks their step ID as HTML ``id``, and tag the first line
+  of every task item with an invisible marker carrying the item's index in the model;
+* after Python-Markdown built the page, find each marker to give the ``<li>`` its item
+  ID and data, add permalinks, progress bars, step labels, requirement links and links
+  to repository files, then wrap the page and add its JSON data.
+
+Markers are ``STX pf:N ETX``: Python-Markdown strips STX/ETX from the source before any
+other preprocessor runs, so they cannot clash with the writer's text, and they travel
+with the item's text wherever Python-Markdown puts it (tight or loose lists,
+admonitions, tabs, ordered lists), so items are matched by source position, not by
+guessing.
+
+The MkDocs plugin registers one instance and hands it a :class:`PageContext` per page.
+Listed under ``markdown_extensions`` on its own, the extension parses the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER
+
+from ..engine import parse_text
+from ..engine.fences import parse_info, render_brace_header
+from ..engine.project import default_matcher
+from ..model import Block, Checklist, Section
+from . import markup
+from .context import PageContext
+
+__all__ = ["PreflightExtension", "makeExtension"]
+
+_MARKER = "\x02pf:{}\x03"
+_MARKER_PREFIX = "\x02pf:"
+_MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
+_BOX = re.compile(r"\[[ xX]\][ \t]+")
+_BOX_BEFORE = re.compile(r"\[(?P<state>[ xX])\][ \t]*$")
+_PLACEHOLDER = re.compile(HTML_PLACEHOLDER % r"(\d+)")
+_CODE_ID = re.compile(r'\s*<(?:div|pre)\b[^>]*?\sid="([^"]+)"')
+_HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
+_DIGIT = re.compile(r"\d")
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCK_TAGS = frozenset(
+    {"ul", "ol", "p", "div", "pre", "table", "blockquote", "details", "dl", "hr", "figure", "section", *HEADINGS}
+)
+_DECORATION = "preflight-decoration"
+_NO_REQUIREMENT_LINKS = frozenset({"a", "code", "pre", "script", "style", "kbd", "samp"})
+
+SOURCE_PRIORITY = 27
+"""After ``normalize_whitespace`` (30, which strips STX/ETX), before superfences and
+``fenced_code`` (25) read fence headers."""
+TREE_PRIORITY = 6
+"""After ``inline`` (20), ``task-list`` (25) and ``attr_list`` (8); before ``toc`` (5), so
+that headings keep the engine's slugs, and before MkDocs collects anchors (5)."""
+DECORATION_PRIORITY = 4.9
+"""After ``toc`` (5), which cannot walk a tree with comments in it."""
+POST_PRIORITY = 5
+"""After the raw HTML (30) and entities (20) are restored."""
+
+
+class _State:
+    """The context of the page one ``Markdown`` instance is converting."""
+
+    __slots__ = ("context",)
+
+    def __init__(self) -> None:
+        self.context: PageContext | None = None
+
+
+class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no type hints
+    """Render checklists: item anchors, progress, step labels, requirement links, page data."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "interactive": [True, "Let the browser script make checkboxes clickable - Default: True"],
+            "site_key": ["", "Key of the site in browser storage - Default: ''"],
+        }
+        super().__init__(**kwargs)
+        self.managed = False
+        """Set by the MkDocs plugin: pages without a context are then left alone."""
+        self.page: PageContext | None = None
+        """The context of the page about to be rendered (set by the plugin)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the processors on ``md``."""
+        state = _State()
+        md.preprocessors.register(_SourcePreprocessor(md, self, state), "preflight_source", SOURCE_PRIORITY)
+        md.treeprocessors.register(_PageTreeprocessor(md, state), "preflight", TREE_PRIORITY)
+        md.treeprocessors.register(_DecorationTreeprocessor(md, state), "preflight_decorations", DECORATION_PRIORITY)
+        md.postprocessors.register(_PagePostprocessor(md, state), "preflight", POST_PRIORITY)
+        md.registerExtension(self)
+
+    def context_for(self, lines: list[str]) -> PageContext | None:
+        """The context of the page whose Markdown lines are ``lines``."""
+        if self.managed:
+            return self.page
+        text = "\n".join(lines)
+        checklist = parse_text(text, "page.md")
+        return PageContext(
+            checklist=checklist,
+            source=text,
+            markdown=text,
+            site_key=str(self.getConfig("site_key")),
+            interactive=bool(self.getConfig("interactive")),
+            matcher=default_matcher(),
+        )
+
+
+def makeExtension(**kwargs: Any) -> PreflightExtension:
+    """Entry point for ``markdown.Markdown(extensions=["mkdocs_preflight.site.extension"])``."""
+    return PreflightExtension(**kwargs)
+
+
+# -- before parsing ---------------------------------------------------------------------
+
+
+class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    def __init__(self, md: Markdown, extension: PreflightExtension, state: _State) -> None:
+        super().__init__(md)
+        self.extension = extension
+        self.state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        context = self.extension.context_for(lines)
+        self.state.context = context
+        if context is None or context.checklist is None:
+            return lines
+        return rewrite_source(lines, context.checklist, context.source, context.line_offset)
+
+
+def rewrite_source(lines: list[str], checklist: Checklist, source: str, offset: int) -> list[str]:
+    """Hide ``{ #id }`` markers, fix fence headers, and mark each item's first line.
+
+    ``lines`` are the page's Markdown lines; line ``n`` of ``source`` (1-based) is
+    ``lines[n - 1 - offset]``. Every edit checks that the line still says what the model
+    says, so a page another plugin changed is rendered plainly rather than wrongly.
+    """
+    out = list(lines)
+    drop: set[int] = set()
+    source_lines: list[str] | None = None
+    for item in checklist.items:
+        if item.id_marker is None:
+            continue
+        if source_lines is None:
+            source_lines = source.split("\n")
+        line, start, end = item.id_marker
+        text = source_lines[line - 1][start - 1 : end - 1] if 1 <= line <= len(source_lines) else ""
+        index = line - 1 - offset
+        if not text or not 0 <= index < len(out):
+            continue
+        found = out[index].rfind(text)
+        if found < 0:
+            continue
+        rest = out[index][:found].rstrip(" \t") + out[index][found + len(text) :]
+        if rest.strip():
+            out[index] = rest
+        else:
+            drop.add(index)  # an attr_list line of its own: blanking it would split the item
+    for number, item in enumerate(checklist.items):
+        index = item.line - 1 - offset
+        if 0 <= index < len(out):
+            box = _BOX.search(out[index])
+            if box is not None:
+                text = out[index]
+                out[index] = text[: box.end()] + _MARKER.format(number) + text[box.end() :]
+    for block in checklist.blocks:
+        header = fence_header(block)
+        index = block.line - 1 - offset
+        if header is None or not 0 <= index < len(out):
+            continue
+        text = out[index]
+        at = text.find(block.fence)
+        if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
+            continue
+        out[index] = text[: at + len(block.fence)] + header
+    if drop:
+        return [text for index, text in enumerate(out) if index not in drop]
+    return out
+
+
+_SAFE_VALUE = re.compile(r"[\w ./:@%+=,~-]*")
+
+
+def _safe_value(value: str) -> bool:
+    """Whether an option value can go into a brace header (renderers do not escape it)."""
+    return _SAFE_VALUE.fullmatch(value) is not None
+
+
+def fence_header(block: Block) -> str | None:
+    """The info string a block's fence gets on the site, or ``None`` to keep it.
+
+    ``key=value`` headers that superfences cannot read become the brace form (their
+    options as ``data-preflight-*``); runnable blocks and blocks with a pinned ID get
+    ``#<block id>``, so the step has an anchor and its label can be placed. The
+    ``{ .lang ... }`` spelling is used because both superfences and Python-Markdown's
+    ``fenced_code`` read it.
+    """
+    info = parse_info(block.info)
+    want_id = block.id if (block.runnable or block.explicit_id) else None
+    if info.form == "plain":
+        if want_id is None:
+            return None
+        return _dot_form(info.lang, f"{info.lang} {{ #{want_id} }}")
+    if info.form == "kv":
+        if info.superfences_safe and want_id is None:
+            return None
+        info.options = {key: value for key, value in info.options.items() if _safe_value(value)}
+        info.attrs = {key: value for key, value in info.attrs.items() if _safe_value(value)}
+        info.options.pop("id", None)
+        if want_id is not None:
+            info.options = {"id": want_id, **info.options}
+        return _dot_form(info.lang, render_brace_header(info.lang, info))
+    if want_id is None or info.options.get("id") == want_id:
+        return None
+    raw = block.info.strip()
+    old = info.options.get("id")
+    if old and f"#{old}" in raw:
+        return raw.replace(f"#{old}", f"#{want_id}", 1)
+    brace = raw.find("{")
+    return raw[: brace + 1] + f" #{want_id}" + raw[brace + 1 :]
+
+
+def _dot_form(lang: str, header: str) -> str:
+    if "{" not in header:
+        return header
+    inner = header[header.index("{") + 1 : header.rindex("}")].strip()
+    return "{ " + (f".{lang} " if lang else "") + inner + " }"
+
+
+# -- after parsing ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Scan:
+    """What the page processor needs from the tree, gathered in one walk."""
+
+    parents: dict[etree.Element, etree.Element] = field(default_factory=dict)
+    headings: list[etree.Element] = field(default_factory=list)
+    links: list[etree.Element] = field(default_factory=list)
+    paragraphs: list[etree.Element] = field(default_factory=list)
+    markers: list[tuple[etree.Element, etree.Element | None]] = field(default_factory=list)
+    """Where item markers are: (element, None) for its text, (parent, child) for the child's tail."""
+
+    @classmethod
+    def of(cls, root: etree.Element) -> _Scan:
+        scan = cls()
+        parents = scan.parents
+        for element in root.iter():
+            tag = element.tag
+            if tag in HEADINGS:
+                scan.headings.append(element)
+            elif tag == "a" or tag == "img":
+                scan.links.append(element)
+            elif tag == "p":
+                scan.paragraphs.append(element)
+            text = element.text
+            if text and _MARKER_PREFIX in text:
+                scan.markers.append((element, None))
+            for child in element:
+                parents[child] = element
+                tail = child.tail
+                if tail and _MARKER_PREFIX in tail:
+                    scan.markers.append((element, child))
+        return scan
+
+
+class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        context = self.state.context
+        if context is None:
+            return
+        scan = _Scan.of(root)
+        if context.resolve_link is not None:
+            _repository_links(scan.links, context)
+        checklist = context.checklist
+        if "attr_list" not in self.md.treeprocessors:
+            for heading in scan.headings:
+                _apply_heading_attr(heading)
+        if checklist is None or not context.enhanced:
+            return
+        matched = _match_headings(scan.headings, checklist.sections)
+        slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
+        self._items(scan, context, checklist, slugs)
+        if context.requirement_href is not None and context.matcher is not None:
+            _requirement_links(root, context)
+        _progress(root, scan.parents, context, checklist, matched, slugs)
+        self._steps(scan, context, checklist)
+
+    def _items(self, scan: _Scan, context: PageContext, checklist: Checklist, slugs: dict[int, str]) -> None:
+        tasklist = "task-list" in self.md.treeprocessors
+        parents = scan.parents
+        hosts: dict[int, etree.Element] = {}
+        for host, after in scan.markers:
+            if after is None:
+                host.text = _take_markers(host.text or "", host, None, hosts, checklist, tasklist)
+            else:
+                after.tail = _take_markers(after.tail or "", host, after, hosts, checklist, tasklist)
+        claimed: set[etree.Element] = set()
+        for number, host in hosts.items():
+            item = checklist.items[number]
+            li: etree.Element | None = host
+            while li is not None and li.tag != "li":
+                li = parents.get(li)
+            if li is None or li in claimed:
+                continue
+            claimed.add(li)
+            classes = (li.get("class") or "").split()
+            if not tasklist and "task-list-item" not in classes:
+                classes.append("task-list-item")
+            classes.append(markup.ITEM_CLASS)
+            li.set("id", item.id)
+            li.set("class", " ".join(classes))
+            li.set("data-preflight-item", item.id)
+            path = reversed(checklist.section_path(item.section))
+            li.set("data-preflight-sections", " ".join(slugs.get(s.index, s.slug) for s in path))
+            li.set("data-preflight-line", str(item.line))
+            badge = context.item_outcome(item.id) if context.item_outcome is not None else None
+            decoration = markup.permalink(item.id)
+            if badge is not None:
+                decoration += " " + markup.outcome(badge.status, badge.label, badge.title)
+            link = _decoration(context, decoration, li if host is li else host)
+            if host is li:
+                position = next((i for i, child in enumerate(li) if child.tag in _BLOCK_TAGS), len(li))
+                li.insert(position, link)
+            else:
+                host.append(link)
+
+    def _steps(self, scan: _Scan, context: PageContext, checklist: Checklist) -> None:
+        runnable = {block.id: block for block in checklist.blocks if block.runnable}
+        if not runnable:
+            return
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for paragraph in scan.paragraphs:
+            if len(paragraph) or not paragraph.text:
+                continue
+            placeholder = _PLACEHOLDER.fullmatch(paragraph.text.strip())
+            if placeholder is None or int(placeholder.group(1)) >= len(stash):
+                continue
+            code = _CODE_ID.match(str(stash[int(placeholder.group(1))]))
+            block = runnable.get(code.group(1)) if code else None
+            parent = scan.parents.get(paragraph)
+            if block is None or parent is None:
+                continue
+            _insert_after(parent, paragraph, _decoration(context, markup.step(block, checklist.path), parent))
+
+
+def _take_markers(
+    text: str,
+    host: etree.Element,
+    after: etree.Element | None,
+    hosts: dict[int, etree.Element],
+    checklist: Checklist,
+    tasklist: bool,
+) -> str:
+    """Remove the item markers from ``text`` (the text of ``host``, or the tail of ``after``).
+
+    Without pymdownx.tasklist the ``[ ]`` before the marker becomes the same checkbox
+    markup tasklist would produce.
+    """
+    result = text
+    for match in reversed(list(_MARKER_RE.finditer(text))):
+        number = int(match.group(1))
+        if number >= len(checklist.items):
+            continue
+        hosts.setdefault(number, host)
+        before, rest = result[: match.start()], result[match.end() :]
+        box = None if tasklist else _BOX_BEFORE.search(before)
+        if box is None:
+            result = before + rest
+            continue
+        label = markup.checkbox(box.group("state") in "xX")
+        label.tail = rest
+        result = before[: box.start()]
+        if after is None:
+            host.insert(0, label)
+        else:
+            _insert_after(host, after, label)
+    return result
+
+
+def _insert_after(parent: etree.Element, child: etree.Element, new: etree.Element) -> None:
+    parent.insert(list(parent).index(child) + 1, new)
+
+
+def _apply_heading_attr(heading: etree.Element) -> None:
+    """Apply a trailing ``{ #id }`` that no ``attr_list`` consumed (and hide it)."""
+    last = heading[-1] if len(heading) else None
+    text = last.tail if last is not None else heading.text
+    if not text or "{" not in text:
+        return
+    match = _HEADING_ATTR.search(text)
+    if match is None:
+        return
+    stripped = text[: match.start()]
+    if last is not None:
+        last.tail = stripped
+    else:
+        heading.text = stripped
+    if "id" not in heading.attrib:
+        heading.set("id", match.group("id"))
+
+
+def _heading_text(heading: etree.Element) -> str:
+    return " ".join("".join(heading.itertext()).split())
+
+
+def _match_headings(headings: list[etree.Element], sections: list[Section]) -> list[tuple[etree.Element, Section]]:
+    """Pair HTML headings with the model's sections, in order (by level, re-synced by text)."""
+    matched: list[tuple[etree.Element, Section]] = []
+    next_section = 0
+    for heading in headings:
+        level = int(heading.tag[1])
+        found: int | None = None
+        if next_section < len(sections) and sections[next_section].level == level:
+            found = next_section
+        else:
+            text = _heading_text(heading)
+            for index in range(next_section, min(next_section + 8, len(sections))):
+                if sections[index].level == level and sections[index].title == text:
+                    found = index
+                    break
+        if found is None:
+            continue
+        section = sections[found]
+        next_section = found + 1
+        if "id" not in heading.attrib:
+            heading.set("id", section.slug)
+        matched.append((heading, section))
+    return matched
+
+
+def _progress(
+    root: etree.Element,
+    parents: dict[etree.Element, etree.Element],
+    context: PageContext,
+    checklist: Checklist,
+    matched: list[tuple[etree.Element, Section]],
+    slugs: dict[int, str],
+) -> None:
+    if not checklist.items:
+        return
+    totals: dict[int, int] = {}
+    done: dict[int, int] = {}
+    for item in checklist.items:
+        for section in checklist.section_path(item.section):
+            totals[section.index] = totals.get(section.index, 0) + 1
+            done[section.index] = done.get(section.index, 0) + item.checked
+    page_bar = markup.progress("", checklist.done, len(checklist.items))
+    if context.interactive:
+        page_bar += markup.controls()
+    page_heading = root[0] if len(root) and root[0].tag == "h1" else None
+    root.insert(1 if page_heading is not None else 0, _decoration(context, page_bar, root))
+    for heading, section in matched:
+        total = totals.get(section.index, 0)
+        parent = parents.get(heading)
+        if not total or heading is page_heading or parent is None:
+            continue
+        bar = markup.progress(slugs.get(section.index, section.slug), done.get(section.index, 0), total)
+        _insert_after(parent, heading, _decoration(context, bar, parent))
+
+
+def _decoration(context: PageContext, html: str, parent: etree.Element) -> etree.Element:
+    """A stand-in for ``html`` (see :attr:`PageContext.decorations`), to be inserted into
+    ``parent``, until :class:`_DecorationTreeprocessor` makes it a comment."""
+    context.decorations.append(html)
+    stand_in = etree.Element(_DECORATION, {"n": str(len(context.decorations) - 1)})
+    context.stand_ins.append((parent, stand_in))
+    return stand_in
+
+
+def _requirement_spans(text: str, context: PageContext) -> list[tuple[int, int, str]]:
+    """``(start, end, id)`` of each requirement reference in ``text``: the whole phrase
+    (``Requirement 29.2``) where a pattern matched it, else the ID alone."""
+    matcher = context.matcher
+    if matcher is None:
+        return []
+    found = list(matcher.find(text))
+    if not found:
+        return []
+    phrases: dict[int, tuple[int, int]] = {}
+    for pattern in matcher.patterns:
+        for match in pattern.finditer(text):
+            if "id" in pattern.groupindex and match.start("id") >= 0:
+                phrases.setdefault(match.start("id"), (match.start(), match.end()))
+    spans: list[tuple[int, int, str]] = []
+    last = 0
+    for ref_id, offset in found:
+        start, end = phrases.get(offset, (offset, offset + len(ref_id)))
+        if start < last:
+            start, end = offset, offset + len(ref_id)
+        if start < last:
+            continue
+        spans.append((start, end, ref_id))
+        last = end
+    return spans
+
+
+def _link_pieces(text: str, context: PageContext) -> tuple[str, list[etree.Element]] | None:
+    """Split ``text`` into its leading text and requirement links (each with its tail)."""
+    if not _DIGIT.search(text) or context.requirement_href is None:
+        return None
+    pieces: list[etree.Element] = []
+    head: str | None = None
+    cursor = 0
+    for start, end, ref_id in _requirement_spans(text, context):
+        href = context.requirement_href(ref_id)
+        if href is None:
+            continue
+        link = etree.Element("a", {"class": "preflight-req", "href": href})
+        link.text = text[start:end]
+        if pieces:
+            pieces[-1].tail = text[cursor:start]
+        else:
+            head = text[cursor:start]
+        pieces.append(link)
+        cursor = end
+    if not pieces or head is None:
+        return None
+    pieces[-1].tail = text[cursor:]
+    return head, pieces
+
+
+def _requirement_links(root: etree.Element, context: PageContext) -> None:
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if element.text:
+            split = _link_pieces(element.text, context)
+            if split is not None:
+                element.text = split[0]
+                for position, link in enumerate(split[1]):
+                    element.insert(position, link)
+        for child in list(element):
+            if child.tail:
+                split = _link_pieces(child.tail, context)
+                if split is not None:
+                    child.tail = split[0]
+                    position = list(element).index(child) + 1
+                    for offset, link in enumerate(split[1]):
+                        element.insert(position + offset, link)
+            if child.tag not in _NO_REQUIREMENT_LINKS:
+                stack.append(child)
+
+
+def _repository_links(links: list[etree.Element], context: PageContext) -> None:
+    resolve = context.resolve_link
+    if resolve is None:
+        return
+    for element in links:
+        key = "href" if element.tag == "a" else "src"
+        url = element.get(key)
+        if not url:
+            continue
+        resolved = resolve(url, element.tag == "img")
+        if resolved is None:
+            continue
+        if resolved.href is not None:
+            element.set(key, resolved.href)
+        elif element.tag == "a":
+            element.tag = "span"
+            del element.attrib["href"]
+            element.set("class", "preflight-repo-file")
+            element.set("title", resolved.repo_path)
+
+
+class _DecorationTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Turn decoration stand-ins into ``<!--pf:N-->`` comments: what the HTML parser of the
+    search plugin skips at no cost, and what the page postprocessor or the plugin expands."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        context = self.state.context
+        if context is None:
+            return
+        for parent, stand_in in context.stand_ins:
+            comment = etree.Comment(f"pf:{stand_in.get('n')}")
+            comment.tail = stand_in.tail
+            parent[list(parent).index(stand_in)] = comment
+        context.stand_ins.clear()
+
+
+class _PagePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Expand the decorations and wrap the page (unless the plugin does it later); drop
+    item markers Python-Markdown kept where the page processor cannot see them (raw HTML)."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, text: str) -> str:
+        if _MARKER_PREFIX in text:
+            text = _MARKER_RE.sub("", text)
+        context = self.state.context
+        if context is None or context.deferred or context.checklist is None or not context.enhanced:
+            return text
+        text = markup.expand(text, context.decorations)
+        return markup.wrap(text, context.checklist, context.markdown, context.site_key, context.interactive)

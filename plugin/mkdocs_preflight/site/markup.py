@@ -1,0 +1,161 @@
+"""The HTML the site adds to checklist pages.
+
+This is the contract with ``assets/preflight.js`` and ``assets/preflight.css``
+(``briefs/markup.md``): class names, ``data-preflight-*`` attributes and the page JSON.
+Every value is escaped here (:func:`_attr`, :func:`_text`, :func:`json_for_html`); the
+callers pass raw model values.
+
+Decorations (permalinks, progress bars, controls, step labels) are built as HTML text:
+the extension puts a placeholder comment where each goes, and they are expanded after
+the search plugin indexed the page (see :class:`~.context.PageContext`), so that the
+index and MkDocs' link checks do not pay for a few hundred extra elements per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from typing import Any
+from xml.etree import ElementTree as etree
+
+from ..model import Block, Checklist
+
+PAGE_CLASS = "preflight-checklist"
+ITEM_CLASS = "preflight-item"
+DATA_VERSION = 1
+_REQ_ANCHOR = re.compile(r"[^a-z0-9]")
+_JSON_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+PLACEHOLDER = re.compile(r"<!--pf:(\d+)-->")
+"""A decoration's place in the rendered page: ``<!--pf:N-->`` (N indexes the page's list)."""
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def requirement_anchor(requirement_id: str) -> str:
+    """``req-`` + the ID lowercased, every character outside ``[a-z0-9]`` replaced by ``-``."""
+    return "req-" + _REQ_ANCHOR.sub("-", requirement_id.lower())
+
+
+def site_key(site_url: str | None, site_name: str | None) -> str:
+    """A short stable key of the site for browser storage (from ``site_url``, else ``site_name``)."""
+    basis = (site_url or "").strip() or (site_name or "").strip() or "site"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def wrap(content: str, checklist: Checklist, markdown: str, key: str, interactive: bool) -> str:
+    """The rendered page inside ``<div class="preflight-checklist" ...>``, with the page data."""
+    return (
+        f'<div class="{PAGE_CLASS}" data-preflight-page="{_attr(checklist.stem)}" '
+        f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}">'
+        f"{content}"
+        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown)}</script>'
+        "</div>"
+    )
+
+
+def expand(content: str, decorations: Sequence[str]) -> str:
+    """Replace the ``<!--pf:N-->`` placeholders of a rendered page with their HTML."""
+    if not decorations:
+        return content
+
+    def one(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return decorations[number] if number < len(decorations) else ""
+
+    return PLACEHOLDER.sub(one, content)
+
+
+def progress(scope: str, done: int, total: int) -> str:
+    """A progress bar: ``<div class="preflight-progress" ...><progress .../> <span>3/17 done</span></div>``."""
+    return (
+        f'<div class="preflight-progress" data-preflight-scope="{_attr(scope)}" '
+        f'data-preflight-done="{done}" data-preflight-total="{total}">'
+        f'<progress max="{total}" value="{done}">{done}/{total}</progress> '
+        f'<span class="preflight-progress-label">{done}/{total} done</span></div>'
+    )
+
+
+def controls() -> str:
+    """The (initially hidden) buttons the script wires up."""
+    return (
+        '<div class="preflight-controls" hidden>'
+        '<button type="button" class="md-button" data-preflight-action="reset">Reset</button> '
+        '<button type="button" class="md-button" data-preflight-action="copy-markdown">'
+        "Copy progress as Markdown</button> "
+        '<button type="button" class="md-button" data-preflight-action="export-log">Export run log</button>'
+        "</div>"
+    )
+
+
+def permalink(item_id: str) -> str:
+    """The ``¶`` link that follows an item's text (shown on hover by the stylesheet)."""
+    return f'<a class="preflight-permalink" href="#{_attr(item_id)}" title="Permanent link">¶</a>'
+
+
+def outcome(status: str, label: str, title: str) -> str:
+    """An item's latest run outcome: ``<span class="preflight-outcome preflight-outcome--passed">``."""
+    return (
+        f'<span class="preflight-outcome preflight-outcome--{_attr(status)}" title="{_attr(title)}">'
+        f"{_text(label)}</span>"
+    )
+
+
+def step(block: Block, checklist_path: str) -> str:
+    """The label after a runnable block: its ID, its owning item, its options, and the command
+    that runs it."""
+    parts = [
+        f'<div class="preflight-step" data-preflight-block="{_attr(block.id)}" '
+        f'data-preflight-item="{_attr(block.item or "")}">Step <code>{_text(block.id)}</code>'
+    ]
+    if block.item:
+        parts.append(f' of item <a href="#{_attr(block.item)}">{_text(block.item)}</a>')
+    options = [f"{key}={value}" if value else key for key, value in block.options.items() if key != "id"]
+    if options:
+        parts.append(f' <span class="preflight-step-option">{_text(" ".join(options))}</span>')
+    command = f"preflight run {shlex.quote(checklist_path)} --only {shlex.quote(block.id)}"
+    parts.append(f' <code class="preflight-step-command">{_text(command)}</code></div>')
+    return "".join(parts)
+
+
+def checkbox(checked: bool) -> etree.Element:
+    """pymdownx.tasklist's ``custom_checkbox`` markup, for sites that do not load tasklist."""
+    label = etree.Element("label", {"class": "task-list-control"})
+    attrs = {"type": "checkbox", "disabled": "disabled"}
+    if checked:
+        attrs["checked"] = "checked"
+    etree.SubElement(label, "input", attrs)
+    etree.SubElement(label, "span", {"class": "task-list-indicator"})
+    label.tail = " "
+    return label
+
+
+def page_json(checklist: Checklist, markdown: str) -> str:
+    """The page data for the script, as JSON that is safe inside ``<script>``."""
+    data: dict[str, Any] = {
+        "version": DATA_VERSION,
+        "page": checklist.stem,
+        "path": checklist.path,
+        "title": checklist.title,
+        "sha256": checklist.sha256,
+        "markdown": markdown,
+        "items": [
+            {"id": item.id, "line": item.line, "checked": item.checked, "text": item.text} for item in checklist.items
+        ],
+    }
+    return json_for_html(data)
+
+
+def json_for_html(data: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>``: ``<``, ``>`` and ``&`` are written as
+    ``\\u003c`` etc., so nothing in a checklist can close the element or be read as markup."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_UNSAFE)

@@ -1,0 +1,185 @@
+"""The checklists of a build: each read once, parsed once, reused while unchanged.
+
+Parsing is the plugin's biggest cost (markdown-it reads every checklist as the engine
+sees it). So:
+
+* models are cached by repository path and sha256 across ``mkdocs serve`` rebuilds
+  (the plugin instance survives them);
+* with many files to parse, a worker process parses them from the last to the first
+  while MkDocs renders pages from the first to the last; a page whose model the worker
+  has not delivered yet is parsed in the main process right away, so nothing ever waits
+  for the worker, and any failure of the worker only means parsing in the main process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..engine import parse_bytes, parse_file
+from ..engine.build import build
+from ..engine.requirements import Matcher
+from ..engine.source import Source, decode
+from ..model import Checklist
+
+PARALLEL_MIN = 32
+"""Fewer files to parse than this are parsed in the main process (a worker costs a start)."""
+WORKERS_VARIABLE = "PREFLIGHT_PARSE_WORKER"
+"""Set to ``0`` to parse in the main process only (e.g. on a machine with busy CPUs)."""
+CHUNK = 8
+
+
+def _workers() -> int:
+    if os.environ.get(WORKERS_VARIABLE, "").strip() == "0":
+        return 0
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` (a worker at once) when this process runs no other thread (``mkdocs build``),
+    else ``spawn`` (a clean interpreter: forking ``mkdocs serve``'s threads is unsafe)."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+@lru_cache(maxsize=4)
+def _matcher(patterns: tuple[str, ...]) -> Matcher:
+    return Matcher([re.compile(pattern) for pattern in patterns])
+
+
+def parse_chunk(jobs: Sequence[tuple[bytes, str]], patterns: tuple[str, ...]) -> list[Checklist]:
+    """Parse ``(data, display path)`` pairs (runs in the worker process)."""
+    matcher = _matcher(patterns)
+    return [parse_bytes(data, display, matcher) for data, display in jobs]
+
+
+@dataclass(slots=True)
+class _Cached:
+    digest: str
+    key: tuple[str, ...]
+    source: Source
+    checklist: Checklist
+
+
+@dataclass(slots=True)
+class Model:
+    """One checklist's model, available now or when first asked for."""
+
+    display: str
+    source: Source | None
+    """The decoded text (``None`` when the file could not be read)."""
+    _cache: ModelCache
+    _digest: str = ""
+    _checklist: Checklist | None = None
+    _future: Future[list[Checklist]] | None = None
+    _index: int = 0
+
+    @property
+    def checklist(self) -> Checklist:
+        """The model (from the cache, the worker, or parsed now)."""
+        if self._checklist is None:
+            checklist: Checklist | None = None
+            future = self._future
+            if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+                checklist = future.result()[self._index]
+            if checklist is None:
+                if future is not None:
+                    future.cancel()  # not started yet: the worker skips it
+                assert self.source is not None
+                checklist = build(self.source, self._cache.matcher)
+            self._checklist = checklist
+            self._future = None
+            self._cache.store(self)
+        return self._checklist
+
+
+@dataclass
+class ModelCache:
+    """Models by repository path; one instance lives as long as the plugin."""
+
+    matcher: Matcher = field(default_factory=lambda: _matcher(()))
+    _cached: dict[str, _Cached] = field(default_factory=dict)
+    _pending: list[tuple[Model, bytes]] = field(default_factory=list)
+    _pool: ProcessPoolExecutor | None = None
+    parsed: int = 0
+    """How many files were parsed since the plugin started (cache misses)."""
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What else a model depends on: the requirement patterns."""
+        return tuple(pattern.pattern for pattern in self.matcher.patterns)
+
+    def begin(self, matcher: Matcher) -> None:
+        """Start a build with these requirement patterns."""
+        self.close()
+        self.matcher = matcher
+        self._pending = []
+
+    def load(self, path: Path, display: str) -> Model:
+        """Read one checklist; its model comes from the cache or is parsed later."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            model = Model(display, None, self)
+            model._checklist = parse_file(path, display, self.matcher)
+            return model
+        digest = hashlib.sha256(data).hexdigest()
+        hit = self._cached.get(display)
+        if hit is not None and hit.digest == digest and hit.key == self.key:
+            model = Model(display, hit.source, self, digest)
+            model._checklist = hit.checklist
+            return model
+        model = Model(display, decode(data, display), self, digest)
+        self._pending.append((model, data))
+        return model
+
+    def store(self, model: Model) -> None:
+        """Remember a parsed model (for the next ``serve`` rebuild)."""
+        if model._checklist is not None and model.source is not None and model._digest:
+            self.parsed += 1
+            self._cached[model.display] = _Cached(model._digest, self.key, model.source, model._checklist)
+
+    def start(self, order: Sequence[Model] = ()) -> None:
+        """Parse what :meth:`load` could not take from the cache.
+
+        ``order`` is the order the pages will be rendered in; the worker starts from its
+        end. With few files, or one CPU, the models are parsed when first asked for.
+        """
+        pending = {id(model): data for model, data in self._pending}
+        self._pending = []
+        if len(pending) < PARALLEL_MIN or _workers() < 1:
+            return
+        ranked = [model for model in order if id(model) in pending]
+        if len(ranked) < len(pending):
+            return
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+            for end in range(len(ranked), 0, -CHUNK):
+                chunk = ranked[max(0, end - CHUNK) : end]
+                future = self._pool.submit(parse_chunk, [(pending[id(m)], m.display) for m in chunk], self.key)
+                for index, model in enumerate(chunk):
+                    model._future = future
+                    model._index = index
+        except (OSError, RuntimeError, ValueError):
+            self.close()
+
+    def keep(self, displays: Iterable[str]) -> None:
+        """Forget files that are no longer checklists."""
+        wanted = set(displays)
+        self._cached = {key: value for key, value in self._cached.items() if key in wanted}
+
+    def close(self) -> None:
+        """Stop the worker (models not delivered yet are parsed when asked for)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,423 @@
+"""``preflight``: the MkDocs plugin (cross-page work only; pages render in the extension).
+
+* ``on_config``: the project from the plugin options; register the Markdown extension;
+  watch the checklists and the registry in ``mkdocs serve``.
+* ``on_files``: read every checklist (parsed once, see :mod:`.models`); add the ones
+  outside ``docs_dir`` as pages at ``checklists/<path>`` (inside ``docs_dir`` they are
+  enhanced in place); add the assets and the requirements page.
+* ``on_nav``: title the checklists' nav section, or append it to an explicit ``nav:``.
+* ``on_page_markdown``: hand the page's model to the extension, which renders it.
+* ``on_page_context``: expand the page's decorations and wrap it, after search indexed it.
+* ``on_env``: report the findings as MkDocs warnings (every model is parsed by then).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.resources
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
+
+from ..config import Settings
+from ..engine import Project, parse_text
+from ..model import Checklist, Diagnostic, RequirementDef
+from . import files as site_files
+from . import markup, nav, requirements
+from .config import PreflightConfig, option_values
+from .context import LinkHook, PageContext, RequirementHook
+from .diagnostics import diagnostics_for, report
+from .extension import PreflightExtension
+from .links import LinkResolver, RepoBrowser, Resolved
+from .models import Model, ModelCache
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("preflight.css", "preflight.js")
+ASSET_DIR = "assets/preflight"
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One checklist of the build."""
+
+    display: str
+    """Path relative to the repository root (the model's path)."""
+    model: Model
+    file: File
+    added: bool
+    """``True`` when the plugin added the page (the file is outside ``docs_dir``)."""
+
+    @property
+    def checklist(self) -> Checklist:
+        """The checklist's model."""
+        return self.model.checklist
+
+
+class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-call]
+    """Turn the checklists of the repository into pages of the site."""
+
+    def __init__(self) -> None:
+        self._cache = ModelCache()
+        self._command = "build"
+        self._reset()
+
+    def _reset(self) -> None:
+        self._project: Project | None = None
+        self._entries: dict[str, _Entry] = {}
+        self._extension = PreflightExtension()
+        self._extension.managed = True
+        self._requirements_file: File | None = None
+        self._requirements_page: requirements.RenderedPage | None = None
+        self._page_data: dict[str, PageContext] = {}
+        self._resolver: LinkResolver | None = None
+        self._site_key = ""
+        self._docs_dir = Path()
+        self._base = Path()
+
+    @property
+    def _enabled(self) -> bool:
+        return bool(self.config["enabled"])
+
+    # -- events ---------------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember the command. (Defining this hook keeps the plugin, and its model cache,
+        alive across ``mkdocs serve`` rebuilds.)"""
+        self._command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Build the project from the options; register the extension; watch the sources."""
+        self._cache.close()
+        self._reset()
+        if not self._enabled:
+            return None
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        settings = Settings(
+            root=config_file.parent,
+            config_file=config_file,
+            values=option_values(self.config),
+            mkdocs={key: config.get(key) for key in ("site_name", "site_url", "repo_url", "edit_uri", "docs_dir")},
+        )
+        self._project = Project(settings)
+        self._docs_dir = Path(config.docs_dir).resolve()
+        self._base = site_files.site_base(settings.root, settings.checklist_globs)
+        self._site_key = markup.site_key(config.site_url, config.site_name)
+        extensions = [
+            ext for ext in config.markdown_extensions if ext != "preflight" and not isinstance(ext, PreflightExtension)
+        ]
+        extensions.append(self._extension)
+        config.markdown_extensions = extensions
+        config.mdx_configs.pop("preflight", None)
+        watched = [site_files.static_prefix(settings.root, pattern) for pattern in settings.checklist_globs]
+        if settings.values.get("registry"):
+            watched.append(settings.path(settings.values["registry"]))
+        for path in watched:
+            if path.exists() and not path.is_relative_to(self._docs_dir) and str(path) not in config.watch:
+                config.watch.append(str(path))
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Read the checklists; add their pages, the assets and the requirements page."""
+        project = self._project
+        if not self._enabled or project is None:
+            return None
+        self._cache.begin(project.matcher)
+        listed = nav.nav_paths(config.nav) if config.nav is not None else None
+        for path in project.files():
+            entry = self._add_checklist(path, files, config, listed)
+            if entry is not None:
+                self._entries[entry.file.src_uri] = entry
+        self._cache.keep(entry.display for entry in self._entries.values())
+        if not self._entries:
+            log.info(f"no checklists found in {', '.join(project.settings.checklist_globs)}")
+            return files
+        rendering_order = [
+            self._entries[f.src_uri].model for f in files.documentation_pages() if f.src_uri in self._entries
+        ]
+        self._cache.start(rendering_order)
+        self._add_assets(files, config)
+        self._resolver = LinkResolver(
+            root=project.root,
+            site_files={project.relative(Path(file.abs_src_path)): file.src_uri for file in files if file.abs_src_path},
+            browser=RepoBrowser.from_config(
+                pattern=self.config["repo_url_pattern"],
+                repo_url=config.repo_url,
+                edit_uri=config.edit_uri,
+                docs_dir=self._docs_dir,
+                root=project.root,
+            ),
+        )
+        self._add_requirements_page(files, config, listed)
+        return files
+
+    def on_nav(self, nav_: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Title the checklists' section, or append it to an explicit ``nav:``."""
+        if not self._enabled or not self._entries:
+            return None
+        title = self.config["nav_title"]
+        if config.nav is None:
+            prefix = self._nav_prefix()
+            if prefix:
+                uris = {uri for uri in self._entries if uri.startswith(prefix)}
+                section = nav.find_section(nav_.items, uris)
+                if section is not None:
+                    section.title = title
+            return nav_
+        listed = nav.nav_paths(config.nav)
+        missing = [e.file for uri, e in sorted(self._entries.items()) if posixpath.normpath(uri) not in listed]
+        extra = self._requirements_file
+        if extra is not None and posixpath.normpath(extra.src_uri) in listed:
+            extra = None
+        if not missing and extra is None:
+            return None
+        base = posixpath.commonpath([posixpath.dirname(f.src_uri) for f in missing]) if missing else ""
+        section = nav.folder_section(title, missing, base, config)
+        if extra is not None:
+            section.children.append(extra.page if isinstance(extra.page, Page) else Page(None, extra, config))
+        nav_.items.append(section)
+        nav.relink(nav_)
+        return nav_
+
+    @event_priority(-100)  # last: see the Markdown other plugins and hooks produced
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Hand the page's model to the extension (which renders it)."""
+        self._extension.page = None
+        if not self._enabled:
+            return None
+        entry = self._entries.get(page.file.src_uri)
+        if entry is not None:
+            title = page.meta.get("title")
+            if isinstance(title, str):
+                # The theme prints titles as HTML; a checklist title is text.
+                page.meta["title"] = html.escape(title, quote=False)
+            self._extension.page = self._context(entry, markdown, page)
+        elif self._requirements_file is not None and page.file is self._requirements_file:
+            self._extension.page = PageContext(checklist=None)
+        return None
+
+    def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Forget the page context (a later Markdown instance must not pick it up)."""
+        self._extension.page = None
+        return None
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
+        """Report the findings (every checklist is parsed by now) and stop the worker."""
+        if self._enabled and self._project is not None:
+            report(self._diagnostics(self._project), self.config["fail_on"])
+        self._cache.close()
+        return None
+
+    @event_priority(-100)  # after the search plugin indexed the page
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Expand the decorations, wrap the page, add its data (see ``PageContext.deferred``);
+        fill in the requirements page's table and reference lists (the search index has
+        the requirements, not thousands of links to items)."""
+        if self._requirements_page is not None and page.file is self._requirements_file and page.content:
+            page.content = self._requirements_page.fill(page.content)
+            return None
+        page_context = self._page_data.pop(page.file.src_uri, None)
+        if page_context is None or page_context.checklist is None or page.content is None:
+            return None
+        if page_context.enhanced:
+            page.content = markup.wrap(
+                markup.expand(page.content, page_context.decorations),
+                page_context.checklist,
+                page_context.markdown,
+                page_context.site_key,
+                page_context.interactive,
+            )
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Tell the user about repository links that could not be linked."""
+        if self._resolver is not None and self._resolver.unlinked:
+            log.info(
+                f"{self._resolver.unlinked} link(s) to repository files are shown as text: set repo_url "
+                "(and edit_uri) or the repo_url_pattern option to link them to the repository browser"
+            )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the worker."""
+        self._cache.close()
+
+    def on_shutdown(self) -> None:
+        """Stop the worker."""
+        self._cache.close()
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _diagnostics(self, project: Project) -> Iterable[Diagnostic]:
+        yield from project.registry_diagnostics
+        for entry in self._entries.values():
+            yield from diagnostics_for(entry.checklist)
+
+    def _add_checklist(self, path: Path, files: Files, config: MkDocsConfig, listed: set[str] | None) -> _Entry | None:
+        project = self._project
+        assert project is not None
+        display = project.relative(path)
+        resolved = path.resolve()
+        if resolved.is_relative_to(self._docs_dir):
+            file = files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
+            if file is None or file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                return None
+            added = False
+        else:
+            src_uri = site_files.site_uri(resolved, self._base, display)
+            if files.get_file_from_path(src_uri) is not None:
+                log.info(f"{display}: not added, the site already has a page {src_uri}")
+                return None
+            inclusion = InclusionLevel.INCLUDED
+            if listed is not None and posixpath.normpath(src_uri) not in listed:
+                inclusion = InclusionLevel.NOT_IN_NAV  # the plugin puts it in the nav itself
+            file = File(
+                src_uri,
+                src_dir=str(self._base),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+                inclusion=inclusion,
+            )
+            file.abs_src_path = str(resolved)
+            file.edit_uri = site_files.edit_uri(resolved, self._docs_dir)
+            files.append(file)
+            added = True
+        model = self._cache.load(path, display)
+        if model.source is not None and model.source.diagnostics:
+            # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
+            file.content_string = model.source.text
+        return _Entry(display, model, file, added)
+
+    def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
+        folder = importlib.resources.files("mkdocs_preflight.site") / "assets"
+        for name in ASSETS:
+            uri = f"{ASSET_DIR}/{name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, content=(folder / name).read_bytes()))
+            extra = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if uri not in extra:
+                extra.append(uri)
+
+    def _add_requirements_page(self, files: Files, config: MkDocsConfig, listed: set[str] | None) -> None:
+        value = self.config["requirements_page"]
+        if not value:
+            return
+        uri = site_files.page_uri(value)
+        if files.get_file_from_path(uri) is not None:
+            log.info(f"requirements page not generated: the site already has a page {uri} (set requirements_page)")
+            return
+        hidden = listed is not None and posixpath.normpath(uri) not in listed
+        inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
+        page = site_files.LatePage.generated(config, uri, content="", inclusion=inclusion)
+        assert isinstance(page, site_files.LatePage)
+        page.produce = lambda: self._render_requirements(uri, page.url)
+        self._requirements_file = page
+        files.append(page)
+
+    def _render_requirements(self, uri: str, url: str) -> str:
+        """The requirements page's Markdown (needs every model: runs when MkDocs reads the page)."""
+        project = self._project
+        assert project is not None
+        entries = [
+            requirements.PageChecklist(e.checklist, get_relative_url(e.file.url, url))
+            for _, e in sorted(self._entries.items())
+        ]
+        defined, undefined = requirements.collect(entries, project.registry, self._latest_run_status)
+        self._requirements_page = requirements.render(
+            defined, undefined, title="Requirements", definition_href=lambda d: self._definition_href(d, uri)
+        )
+        return self._requirements_page.markdown
+
+    def _latest_run_status(self, requirement_id: str) -> str | None:
+        """Hook for run logs (``run_logs`` option): the latest outcome of the requirement's steps."""
+        return None
+
+    def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
+        for uri, entry in self._entries.items():
+            if entry.display == definition.path:
+                return site_files.relative_uri(uri, page_uri)
+        if self._resolver is not None:
+            url = self._resolver.browser.url(definition.path)
+            if url is not None:
+                return url + (f"#L{definition.line}" if "github" in url else "")
+        return None
+
+    def _nav_prefix(self) -> str:
+        """The folder of the site that holds the checklists (``""``: the whole docs_dir)."""
+        if any(entry.added for entry in self._entries.values()):
+            return site_files.SITE_PREFIX + "/"
+        if self._base.is_relative_to(self._docs_dir) and self._base != self._docs_dir:
+            return self._base.relative_to(self._docs_dir).as_posix() + "/"
+        return ""
+
+    def _context(self, entry: _Entry, markdown: str, page: Page) -> PageContext:
+        project = self._project
+        assert project is not None
+        checklist = entry.checklist
+        source = entry.model.source
+        text = source.text if source is not None else markdown
+        if text.endswith(markdown):
+            offset = text[: len(text) - len(markdown)].count("\n")
+            copy = text
+            if source is not None:
+                copy = ("\ufeff" if source.bom else "") + text.replace("\n", source.newline)
+        else:
+            # Another plugin changed the Markdown: render (and offer) what it produced.
+            log.debug(f"{entry.display}: Markdown changed by another plugin; parsing the rendered text")
+            checklist = parse_text(markdown, entry.display, project.matcher)
+            text, offset, copy = markdown, 0, markdown
+        uri = page.file.src_uri
+        context = PageContext(
+            checklist=checklist,
+            source=text,
+            line_offset=offset,
+            markdown=copy,
+            site_key=self._site_key,
+            interactive=bool(self.config["interactive"]),
+            matcher=project.matcher,
+            requirement_href=self._requirement_href(uri, checklist),
+            resolve_link=self._link_hook(entry, uri),
+            deferred=True,
+        )
+        self._page_data[uri] = context
+        return context
+
+    def _requirement_href(self, page_uri: str, checklist: Checklist) -> RequirementHook | None:
+        """Links to the requirements page, for the requirements it lists: the registry's,
+        and those this checklist defines or references (the engine saw them)."""
+        project = self._project
+        target = self._requirements_file
+        if target is None or project is None:
+            return None
+        known = {d.id for d in project.registry} | {d.id for d in checklist.requirement_defs}
+        known.update(ref.id for ref in checklist.requirement_refs)
+        relative = site_files.relative_uri(target.src_uri, page_uri)
+
+        def href(requirement_id: str) -> str | None:
+            if requirement_id not in known:
+                return None
+            return f"{relative}#{markup.requirement_anchor(requirement_id)}"
+
+        return href
+
+    def _link_hook(self, entry: _Entry, page_uri: str) -> LinkHook | None:
+        resolver = self._resolver
+        if resolver is None:
+            return None
+
+        def resolve(href: str, image: bool) -> Resolved | None:
+            return resolver.resolve(href, checklist_path=entry.display, page_uri=page_uri, image=image)
+
+        return resolve

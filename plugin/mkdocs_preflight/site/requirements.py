@@ -1,0 +1,283 @@
+"""The generated requirements (traceability) page.
+
+Every requirement defined in the registry, in front matter or in a checklist, with
+where it is defined, every item and section that references it, its coverage and its
+latest run status; then the references to requirements nobody defined. Written as
+Markdown (from a Jinja2 template) so that MkDocs renders it with the theme, the table
+of contents, link validation and search.
+
+Everything that comes from a checklist or the registry goes through :func:`md_text`
+(escaped for Markdown *and* HTML) or :func:`md_url`; the template has no other way to
+print a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote
+
+import jinja2
+
+from ..model import Checklist, RequirementDef, RequirementRef
+from .markup import requirement_anchor
+
+# Characters some Markdown or pymdown syntax reads mid-line (values are never at the
+# start of a line in the template, so list and heading markers need no escaping).
+_MD_ESCAPES = {ord(char): f"&#{ord(char)};" for char in "\\`*_{}[]|~^=:$#@"}
+_MD_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"})
+_NATURAL = re.compile(r"(\d+)")
+
+RunStatus = Callable[[str], "str | None"]
+"""``requirement id -> latest run status text`` (``None``: no run recorded)."""
+
+
+def no_run_status(requirement_id: str) -> str | None:
+    """The run status hook until run logs are read: nothing recorded."""
+    return None
+
+
+def md_text(value: object) -> str:
+    """``value`` as literal text in Markdown, on one line (it must fit a table cell or a heading).
+
+    HTML syntax becomes entities, and so does every character that Markdown or a
+    pymdown extension could read as syntax: an entity is never markup.
+    """
+    return " ".join(str(value).split()).translate(_MD_ESCAPES)
+
+
+def md_url(value: object) -> str:
+    """A link target with every character that could end a Markdown link, start a link
+    title or form markup (spaces, quotes, parentheses, angle brackets) percent-encoded."""
+    return quote(str(value), safe="/#:.-_~%?=&;,+@!$*")
+
+
+@dataclass(slots=True)
+class Reference:
+    """One place that references a requirement."""
+
+    kind: str
+    """``item``, ``section``, ``text`` or ``code``."""
+    label: str
+    """Short: the item's ID, the section's title, or ``line N``."""
+    checklist: str
+    """The checklist's repository path."""
+    line: int
+    href: str
+    """The URL of the place, relative to the requirements page."""
+
+
+@dataclass(slots=True)
+class ReferenceGroup:
+    """The references of one requirement in one checklist."""
+
+    checklist: str
+    title: str
+    href: str
+    references: list[Reference] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Requirement:
+    """A requirement as the page shows it."""
+
+    id: str
+    anchor: str
+    definitions: list[RequirementDef] = field(default_factory=list)
+    groups: dict[str, ReferenceGroup] = field(default_factory=dict)
+    """References by checklist path, in checklist order."""
+    status: str | None = None
+
+    @property
+    def references(self) -> list[Reference]:
+        """Every reference, checklist by checklist."""
+        return [ref for group in self.groups.values() for ref in group.references]
+
+    @property
+    def title(self) -> str:
+        """The first non-empty title among its definitions."""
+        return next((d.title for d in self.definitions if d.title), "")
+
+    @property
+    def titles(self) -> list[str]:
+        """Every distinct title (more than one means conflicting definitions)."""
+        return list(dict.fromkeys(d.title for d in self.definitions if d.title))
+
+    @property
+    def covered(self) -> bool:
+        """Whether anything references it."""
+        return bool(self.references)
+
+    @property
+    def counts(self) -> str:
+        """``3 items, 1 section``."""
+        kinds: dict[str, int] = {}
+        for ref in self.references:
+            kinds[ref.kind] = kinds.get(ref.kind, 0) + 1
+        names = {"item": "item", "section": "section", "text": "mention", "code": "code comment"}
+        return ", ".join(f"{n} {names[k]}{'s' if n != 1 else ''}" for k, n in kinds.items())
+
+
+@dataclass(slots=True)
+class PageChecklist:
+    """A checklist as the requirements page needs it."""
+
+    checklist: Checklist
+    url: str
+    """Its page's URL relative to the requirements page."""
+
+
+def natural_key(requirement_id: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort ``REQ-2`` before ``REQ-10`` and ``29.2`` before ``29.10``."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower()) for part in _NATURAL.split(requirement_id) if part
+    )
+
+
+def _references(entry: PageChecklist) -> Iterable[tuple[str, Reference]]:
+    checklist = entry.checklist
+    target = entry.url
+
+    def href(anchor: str | None) -> str:
+        return target + ("#" + anchor if anchor else "")
+
+    for item in checklist.items:
+        for ref_id in dict.fromkeys(ref.id for ref in item.refs):
+            yield ref_id, Reference("item", item.id, checklist.path, item.line, href(item.id))
+    for section in checklist.sections:
+        for ref_id in dict.fromkeys(ref.id for ref in section.refs):
+            yield ref_id, Reference("section", section.title, checklist.path, section.line, href(section.slug))
+    seen: set[tuple[str, int]] = set()
+    for ref in checklist.requirement_refs:
+        if ref.context in ("item", "heading") or (ref.id, ref.line) in seen:
+            continue
+        seen.add((ref.id, ref.line))
+        yield ref.id, _text_reference(checklist, ref, href)
+
+
+def _text_reference(checklist: Checklist, ref: RequirementRef, href: Callable[[str | None], str]) -> Reference:
+    anchor: str | None = None
+    kind = "code" if ref.context == "code" else "text"
+    if kind == "code":
+        block = next((b for b in checklist.blocks if b.line <= ref.line <= b.end_line), None)
+        if block is not None and (block.runnable or block.explicit_id):
+            anchor = block.id
+        elif block is not None and block.item:
+            anchor = block.item
+    if anchor is None:
+        section = None
+        for candidate in checklist.sections:
+            if candidate.line > ref.line:
+                break
+            section = candidate
+        anchor = section.slug if section is not None else None
+    return Reference(kind, f"line {ref.line}", checklist.path, ref.line, href(anchor))
+
+
+def collect(
+    checklists: Iterable[PageChecklist],
+    registry: Iterable[RequirementDef],
+    run_status: RunStatus = no_run_status,
+) -> tuple[list[Requirement], list[Requirement]]:
+    """Defined requirements and references to undefined ones, each sorted naturally."""
+    by_id: dict[str, Requirement] = {}
+
+    def get(requirement_id: str) -> Requirement:
+        found = by_id.get(requirement_id)
+        if found is None:
+            found = by_id[requirement_id] = Requirement(requirement_id, requirement_anchor(requirement_id))
+        return found
+
+    for definition in registry:
+        get(definition.id).definitions.append(definition)
+    for entry in checklists:
+        for definition in entry.checklist.requirement_defs:
+            get(definition.id).definitions.append(definition)
+        for ref_id, reference in _references(entry):
+            groups = get(ref_id).groups
+            group = groups.get(entry.checklist.path)
+            if group is None:
+                group = groups[entry.checklist.path] = ReferenceGroup(
+                    entry.checklist.path, entry.checklist.title, entry.url
+                )
+            group.references.append(reference)
+    for requirement in by_id.values():
+        requirement.status = run_status(requirement.id)
+    ordered = sorted(by_id.values(), key=lambda r: natural_key(r.id))
+    return [r for r in ordered if r.definitions], [r for r in ordered if not r.definitions]
+
+
+@lru_cache(maxsize=2)
+def _environment(html: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mkdocs_preflight.site", "templates"),
+        # The Markdown template prints values through `md` or `url`; the HTML ones escape.
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["url"] = md_url
+    return env
+
+
+@dataclass(slots=True)
+class RenderedPage:
+    """The page's Markdown, and the HTML fragments that replace its placeholders after rendering.
+
+    The big parts (the table, thousands of reference links) are HTML from the start: run
+    through Python-Markdown they would cost more than the rest of the page.
+    """
+
+    markdown: str
+    fragments: dict[str, str]
+
+    def fill(self, html: str) -> str:
+        """Put the fragments into the rendered page."""
+        if not self.fragments:
+            return html
+        return _PLACEHOLDER.sub(lambda m: self.fragments.get(m.group(0), m.group(0)), html)
+
+
+_PLACEHOLDER = re.compile(r"<!-- preflight:[a-z]+ [a-z0-9-]+ -->")
+
+
+def _placeholder(kind: str, key: str) -> str:
+    return f"<!-- preflight:{kind} {key} -->"
+
+
+def render(
+    defined: list[Requirement],
+    undefined: list[Requirement],
+    *,
+    title: str,
+    definition_href: Callable[[RequirementDef], str | None],
+) -> RenderedPage:
+    """The requirements page: Markdown with placeholders, and the HTML for them."""
+    html = _environment(True)
+    fragments: dict[str, str] = {}
+    if defined:
+        fragments[_placeholder("table", "requirements")] = html.get_template("requirements-table.html.j2").render(
+            defined=defined
+        )
+    references = html.get_template("requirements-references.html.j2")
+    for requirement in (*defined, *undefined):
+        if requirement.groups:
+            fragments[_placeholder("references", requirement.anchor)] = references.render(r=requirement)
+    markdown = (
+        _environment(False)
+        .get_template("requirements.md.j2")
+        .render(
+            title=title,
+            defined=defined,
+            undefined=undefined,
+            covered=sum(1 for r in defined if r.covered),
+            definition_href=definition_href,
+            placeholder=_placeholder,
+        )
+    )
+    return RenderedPage(markdown, fragments)

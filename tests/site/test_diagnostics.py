@@ -1,0 +1,58 @@
+"""Engine findings become MkDocs warnings with ``file:line:col``, failing ``--strict`` per ``fail_on``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from site_support import build_site, run_cli, site_config, write, write_config
+
+DUPLICATE = "# Bad\n\n- [ ] One { #same }\n- [ ] Two { #same }\n"
+MALFORMED = "# Sloppy\n\n- [ ] Fine\n- [] Not a task\n"
+
+
+def _project(tmp_path: Path, checklists: dict[str, str], fail_on: str | None = None) -> Path:
+    options = {} if fail_on is None else {"fail_on": fail_on}
+    write(tmp_path, {"docs/index.md": "# Home\n", **{f"checklists/{k}": v for k, v in checklists.items()}})
+    write_config(tmp_path, site_config("material", plugins=["search", {"preflight": options}]))
+    return tmp_path
+
+
+def test_an_engine_error_fails_the_strict_build(tmp_path: Path) -> None:
+    built = build_site(_project(tmp_path, {"bad.md": DUPLICATE}))
+    assert not built.ok
+    warnings = built.logged(logging.WARNING)
+    assert len(warnings) == 1
+    assert warnings[0].startswith("mkdocs_preflight: checklists/bad.md:4:11: PF101 Duplicate ID `same`")
+    assert (built.site / "checklists" / "bad" / "index.html").is_file(), "the site is still built"
+
+
+def test_fail_on_never_reports_without_failing(tmp_path: Path) -> None:
+    built = build_site(_project(tmp_path, {"bad.md": DUPLICATE}, fail_on="never"))
+    assert built.ok, built.messages
+    assert any("checklists/bad.md:4:11: PF101" in m for m in built.logged(logging.INFO))
+
+
+@pytest.mark.parametrize(("fail_on", "ok"), [("error", True), ("warning", False), ("never", True)])
+def test_engine_warnings_fail_only_with_fail_on_warning(tmp_path: Path, fail_on: str, ok: bool) -> None:
+    built = build_site(_project(tmp_path, {"sloppy.md": MALFORMED}, fail_on=fail_on))
+    assert built.ok is ok
+    level = logging.INFO if ok else logging.WARNING
+    assert any("checklists/sloppy.md:4:3: PF106 Malformed checkbox" in m for m in built.logged(level))
+
+
+def test_a_valid_checklist_builds_clean_and_strict(tmp_path: Path) -> None:
+    built = build_site(_project(tmp_path, {"good.md": "# Good\n\n- [ ] One\n- [x] Two\n"}))
+    assert built.ok
+    assert built.logged(logging.WARNING) == []
+
+
+def test_mkdocs_cli_exit_codes(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"bad.md": DUPLICATE})
+    result = run_cli(root, "mkdocs", "build", "--strict")
+    assert result.returncode == 1
+    assert "WARNING -  mkdocs_preflight: checklists/bad.md:4:11: PF101" in result.stderr
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+    result = run_cli(root, "mkdocs", "build")
+    assert result.returncode == 0, result.stderr

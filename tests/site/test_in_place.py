@@ -1,0 +1,99 @@
+"""Checklists that already live in ``docs_dir`` are enhanced in place; nothing else changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_support import (
+    article,
+    build_site,
+    engine_checklists,
+    items_of,
+    nav_tree,
+    primary_nav,
+    site_config,
+    write,
+    write_config,
+)
+
+CHECKLIST = "# Deploy\n\nRun [the script](../../scripts/deploy.sh).\n\n- [ ] Build\n- [x] Test REQ-1\n"
+
+
+def test_docs_dir_is_the_checklists_dir(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "runbooks/index.md": "# Runbooks\n\nNothing to tick here.\n",
+            "runbooks/deploy.md": "# Deploy\n\n- [ ] Build\n- [x] Test\n",
+            "runbooks/releases/minor.md": "# Minor release\n\n- [ ] Bump\n",
+        },
+    )
+    config = site_config("material", docs_dir="runbooks")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "runbooks"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    deploy = built.page("deploy/")
+    assert list(items_of(deploy)) == ["build", "test"]
+    assert list(items_of(built.page("releases/minor/"))) == ["bump"]
+    assert built.page("").find("div", cls="preflight-checklist") is None, "a page without items stays plain"
+    assert deploy.find("div", cls="preflight-checklist") is not None
+    tree = nav_tree(primary_nav(deploy))
+    assert tree == ["Runbooks", "Deploy", "Requirements", ("Releases", ["Minor release"])], "no section is renamed"
+    assert (built.site / "requirements" / "index.html").is_file()
+
+
+def test_a_folder_inside_docs_is_enhanced_in_place(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n\n- [ ] a task list on a normal page\n",
+            "docs/runbooks/deploy.md": CHECKLIST,
+            "scripts/deploy.sh": "echo\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "docs/runbooks"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    page = built.page("runbooks/deploy/")
+    assert list(items_of(page)) == ["build", "test"]
+    links = [a.get("href") for a in article(page).find_all("a")]
+    assert "https://github.com/acme/app/blob/main/scripts/deploy.sh" in links
+    assert "https://github.com/acme/app/edit/main/docs/runbooks/deploy.md" in built.html("runbooks/deploy/")
+    home = built.page("")
+    assert home.find("li", cls="preflight-item") is None
+    assert nav_tree(primary_nav(home)) == ["Home", "Requirements", ("Checklists", ["Deploy"])]
+
+
+def test_globs_mix_pages_in_docs_and_outside(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "docs/runbooks/deploy.md": CHECKLIST,
+            "ops/rotate.md": "# Rotate\n\n- [ ] Rotate\n",
+            "ops/notes.txt": "not a checklist\n",
+            "scripts/deploy.sh": "echo\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": ["docs/runbooks/*.md", "ops/*.md"]}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert set(engine_checklists(tmp_path)) == {"docs/runbooks/deploy.md", "ops/rotate.md"}
+    assert list(items_of(built.page("runbooks/deploy/"))) == ["build", "test"]
+    assert list(items_of(built.page("checklists/ops/rotate/"))) == ["rotate"]
+
+
+def test_no_checklists_changes_nothing(tmp_path: Path) -> None:
+    write(tmp_path, {"docs/index.md": "# Home\n\n- [ ] just a list\n"})
+    config = site_config("material")
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert not (built.site / "requirements").exists()
+    assert "preflight" not in built.html("")

@@ -1,0 +1,121 @@
+"""Links from checklists to repository files: repository browser URLs, site pages, or plain text."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from site_support import article, build_site, site_config, write, write_config
+
+from mkdocs_preflight.site.links import LinkResolver, RepoBrowser, Resolved
+
+
+@pytest.mark.parametrize(
+    ("repo_url", "edit_uri", "docs", "expected"),
+    [
+        ("https://github.com/acme/app", "edit/main/docs/", "docs", "https://github.com/acme/app/blob/main/{path}"),
+        ("https://github.com/acme/app/", "edit/main/docs", "docs", "https://github.com/acme/app/blob/main/{path}"),
+        (
+            "https://gitlab.com/g/app",
+            "-/edit/trunk/site/docs/",
+            "site/docs",
+            "https://gitlab.com/g/app/-/blob/trunk/{path}",
+        ),
+        ("https://bitbucket.org/t/app", "src/default/docs/", "docs", "https://bitbucket.org/t/app/src/default/{path}"),
+        ("https://github.com/acme/app", "edit/main/", ".", "https://github.com/acme/app/blob/main/{path}"),
+        ("https://github.com/acme/app", "edit/main/documentation/", "docs", None),
+        ("https://github.com/acme/app", "", "docs", None),
+        (None, "edit/main/docs/", "docs", None),
+        ("https://github.com/acme/app", "?path=docs/", "docs", None),
+    ],
+)
+def test_repository_browser_url_from_repo_url_and_edit_uri(
+    tmp_path: Path, repo_url: str | None, edit_uri: str, docs: str, expected: str | None
+) -> None:
+    browser = RepoBrowser.from_config(
+        pattern=None, repo_url=repo_url, edit_uri=edit_uri, docs_dir=tmp_path / docs, root=tmp_path
+    )
+    assert browser.pattern == expected
+
+
+def test_pattern_option_wins_and_paths_are_quoted(tmp_path: Path) -> None:
+    browser = RepoBrowser.from_config(
+        pattern="https://git.example/view?file={path}",
+        repo_url="https://github.com/a/b",
+        edit_uri="edit/x/docs/",
+        docs_dir=tmp_path / "docs",
+        root=tmp_path,
+    )
+    assert browser.url("scripts/my deploy.sh") == "https://git.example/view?file=scripts/my%20deploy.sh"
+    github = RepoBrowser("https://github.com/a/b/blob/main/{path}")
+    assert github.url("img/diagram.png", image=True) == "https://github.com/a/b/raw/main/img/diagram.png"
+
+
+@pytest.fixture
+def resolver(tmp_path: Path) -> LinkResolver:
+    write(tmp_path, {"scripts/deploy.sh": "x", "docs/guide.md": "x", "checklists/a.md": "x", "checklists/b.md": "x"})
+    return LinkResolver(
+        root=tmp_path,
+        site_files={
+            "docs/guide.md": "guide.md",
+            "checklists/a.md": "checklists/a.md",
+            "checklists/b.md": "checklists/b.md",
+        },
+        browser=RepoBrowser("https://github.com/a/b/blob/main/{path}"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("../scripts/deploy.sh", Resolved("https://github.com/a/b/blob/main/scripts/deploy.sh", "scripts/deploy.sh")),
+        (
+            "../scripts/deploy.sh#L3",
+            Resolved("https://github.com/a/b/blob/main/scripts/deploy.sh#L3", "scripts/deploy.sh"),
+        ),
+        ("../scripts/", Resolved("https://github.com/a/b/blob/main/scripts", "scripts")),
+        ("../docs/guide.md#setup", Resolved("../guide.md#setup", "docs/guide.md")),
+        ("b.md", None),
+        ("b.md#x", None),
+        ("../scripts/missing.sh", None),
+        ("../../outside.txt", None),
+        ("https://example.com/x", None),
+        ("/absolute", None),
+        ("#anchor", None),
+        ("mailto:a@b.c", None),
+    ],
+)
+def test_link_resolution(resolver: LinkResolver, href: str, expected: Resolved | None) -> None:
+    assert resolver.resolve(href, checklist_path="checklists/a.md", page_uri="checklists/a.md") == expected
+
+
+def test_without_a_repository_url_links_become_text(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Run [the script](../scripts/deploy.sh)\n",
+            "scripts/deploy.sh": "echo\n",
+        },
+    )
+    config = site_config("material", plugins=["search", "preflight"])
+    del config["repo_url"], config["edit_uri"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    content = article(built.page("checklists/deploy/"))
+    span = content.find("span", cls="preflight-repo-file")
+    assert span is not None and span.text() == "the script" and span.get("title") == "scripts/deploy.sh"
+    assert any("1 link(s) to repository files are shown as text" in m for m in built.logged(logging.INFO))
+
+
+def test_broken_links_are_left_for_mkdocs_and_check(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] Run [it](../scripts/missing.sh)\n"},
+    )
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    built = build_site(tmp_path)
+    assert not built.ok
+    assert any("'../scripts/missing.sh'" in m for m in built.logged(logging.WARNING))

@@ -1,0 +1,100 @@
+"""Nothing in a checklist or the registry can inject script through what the plugin adds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from site_html import parse
+from site_support import build_site, site_config, write, write_config
+
+EVIL_CHECKLIST = """\
+---
+title: "</title><script>alert('title')</script>"
+owner: "<script>alert('owner')</script>"
+tags: ["<script>alert('tag')</script>"]
+requirements:
+  "REQ-1": "<script>alert('fm-req')</script>"
+  "REQ-3": "</textarea><svg onload=alert('svg')>"
+---
+
+# Evil `<script>alert('h1')</script>`
+
+Read [the notes](../notes/a%22b.txt) and `<script>alert('para')</script>`.
+
+## Section `<img src=x onerror=alert('h2')>` REQ-1
+
+- [ ] Run `<script>alert('item')</script>` now REQ-1 REQ-2 { #evil-id }
+- [x] Quote `"'><script>alert('quote')</script>` REQ-3
+
+    ```bash id=step timeout="<script>alert('opt')</script>" cwd="x'><img src=x onerror=alert('cwd')>"
+    echo "<script>alert('code')</script>"
+    ```
+"""
+
+REGISTRY = """\
+requirements:
+  REQ-2: "<img src=x onerror=alert('reg')>"
+  "<script>alert('id')</script>": "bad id"
+"""
+
+NEEDLES = ("<script>alert", "<img src=x", "<svg onload", "</textarea>")
+EVENT_ATTRIBUTES = ("onerror", "onload")
+
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("evil")
+    write(
+        root,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/evil.md": EVIL_CHECKLIST,
+            "requirements.yml": REGISTRY,
+            'notes/a"b.txt': "notes\n",
+        },
+    )
+    write_config(root, site_config("material"))
+    built = build_site(root, strict=False)
+    assert built.ok, built.messages
+    return built.site
+
+
+def test_no_page_contains_injected_markup(evil_site: Path) -> None:
+    pages = sorted(evil_site.rglob("*.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for needle in NEEDLES:
+            assert needle not in text, f"{needle!r} in {page.relative_to(evil_site)}"
+        for node in parse(text).iter():
+            assert not set(node.attrs) & set(EVENT_ATTRIBUTES), (page, node.tag, node.attrs)
+            if node.tag == "script":
+                assert node.get("src") or node.get("type") == "application/json" or "alert" not in node.text()
+
+
+def test_page_data_is_inert_json(evil_site: Path) -> None:
+    html = (evil_site / "checklists" / "evil" / "index.html").read_text(encoding="utf-8")
+    (script,) = parse(html).find_all("script", cls="preflight-data")
+    raw = script.text()
+    assert not set(raw) & set("<>&")
+    data = json.loads(raw)
+    assert data["title"] == "</title><script>alert('title')</script>"
+    assert data["items"][0]["text"] == "Run <script>alert('item')</script> now REQ-1 REQ-2"
+    assert "<script>alert('code')</script>" in data["markdown"]
+
+
+def test_titles_and_texts_are_shown_as_text(evil_site: Path) -> None:
+    requirements = (evil_site / "requirements" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src" in requirements
+    assert "&lt;script&gt;alert" in requirements
+    page = (evil_site / "checklists" / "evil" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;/title&gt;&lt;script&gt;" in page  # the nav shows the title as text
+
+
+def test_the_site_index_is_inert(evil_site: Path) -> None:
+    index = json.loads((evil_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        for needle in NEEDLES:
+            assert needle not in doc["title"], doc["location"]

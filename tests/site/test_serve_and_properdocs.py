@@ -1,0 +1,115 @@
+"""The real command lines: ``properdocs build``, ``mkdocs build``, and ``mkdocs serve`` on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import site_samples as samples
+from site_html import parse
+from site_support import BIN, ENV, items_of, run_cli, site_config, write, write_config
+
+SERVE_TIMEOUT = 60.0
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write(tmp_path, samples.FILES)
+    write_config(tmp_path, site_config("material"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["properdocs", "mkdocs"])
+def test_cli_build_strict(project: Path, command: str) -> None:
+    result = run_cli(project, command, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = parse((project / "site" / "checklists" / "deploy" / "index.html").read_text(encoding="utf-8"))
+    assert "db-backup" in items_of(page)
+    assert len(items_of(page)) == 15
+    assert (project / "site" / "requirements" / "index.html").is_file()
+    assert (project / "site" / "assets" / "preflight" / "preflight.js").is_file()
+
+
+def test_properdocs_strict_fails_on_an_engine_error(project: Path) -> None:
+    write(project, {"checklists/bad.md": "# Bad\n\n- [ ] a { #x }\n- [ ] b { #x }\n"})
+    result = run_cli(project, "properdocs", "build", "--strict")
+    assert result.returncode == 1
+    assert "checklists/bad.md:4:9: PF101" in result.stdout + result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(check: Callable[[], bool], what: str, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + SERVE_TIMEOUT
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if server.poll() is not None:
+            raise AssertionError(f"mkdocs serve exited while waiting for {what}")
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {SERVE_TIMEOUT}s waiting for {what}")
+
+
+@contextlib.contextmanager
+def _serve(root: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        yield server
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+
+
+def test_serve_rebuilds_when_a_checklist_or_the_registry_changes(project: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/runbooks/"
+    with _serve(project, port) as server:
+        _wait_for(lambda: "db-backup" in (_get(base + "checklists/deploy/") or ""), "the first build", server)
+        checklist = project / "checklists" / "ops" / "rotate.md"
+        checklist.write_text(samples.ROTATE + "- [x] Freshly added item\n", encoding="utf-8")
+        _wait_for(
+            lambda: 'id="freshly-added-item"' in (_get(base + "checklists/ops/rotate/") or ""),
+            "the rebuilt checklist page",
+            server,
+        )
+        page = parse(_get(base + "checklists/ops/rotate/") or "")
+        bar = page.find("div", cls="preflight-progress")
+        assert bar is not None and bar.get("data-preflight-done") == "1" and bar.get("data-preflight-total") == "3"
+        registry = project / "requirements.yml"
+        registry.write_text(samples.REGISTRY + "  REQ-9: A requirement added while serving\n", encoding="utf-8")
+        _wait_for(
+            lambda: "A requirement added while serving" in (_get(base + "requirements/") or ""),
+            "the rebuilt requirements page",
+            server,
+        )
