@@ -129,6 +129,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
         "checklists/release.md": RELEASE,
         "checklists/hostile.md": HOSTILE,
         "checklists/edge.md": EDGE,
+        "Makefile": "smoke:\n\techo smoke\n",  # the repository the checklists describe (PF203)
     }
     with served_site(tmp_path_factory.mktemp("material"), files, CONFIG) as built:
         yield built

@@ -71,6 +71,7 @@ ROTATE = """\
 # Rotate keys
 
 - [ ] Rotate the API keys
+<!-- preflight: ignore PF102 (REQ-99 stays undefined: the requirements page lists it) -->
 - [ ] Verify the new keys REQ-99
 """
 
@@ -87,6 +88,7 @@ FILES: dict[str, str | bytes] = {
     "checklists/ops/rotate.md": ROTATE,
     "requirements.yml": REGISTRY,
     "scripts/deploy.sh": '#!/bin/sh\necho deploying "$1"\n',
+    "Makefile": "test:\n\techo testing\n",
     "docs/index.md": "# Home\n\nWelcome to the *runbooks* (Requirement 29.1 is only text here).\n",
     "docs/runbooks.md": "# Runbooks\n\nThe [deploy checklist](checklists/deploy.md) is generated.\n",
     "docs/guide.md": "# Ops guide\n\n- [ ] A task list in a normal page stays as it is\n\n```bash\necho hi\n```\n",

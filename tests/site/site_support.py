@@ -64,6 +64,8 @@ def write(root: Path, files: dict[str, str | bytes]) -> Path:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+        if name.endswith(".sh"):
+            path.chmod(0o755)  # scripts a checklist runs directly are executable (PF202)
     return root
 
 

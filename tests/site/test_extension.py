@@ -184,3 +184,12 @@ def test_every_item_of_a_well_formed_list_gets_its_anchor(items: list[tuple[int,
         item = checklist.item(str(li.get("id")))
         assert box is not None and item is not None and ("checked" in box.attrs) is item.checked
         assert re.fullmatch(r"\d+", li.get("data-preflight-line") or "")
+
+
+def test_table_of_contents_is_not_wrapped() -> None:
+    md = markdown.Markdown(extensions=["toc", "pymdownx.tasklist", "preflight"])
+    html = md.convert("# Title\n\n## Section\n\n- [ ] One\n")
+    assert html.count('class="preflight-checklist"') == 1
+    assert html.count('class="preflight-data"') == 1
+    names = [md.toc_tokens[0]["name"], md.toc_tokens[0]["children"][0]["name"]]
+    assert names == ["Title", "Section"]

@@ -34,7 +34,10 @@ title: Deploy
 
 
 def test_markdown_changed_by_another_plugin_still_gets_anchors(tmp_path: Path) -> None:
-    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": CHECKLIST, "hooks.py": HOOK})
+    write(
+        tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": CHECKLIST, "hooks.py": HOOK, "ship": "echo\n"}
+    )
+    (tmp_path / "ship").chmod(0o755)
     write_config(tmp_path, site_config("material", plugins=["search", "preflight"], hooks=["hooks.py"]))
     built = build_site(tmp_path)
     assert built.ok, built.messages

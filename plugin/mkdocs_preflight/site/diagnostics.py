@@ -1,4 +1,4 @@
-"""The engine's findings as MkDocs warnings: ``path:line:col: CODE message``.
+"""The findings of ``preflight check`` as MkDocs warnings: ``path:line:col: CODE message``.
 
 MkDocs counts every warning of a ``mkdocs.*`` logger and ``--strict`` fails on them;
 ``fail_on`` chooses which findings are warnings (the others are reported as information).
@@ -11,21 +11,11 @@ from collections.abc import Iterable
 
 from mkdocs.plugins import get_plugin_logger
 
-from ..model import Checklist, Diagnostic, Level
+from ..model import Diagnostic, Level
 
 log = get_plugin_logger(__name__)
 
 _FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
-
-
-def diagnostics_for(checklist: Checklist) -> list[Diagnostic]:
-    """The findings the build reports for one checklist.
-
-    Today the engine's own findings. Swap this for the rules API
-    (``mkdocs_preflight.rules``) to report every rule, with ``select``, ``ignore``,
-    ``levels``, ``per_path_ignores`` and suppression comments applied there.
-    """
-    return checklist.diagnostics
 
 
 def log_level(level: Level, fail_on: str) -> int:

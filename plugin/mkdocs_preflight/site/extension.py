@@ -73,10 +73,13 @@ POST_PRIORITY = 5
 class _State:
     """The context of the page one ``Markdown`` instance is converting."""
 
-    __slots__ = ("context",)
+    __slots__ = ("context", "serialized")
 
     def __init__(self) -> None:
         self.context: PageContext | None = None
+        self.serialized = False
+        """Set once every treeprocessor ran: the next postprocessor run is on the whole page
+        (``toc`` and MkDocs also run the postprocessors on each heading's inner HTML)."""
 
 
 class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no type hints
@@ -99,6 +102,7 @@ class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no ty
         md.preprocessors.register(_SourcePreprocessor(md, self, state), "preflight_source", SOURCE_PRIORITY)
         md.treeprocessors.register(_PageTreeprocessor(md, state), "preflight", TREE_PRIORITY)
         md.treeprocessors.register(_DecorationTreeprocessor(md, state), "preflight_decorations", DECORATION_PRIORITY)
+        md.treeprocessors.register(_LastTreeprocessor(md, state), "preflight_last", -1000)
         md.postprocessors.register(_PagePostprocessor(md, state), "preflight", POST_PRIORITY)
         md.registerExtension(self)
 
@@ -598,6 +602,17 @@ class _DecorationTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown
         context.stand_ins.clear()
 
 
+class _LastTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Marks that the tree is final (see ``_State.serialized``)."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        self.state.serialized = True
+
+
 class _PagePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown has no type hints
     """Expand the decorations and wrap the page (unless the plugin does it later); drop
     item markers Python-Markdown kept where the page processor cannot see them (raw HTML)."""
@@ -610,6 +625,9 @@ class _PagePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown has n
         if _MARKER_PREFIX in text:
             text = _MARKER_RE.sub("", text)
         context = self.state.context
+        if not self.state.serialized:
+            return text  # a heading's inner HTML, for a table of contents
+        self.state.serialized = False
         if context is None or context.deferred or context.checklist is None or not context.enhanced:
             return text
         text = markup.expand(text, context.decorations)

@@ -28,7 +28,7 @@ PAGE_CLASS = "preflight-checklist"
 ITEM_CLASS = "preflight-item"
 DATA_VERSION = 1
 _REQ_ANCHOR = re.compile(r"[^a-z0-9]")
-_JSON_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 PLACEHOLDER = re.compile(r"<!--pf:(\d+)-->")
 """A decoration's place in the rendered page: ``<!--pf:N-->`` (N indexes the page's list)."""
 
@@ -158,4 +158,8 @@ def page_json(checklist: Checklist, markdown: str) -> str:
 def json_for_html(data: Any) -> str:
     """JSON that is safe inside an HTML ``<script>``: ``<``, ``>`` and ``&`` are written as
     ``\\u003c`` etc., so nothing in a checklist can close the element or be read as markup."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_UNSAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_UNSAFE:  # str.replace: far faster than str.translate on long text
+        if char in text:
+            text = text.replace(char, escaped)
+    return text

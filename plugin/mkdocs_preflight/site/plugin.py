@@ -23,6 +23,7 @@ from typing import Literal
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -30,14 +31,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from ..config import Settings
+from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..model import Checklist, Diagnostic, RequirementDef
+from ..rules import RuleCrash, check_models
 from . import files as site_files
 from . import markup, nav, requirements
 from .config import PreflightConfig, option_values
 from .context import LinkHook, PageContext, RequirementHook
-from .diagnostics import diagnostics_for, report
+from .diagnostics import report
 from .extension import PreflightExtension
 from .links import LinkResolver, RepoBrowser, Resolved
 from .models import Model, ModelCache
@@ -261,9 +263,17 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
     # -- helpers --------------------------------------------------------------------
 
     def _diagnostics(self, project: Project) -> Iterable[Diagnostic]:
-        yield from project.registry_diagnostics
-        for entry in self._entries.values():
-            yield from diagnostics_for(entry.checklist)
+        """Every finding of ``preflight check`` for the checklists of this build.
+
+        One engine, one list of findings: the same rules, levels, ``select``/``ignore``
+        and suppression comments as the CLI, run on the models already parsed for the
+        pages. PF110 is off here: the plugin rewrites such fence headers itself.
+        """
+        checklists = [entry.checklist for _, entry in sorted(self._entries.items())]
+        try:
+            return check_models(project, checklists).diagnostics
+        except (ConfigError, RuleCrash) as exc:
+            raise PluginError(f"preflight: {exc}") from None
 
     def _add_checklist(self, path: Path, files: Files, config: MkDocsConfig, listed: set[str] | None) -> _Entry | None:
         project = self._project
