@@ -55,7 +55,7 @@ class PageContext:
     requirement_href: RequirementHook | None = None
     resolve_link: LinkHook | None = None
     item_outcome: OutcomeHook | None = None
-    """Run outcomes to show on items (the ``run_logs`` option; not read yet)."""
+    """Run outcomes to show on items (the ``run_logs`` option)."""
     deferred: bool = False
     """Set by the plugin: it expands the decorations and wraps the page itself, after the
     search plugin indexed it, so that neither the index nor MkDocs' link checks pay for

@@ -36,7 +36,7 @@ from ..engine import Project, parse_text
 from ..model import Checklist, Diagnostic, RequirementDef
 from ..rules import RuleCrash, check_models
 from . import files as site_files
-from . import markup, nav, requirements
+from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, PageContext, RequirementHook
 from .diagnostics import report
@@ -81,6 +81,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._extension = PreflightExtension()
         self._extension.managed = True
         self._requirements_file: File | None = None
+        self._runs = runs.RunData()
         self._requirements_page: requirements.RenderedPage | None = None
         self._page_data: dict[str, PageContext] = {}
         self._resolver: LinkResolver | None = None
@@ -162,6 +163,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             ),
         )
         self._add_requirements_page(files, config, listed)
+        self._add_run_pages(files, config)
         return files
 
     def on_nav(self, nav_: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -350,9 +352,37 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         )
         return self._requirements_page.markdown
 
+    def _add_run_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """With ``run_logs``: read the logs once; add the Runs page and one page per run."""
+        project = self._project
+        value = self.config["run_logs"]
+        if not value or project is None:
+            self._runs = runs.RunData()
+            return
+        self._runs = runs.load(project.settings.path(value), warn=lambda message: log.warning(message))
+        if files.get_file_from_path("runs.md") is not None:
+            log.info("Runs page not generated: the site already has a page runs.md")
+            return
+        pages = {run.run_id: runs.run_uri("runs/", run) for run in self._runs.runs}
+        files.append(
+            File.generated(config, "runs.md", content=runs.runs_page(self._runs.runs, lambda r: pages[r.run_id]))
+        )
+        for run in self._runs.runs:
+            files.append(
+                File.generated(
+                    config, pages[run.run_id], content=runs.run_page(run), inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
+
     def _latest_run_status(self, requirement_id: str) -> str | None:
-        """Hook for run logs (``run_logs`` option): the latest outcome of the requirement's steps."""
-        return None
+        """The latest run outcome among the steps that reference a requirement (``run_logs``)."""
+        steps = [
+            entry.checklist.global_id(item.id)
+            for entry in self._entries.values()
+            for item in entry.checklist.items
+            if requirement_id in item.requirements
+        ]
+        return self._runs.latest_status(steps)
 
     def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
         for uri, entry in self._entries.items():
@@ -399,6 +429,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             matcher=project.matcher,
             requirement_href=self._requirement_href(uri, checklist),
             resolve_link=self._link_hook(entry, uri),
+            item_outcome=lambda item_id: self._runs.badge(checklist.global_id(item_id)),
             deferred=True,
         )
         self._page_data[uri] = context

@@ -1,0 +1,69 @@
+"""Run logs on the site: a terminal run's outcome shows on each item, and a Runs page lists runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from site_support import build_site, site_config, write, write_config
+
+CHECKLIST = """\
+# Deploy
+
+- [ ] Build it { #build }
+  ```bash
+  echo built > built.txt
+  ```
+- [ ] Break it { #break }
+  ```bash
+  exit 3
+  ```
+- [ ] Never reached (Requirement 7.1)
+"""
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Alice Operator"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", *args], cwd=root, capture_output=True, text=True, env=env
+    )
+
+
+def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": CHECKLIST})
+    config = site_config("material", plugins=["search", {"preflight": {"run_logs": ".preflight/runs"}}])
+    write_config(tmp_path, config)
+    result = _run(tmp_path, "run", "checklists/deploy.md", "--yes", "--operator", "alice")
+    assert result.returncode == 1, result.stderr  # the second step fails
+    (log,) = (tmp_path / ".preflight" / "runs").glob("*.jsonl")
+    # A torn last line (a crash while writing) must not break the build.
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"type": "step", "id": "bui')
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    page = built.page("checklists/deploy/")
+    badges = {
+        li.get("id"): li.find("span", cls="preflight-outcome")
+        for li in page.find_all("li")
+        if li.get("data-preflight-item")
+    }
+    assert badges["build"] is not None
+    assert "preflight-outcome--passed" in (badges["build"].get("class") or "")
+    assert "alice" in badges["build"].text()
+    assert "preflight-outcome--failed" in (badges["break"].get("class") or "")
+    assert badges["never-reached"] is None
+    runs_page = built.page("runs/")
+    text = runs_page.visible_text()
+    assert "Deploy" in text
+    assert "failed" in text
+    link = next(a.get("href") for a in runs_page.find_all("a") if a.text() == log.stem)
+    assert link is not None
+    assert link.rstrip("/").endswith(log.stem)
+    run_page = built.page(f"runs/{log.stem}/")
+    rows = [[cell.text().strip() for cell in row.find_all("td")] for row in run_page.find_all("tr")]
+    assert next(r for r in rows if r and r[0] == "break--bash")[:2] == ["break--bash", "failed"]
+    assert next(r for r in rows if r and r[0] == "break--bash")[4] == "3"
+    assert "alice" in run_page.visible_text()
+    assert any("torn" in message or "malformed" in message for _, message in built.messages)
