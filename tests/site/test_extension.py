@@ -18,7 +18,7 @@ EXTENSIONS = ["attr_list", "admonition", "pymdownx.superfences", "pymdownx.taskl
 
 
 def render(text: str, *extensions: str) -> str:
-    return markdown.markdown(text, extensions=[*extensions, "preflight"])
+    return str(markdown.markdown(text, extensions=[*extensions, "preflight"]))
 
 
 def block_header(info: str, code: str = "echo hi\n") -> str | None:

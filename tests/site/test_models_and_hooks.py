@@ -82,9 +82,9 @@ def test_run_outcomes_show_on_items() -> None:
         checklist=parse_text(text),
         source=text,
         markdown=text,
-        item_outcome=lambda item_id: Outcome("failed", f"failed · <b>{item_id}</b>", "exit 1")
-        if item_id == "deploy"
-        else None,
+        item_outcome=lambda item_id: (
+            Outcome("failed", f"failed · <b>{item_id}</b>", "exit 1") if item_id == "deploy" else None
+        ),
     )
     page = parse(markdown.markdown(text, extensions=["pymdownx.tasklist", extension]))
     deploy = page.by_id("deploy")

@@ -67,3 +67,18 @@ def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
     assert next(r for r in rows if r and r[0] == "break--bash")[4] == "3"
     assert "alice" in run_page.visible_text()
     assert any("torn" in message or "malformed" in message for _, message in built.messages)
+
+
+def test_blocks_in_tight_list_items_get_their_step_label(tmp_path: Path) -> None:
+    # Two-space indented fences under a tight item: Python-Markdown keeps the block's
+    # placeholder in the <li>'s text, not in a paragraph of its own.
+    checklist = "# T\n\n- [ ] One\n  ```bash\n  echo one\n  ```\n  ```bash\n  echo two\n  ```\n- [ ] Two\n"
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/t.md": checklist})
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    html = built.html("checklists/t/")
+    assert html.count('class="preflight-step"') == 2
+    assert "preflight run checklists/t.md --only one--bash" in html
+    assert "preflight run checklists/t.md --only one--bash-2" in html
+    assert html.index('id="one--bash"') < html.index("--only one--bash<") < html.index('id="one--bash-2"')

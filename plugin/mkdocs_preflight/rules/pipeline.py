@@ -15,9 +15,7 @@ import sys
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -310,6 +308,10 @@ def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
 def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> None:
     # fork is fastest and safe while this process runs no other thread; else spawn.
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    # Imported here: multiprocessing costs ~30 ms to import, and most runs use one process.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=get_context(method),

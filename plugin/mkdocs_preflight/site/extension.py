@@ -7,8 +7,10 @@ Per-page work only, on top of the engine's model (never a second Markdown parser
   brace form, give runnable blocks their step ID as HTML ``id``, and tag the first line
   of every task item with an invisible marker carrying the item's index in the model;
 * after Python-Markdown built the page, find each marker to give the ``<li>`` its item
-  ID and data, add permalinks, progress bars, step labels, requirement links and links
-  to repository files, then wrap the page and add its JSON data.
+  ID and data; add requirement links and links to repository files; put placeholder
+  comments where permalinks, progress bars and step labels go; at the end, expand them,
+  wrap the page and add its JSON data (the plugin does that last part itself, after the
+  search plugin indexed the page).
 
 Markers are ``STX pf:N ETX``: Python-Markdown strips STX/ETX from the source before any
 other preprocessor runs, so they cannot clash with the writer's text, and they travel
@@ -48,6 +50,7 @@ _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
 _BOX = re.compile(r"\[[ xX]\][ \t]+")
 _BOX_BEFORE = re.compile(r"\[(?P<state>[ xX])\][ \t]*$")
 _PLACEHOLDER = re.compile(HTML_PLACEHOLDER % r"(\d+)")
+_STASH_PREFIX = HTML_PLACEHOLDER.split("%s")[0]
 _CODE_ID = re.compile(r'\s*<(?:div|pre)\b[^>]*?\sid="([^"]+)"')
 _HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
 _DIGIT = re.compile(r"\d")
@@ -109,7 +112,10 @@ class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no ty
     def context_for(self, lines: list[str]) -> PageContext | None:
         """The context of the page whose Markdown lines are ``lines``."""
         if self.managed:
-            return self.page
+            # First come, first served: a Markdown instance another extension creates
+            # while this page renders (for a snippet, a docstring) gets no context.
+            page, self.page = self.page, None
+            return page
         text = "\n".join(lines)
         checklist = parse_text(text, "page.md")
         return PageContext(
@@ -256,6 +262,9 @@ class _Scan:
     paragraphs: list[etree.Element] = field(default_factory=list)
     markers: list[tuple[etree.Element, etree.Element | None]] = field(default_factory=list)
     """Where item markers are: (element, None) for its text, (parent, child) for the child's tail."""
+    stashed: list[tuple[etree.Element, etree.Element | None]] = field(default_factory=list)
+    """Stashed HTML (code blocks) inside running text: in a tight list item the block's
+    placeholder is part of the ``<li>``'s text, not a paragraph of its own."""
 
     @classmethod
     def of(cls, root: etree.Element) -> _Scan:
@@ -272,11 +281,15 @@ class _Scan:
             text = element.text
             if text and _MARKER_PREFIX in text:
                 scan.markers.append((element, None))
+            if text and _STASH_PREFIX in text and tag != "p":
+                scan.stashed.append((element, None))
             for child in element:
                 parents[child] = element
                 tail = child.tail
                 if tail and _MARKER_PREFIX in tail:
                     scan.markers.append((element, child))
+                if tail and _STASH_PREFIX in tail:
+                    scan.stashed.append((element, child))
         return scan
 
 
@@ -362,6 +375,36 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             if block is None or parent is None:
                 continue
             _insert_after(parent, paragraph, _decoration(context, markup.step(block, checklist.path), parent))
+        for host, child in scan.stashed:
+            self._steps_in_text(host, child, context, checklist, runnable)
+
+    def _steps_in_text(
+        self,
+        host: etree.Element,
+        child: etree.Element | None,
+        context: PageContext,
+        checklist: Checklist,
+        runnable: dict[str, Block],
+    ) -> None:
+        """Label runnable blocks whose placeholders sit in ``host``'s text (or ``child``'s tail)."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        text = (host.text if child is None else child.tail) or ""
+        # Right to left, so that earlier offsets stay valid while the text is split.
+        for placeholder in reversed(list(_PLACEHOLDER.finditer(text))):
+            number = int(placeholder.group(1))
+            code = _CODE_ID.match(str(stash[number])) if number < len(stash) else None
+            block = runnable.get(code.group(1)) if code else None
+            if block is None:
+                continue
+            stand_in = _decoration(context, markup.step(block, checklist.path), host)
+            stand_in.tail = text[placeholder.end() :]
+            text = text[: placeholder.end()]
+            if child is None:
+                host.text = text
+                host.insert(0, stand_in)
+            else:
+                child.tail = text
+                _insert_after(host, child, stand_in)
 
 
 def _take_markers(

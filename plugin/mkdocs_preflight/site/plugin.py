@@ -376,6 +376,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
 
     def _latest_run_status(self, requirement_id: str) -> str | None:
         """The latest run outcome among the steps that reference a requirement (``run_logs``)."""
+        if not self._runs.outcomes:
+            return None  # no logs: skip a walk over every item for every requirement
         steps = [
             entry.checklist.global_id(item.id)
             for entry in self._entries.values()
