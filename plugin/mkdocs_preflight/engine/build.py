@@ -437,10 +437,11 @@ class _Walker:
             commands = console_commands(code, line + 1) if lang == "console" else shell_commands(code, line + 1)
             manual = not commands and bool(code.strip())
         refs: list[str] = []
-        for offset, text in enumerate(code.split("\n")):
-            stripped = text.lstrip()
-            if stripped.startswith(_COMMENT_PREFIXES):
-                refs.extend(r.id for r in self.refs_in(text, line + 1 + offset, "code"))
+        if self.matcher.may_match(code):
+            for offset, text in enumerate(code.split("\n")):
+                stripped = text.lstrip()
+                if stripped.startswith(_COMMENT_PREFIXES):
+                    refs.extend(r.id for r in self.refs_in(text, line + 1 + offset, "code"))
         explicit = info.options.get("id")
         block = Block(
             id=explicit or "",
@@ -465,8 +466,10 @@ class _Walker:
         return block
 
     def check_fence(self, block: Block, markup: str, info: FenceInfo, owner: Item | None) -> None:
-        lines = block.code.split("\n")
         early, self.early_close = self.early_close, None
+        if block.closed and early is None and not (info.lang and markup[:3] in block.code):
+            return  # the common case: a closed block with nothing fence-like inside
+        lines = block.code.split("\n")
         hidden = sum(1 for text in lines if _TASK_LINE.match(text)) if not block.closed or early else 0
         items = f"{hidden} task item{'s' if hidden != 1 else ''}"
         level = Level.ERROR if hidden else Level.WARNING
@@ -493,7 +496,8 @@ class _Walker:
                 level,
             )
             return
-        if info.lang:
+        # Only a fence that holds a line starting like its own fence can close early.
+        if info.lang and markup[:3] in block.code:
             for offset, text in enumerate(lines):
                 opener = _OPENER.match(text)
                 if (

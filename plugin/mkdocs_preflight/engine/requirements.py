@@ -44,9 +44,13 @@ class Matcher:
         # "Req", "REQ-"): two substring scans rule out most texts before the regex runs.
         self._guarded = all("eq" in p.pattern or "EQ" in p.pattern for p in self.patterns)
 
+    def may_match(self, text: str) -> bool:
+        """A cheap test: ``False`` means ``text`` surely holds no reference."""
+        return bool(text) and (not self._guarded or "eq" in text or "EQ" in text)
+
     def find(self, text: str) -> Iterator[tuple[str, int]]:
         """Yield ``(id, offset)`` for every reference in ``text``, in order."""
-        if not text or (self._guarded and "eq" not in text and "EQ" not in text):
+        if not self.may_match(text):
             return
         for match in self._combined.finditer(text):
             ids = match.group("ids")
