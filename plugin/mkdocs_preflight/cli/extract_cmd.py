@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
 
 from ..extract import GENERATED_MARK, Selection, known_ids, render_sh, runnable_code, script_name, select
-from ..model import Checklist
+from ..model import Block, Checklist
 from ..pin import write_atomic
 from ..serialize import VERSION, block_dict
 from .common import State, UsageProblem, checklist_files, pass_state
@@ -96,31 +97,49 @@ def extract_command(
         raise UsageProblem("--inline is turned off by `inline_commands: off` in mkdocs.yml")
     selection = Selection(items=items, sections=sections, langs=langs, requirements=requirements, inline=inline)
     project = state.project
-    checklists: list[Checklist] = [project.parse(file) for file in checklist_files(state, paths)]
+    files = checklist_files(state, paths)
     if items:
-        known = known_ids(checklists)
+        # A first pass keeps only the IDs, so that a typo is an error before any output.
+        known = known_ids(project.parse(file) for file in files)
         unknown = [value for value in items if value not in known]
         if unknown:
             raise UsageProblem(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
-    chosen = [(checklist, select(checklist, selection)) for checklist in checklists]
+
+    def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
+        # One checklist at a time: memory stays bounded by the largest file.
+        for file in files:
+            checklist = project.parse(file)
+            yield checklist, select(checklist, selection)
+
     if out is not None:
-        _write_scripts(state, chosen, out, check)
+        _write_scripts(state, chosen(), out, check)
         return
+    write = sys.stdout.write
     if fmt == "json":
-        blocks = [block_dict(checklist, block, with_path=True) for checklist, picked in chosen for block in picked]
-        sys.stdout.write(json.dumps({"version": VERSION, "blocks": blocks}, ensure_ascii=False, indent=2) + "\n")
+        write(f'{{"version": {VERSION}, "blocks": [')
+        first = True
+        for checklist, picked in chosen():
+            for block in picked:
+                write("\n" if first else ",\n")
+                write(json.dumps(block_dict(checklist, block, with_path=True), ensure_ascii=False))
+                first = False
+        write("\n]}\n")
     elif fmt == "sh":
-        sys.stdout.write("\n".join(render_sh(checklist, picked) for checklist, picked in chosen if picked))
+        first = True
+        for checklist, picked in chosen():
+            if picked:
+                write(("" if first else "\n") + render_sh(checklist, picked))
+                first = False
     else:
-        for checklist, picked in chosen:
+        for checklist, picked in chosen():
             for block in picked:
                 owner = f" [item: {block.item}]" if block.item else ""
-                sys.stdout.write(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n")
+                write(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n")
                 for line in runnable_code(block).rstrip("\n").split("\n"):
-                    sys.stdout.write(f"    {line}\n")
+                    write(f"    {line}\n")
 
 
-def _write_scripts(state: State, chosen: list[tuple[Checklist, list]], out: Path, check: bool) -> None:  # type: ignore[type-arg]
+def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]], out: Path, check: bool) -> None:
     base = _base_folder(state)
     expected: dict[Path, str] = {}
     sources: dict[Path, str] = {}
