@@ -195,9 +195,37 @@ def rewrite_source(lines: list[str], checklist: Checklist, source: str, offset: 
         if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
             continue
         out[index] = text[: at + len(block.fence)] + header
-    if drop:
-        return [text for index, text in enumerate(out) if index not in drop]
-    return out
+    gaps = _list_starts_after_text(out, checklist, offset)
+    if not drop and not gaps:
+        return out
+    result: list[str] = []
+    for index, text in enumerate(out):
+        if index in gaps:
+            result.append("")
+        if index not in drop:
+            result.append(text)
+    return result
+
+
+def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
+    """Lines where a task list starts right under a line of text.
+
+    CommonMark (the engine, GitHub) lets a list interrupt a paragraph; Python-Markdown
+    does not, and would show ``- [ ] item`` as plain text with no checkbox and no anchor.
+    A blank line before such a list makes the site show what the engine sees.
+    """
+    gaps: set[int] = set()
+    reach = 0  # the last line the top-level items so far extend to
+    for item in checklist.items:
+        if item.depth:
+            continue
+        index = item.line - 1 - offset
+        # Not the first item of its list when an earlier top-level item reaches this line.
+        first = reach < item.line - 1
+        reach = max(reach, item.end_line)
+        if first and 0 < index < len(lines) and lines[index - 1].strip():
+            gaps.add(index)
+    return gaps
 
 
 _SAFE_VALUE = re.compile(r"[\w ./:@%+=,~-]*")
