@@ -462,3 +462,11 @@ def test_steps_in_document_order() -> None:
 def test_suppression_comments_are_recorded() -> None:
     c = parse("<!-- preflight: ignore PF201, PF202 -->\n- [ ] x `missing.sh` <!-- preflight: ignore -->\n")
     assert c.suppressions == [(1, frozenset({"PF201", "PF202"})), (2, frozenset())]
+
+
+def test_item_ids_never_take_a_heading_anchor() -> None:
+    c = parse("## Backup\n- [ ] Backup\n- [ ] Other { #backup }\n")
+    assert c.sections[0].slug == "backup"
+    assert c.items[0].id == "backup--backup"
+    assert c.items[1].id != "backup"
+    assert [(d.code, "heading" in d.message) for d in c.diagnostics] == [("PF101", True)]

@@ -193,3 +193,35 @@ def test_table_of_contents_is_not_wrapped() -> None:
     assert html.count('class="preflight-data"') == 1
     names = [md.toc_tokens[0]["name"], md.toc_tokens[0]["children"][0]["name"]]
     assert names == ["Title", "Section"]
+
+
+FENCES_RIGHT_BELOW = """\
+# Release
+
+- [ ] Bump the version (REQ-1) { #bump }
+    ```bash
+    make bump
+    ```
+
+- [ ] Lint (REQ-2)
+    ```bash
+    make lint
+    ```
+    - [ ] Nested check
+        ```bash
+        make check
+        ```
+- [ ] Tag
+    ```bash id=tag
+    git tag v1
+    ```
+"""
+
+
+def test_every_runnable_block_gets_its_step_label_where_ever_the_fence_is() -> None:
+    checklist = parse_text(FENCES_RIGHT_BELOW)
+    page = parse(render(FENCES_RIGHT_BELOW, *EXTENSIONS))
+    runnable = [block.id for block in checklist.blocks if block.runnable]
+    assert len(runnable) == 4
+    assert [s.get("data-preflight-block") for s in page.find_all("div", cls="preflight-step")] == runnable
+    assert [li.get("id") for li in page.find_all("li", cls="preflight-item")] == [i.id for i in checklist.items]

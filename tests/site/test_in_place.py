@@ -85,7 +85,7 @@ def test_globs_mix_pages_in_docs_and_outside(tmp_path: Path) -> None:
     assert built.ok, built.messages
     assert set(engine_checklists(tmp_path)) == {"docs/runbooks/deploy.md", "ops/rotate.md"}
     assert list(items_of(built.page("runbooks/deploy/"))) == ["build", "test"]
-    assert list(items_of(built.page("checklists/ops/rotate/"))) == ["rotate"]
+    assert list(items_of(built.page("checklists/ops/rotate/"))) == ["rotate--rotate"]  # not the H1 anchor
 
 
 def test_no_checklists_changes_nothing(tmp_path: Path) -> None:

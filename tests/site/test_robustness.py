@@ -43,7 +43,11 @@ def test_markdown_changed_by_another_plugin_still_gets_anchors(tmp_path: Path) -
     assert built.ok, built.messages
     page = built.page("checklists/deploy/")
     expected = parse_text(CHECKLIST.split("---\n", 2)[2].replace("{{ env }}", "production")).items
-    assert list(items_of(page)) == [item.id for item in expected] == ["build", "deploy-to-production"]
+    assert (
+        list(items_of(page))
+        == [item.id for item in expected]
+        == ["build", "deploy-to-production--deploy-to-production"]
+    )
     assert "{ #build }" not in page.visible_text()
     step = page.find("div", cls="preflight-step")
     assert step is not None and step.get("data-preflight-block") == "ship"
@@ -111,3 +115,18 @@ def test_requirements_defined_in_a_checklist(tmp_path: Path) -> None:
     hrefs = [a.get("href") for a in page.find_all("a")]
     assert "../checklists/keys/" in hrefs
     assert "../checklists/keys/#rotate" in hrefs
+
+
+def test_fences_right_below_items_with_requirement_references(tmp_path: Path) -> None:
+    text = (
+        "# Release\n\n- [ ] Bump the version (REQ-1) { #bump }\n    ```bash\n    echo bump\n    ```\n\n"
+        "- [ ] Lint REQ-2\n    ```bash\n    echo lint\n    ```\n"
+    )
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/release.md": text})
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    page = built.page("checklists/release/")
+    steps = [s.get("data-preflight-block") for s in page.find_all("div", cls="preflight-step")]
+    assert steps == [block.id for block in parse_text(text).blocks] == ["bump--bash", "lint--bash"]
+    assert [a.text() for a in page.find_all("a", cls="preflight-req")] == ["REQ-1", "REQ-2"]

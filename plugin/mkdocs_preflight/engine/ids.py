@@ -31,7 +31,9 @@ def base_slug(text: str) -> str:
 
 def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[Item | None]) -> None:
     """Give every item and block of ``checklist`` its final ID, and link the tree."""
-    taken: set[str] = set()
+    # Heading anchors share the page with item anchors: an item must not take one.
+    headings = {section.slug for section in checklist.sections}
+    taken: set[str] = set(headings)
     path = checklist.path
 
     def claim_explicit(value: str, line: int, col: int, what: str) -> str | None:
@@ -48,10 +50,9 @@ def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[
             )
             return None
         if value in taken:
+            why = "a heading has the same anchor" if value in headings else "IDs must be unique in a checklist"
             checklist.diagnostics.append(
-                Diagnostic(
-                    "PF101", f"Duplicate ID `{value}`: IDs must be unique in a checklist", path, line, col, Level.ERROR
-                )
+                Diagnostic("PF101", f"Duplicate ID `{value}`: {why}", path, line, col, Level.ERROR)
             )
             return None
         taken.add(value)

@@ -309,8 +309,8 @@ class _Scan:
             text = element.text
             if text and _MARKER_PREFIX in text:
                 scan.markers.append((element, None))
-            if text and _STASH_PREFIX in text and tag != "p":
-                scan.stashed.append((element, None))
+            if text and _STASH_PREFIX in text and (tag != "p" or not _PLACEHOLDER.fullmatch(text.strip())):
+                scan.stashed.append((element, None))  # (a paragraph of its own is in `paragraphs`)
             for child in element:
                 parents[child] = element
                 tail = child.tail
@@ -342,10 +342,12 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         matched = _match_headings(scan.headings, checklist.sections)
         slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
         self._items(scan, context, checklist, slugs)
+        # Steps before requirement links: those split text nodes, and a code block's
+        # placeholder can sit in running text (a fence right below an item's line).
+        self._steps(scan, context, checklist)
         if context.requirement_href is not None and context.matcher is not None:
             _requirement_links(root, context)
         _progress(root, scan.parents, context, checklist, matched, slugs)
-        self._steps(scan, context, checklist)
 
     def _items(self, scan: _Scan, context: PageContext, checklist: Checklist, slugs: dict[int, str]) -> None:
         tasklist = "task-list" in self.md.treeprocessors

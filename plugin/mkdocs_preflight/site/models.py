@@ -5,15 +5,17 @@ sees it). So:
 
 * models are cached by repository path and sha256 across ``mkdocs serve`` rebuilds
   (the plugin instance survives them);
-* with many files to parse, a worker process parses them from the last to the first
-  while MkDocs renders pages from the first to the last; a page whose model the worker
-  has not delivered yet is parsed in the main process right away, so nothing ever waits
-  for the worker, and any failure of the worker only means parsing in the main process.
+* with many files to parse, a worker process parses them, in the order MkDocs renders
+  the pages, while MkDocs renders the pages; a page whose model the worker has not
+  delivered yet is parsed in the main process right away (the worker only catches up
+  after the first few pages, and then stays ahead), so nothing ever waits for the
+  worker, and any failure of the worker only means parsing in the main process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -35,7 +37,8 @@ PARALLEL_MIN = 32
 """Fewer files to parse than this are parsed in the main process (a worker costs a start)."""
 WORKERS_VARIABLE = "PREFLIGHT_PARSE_WORKER"
 """Set to ``0`` to parse in the main process only (e.g. on a machine with busy CPUs)."""
-CHUNK = 8
+CHUNKS = (2, 4, 8)
+"""Files per task: small first (the first pages are rendered at once), then larger."""
 
 
 def _workers() -> int:
@@ -152,8 +155,8 @@ class ModelCache:
     def start(self, order: Sequence[Model] = ()) -> None:
         """Parse what :meth:`load` could not take from the cache.
 
-        ``order`` is the order the pages will be rendered in; the worker starts from its
-        end. With few files, or one CPU, the models are parsed when first asked for.
+        ``order`` is the order the pages will be rendered in, and so the worker's order.
+        With few files, or one CPU, the models are parsed when first asked for.
         """
         pending = {id(model): data for model, data in self._pending}
         self._pending = []
@@ -164,8 +167,13 @@ class ModelCache:
             return
         try:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-            for end in range(len(ranked), 0, -CHUNK):
-                chunk = ranked[max(0, end - CHUNK) : end]
+            start = 0
+            for number in itertools.count():
+                if start >= len(ranked):
+                    break
+                size = CHUNKS[min(number, len(CHUNKS) - 1)]
+                chunk = ranked[start : start + size]
+                start += size
                 future = self._pool.submit(parse_chunk, [(pending[id(m)], m.display) for m in chunk], self.key)
                 for index, model in enumerate(chunk):
                     model._future = future
