@@ -79,6 +79,8 @@ class _Walker:
         self.section: int | None = None
         self.slugs: set[str] = set()
         self.items_stack: list[Item | None] = []
+        self.owners: list[Item] = []
+        """The task items of ``items_stack``, innermost last."""
         self.block_owners: list[Item | None] = []
         self.item_parents: list[Item | None] = []
         self.h1: str | None = None
@@ -103,10 +105,7 @@ class _Walker:
         return default
 
     def owner(self) -> Item | None:
-        for frame in reversed(self.items_stack):
-            if frame is not None:
-                return frame
-        return None
+        return self.owners[-1] if self.owners else None
 
     def refs_in(self, text: str, first_line: int, context: str) -> list[RequirementRef]:
         refs: list[RequirementRef] = []
@@ -137,8 +136,8 @@ class _Walker:
             elif kind == "list_item_open":
                 self.list_item(token, tokens, i)
             elif kind == "list_item_close":
-                if self.items_stack:
-                    self.items_stack.pop()
+                if self.items_stack and self.items_stack.pop() is not None:
+                    self.owners.pop()
             elif kind == "fence":
                 self.fence(token, tokens[i - 1] if i else None)
             elif kind == "html_block":
@@ -272,7 +271,7 @@ class _Walker:
             end_line=max(line, end),
             col=col,
             marker=(token.info + token.markup) if token.info else token.markup,
-            depth=sum(1 for frame in self.items_stack if frame is not None),
+            depth=len(self.owners),
             parent=None,  # set by ids.assign once item IDs are final
             section=self.section,
         )
@@ -288,6 +287,7 @@ class _Walker:
             marker_col = self.col_of(marker_line, marker_text)
             item.id_marker = (marker_line, marker_col, marker_col + len(marker_text))
         self.items_stack.append(item)
+        self.owners.append(item)
         self.checklist.items.append(item)
         if inline is not None:
             text = _plain(inline.children)
@@ -318,8 +318,6 @@ class _Walker:
         line = (token.map or [0, 1])[0] + 1
         content = token.content
         owner = self.owner()
-        if owner is None and self.items_stack and self.items_stack[-1] is None:
-            pass
         if "[" in content:
             for glued in _GLUED_BULLET.finditer(content):
                 at = line + content.count("\n", 0, glued.start())
@@ -536,7 +534,7 @@ def _inherit_requirements(checklist: Checklist) -> None:
     for item in checklist.items:
         parent = by_id.get(item.parent) if item.parent else None
         base = parent.requirements if parent else section_reqs.get(item.section, [])
-        item.requirements = _unique([r.id for r in item.refs] + base)
+        item.requirements = _unique([r.id for r in item.refs] + base) if item.refs else list(base)
     for block in checklist.blocks:
         owner = by_id.get(block.item) if block.item else None
         base = owner.requirements if owner else section_reqs.get(block.section, [])

@@ -8,6 +8,7 @@ and absolute or home paths must stay ``literal``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import SpanKind
 
@@ -288,6 +289,7 @@ def looks_like_command(text: str) -> bool:
     return len(words) > 1
 
 
+@lru_cache(maxsize=8192)  # runbooks repeat the same commands and paths many times
 def classify(text: str) -> SpanKind:
     """Classify an inline code span."""
     if looks_like_command(text):
