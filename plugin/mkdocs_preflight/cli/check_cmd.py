@@ -77,6 +77,18 @@ def use_color(stream: object) -> bool:
     help="Folder of scripts written by `preflight extract --format sh --out DIR`: report the "
     "ones that no longer match their checklist (PF501).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="PREFLIGHT_NO_CACHE",
+    help="Neither read nor write the cache (also: PREFLIGHT_NO_CACHE=1).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Where to keep the cache [default: .preflight/cache next to mkdocs.yml].",
+)
 @pass_state
 def check_command(
     state: State,
@@ -91,6 +103,8 @@ def check_command(
     jobs: int | None,
     statistics: bool,
     scripts_dir: Path | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Validate checklists against the repository.
 
@@ -103,6 +117,13 @@ def check_command(
     `checklists_dir`. Silence one finding with `<!-- preflight: ignore PF201 -->` on its
     line or the line before.
 
+    Unchanged checklists are not parsed again: their findings come from a cache in
+    `.preflight/cache`, reused only while the file's bytes (sha256), the configuration,
+    the options that change findings, the registry, the preflight version, bash and
+    shellcheck, and every repository fact the file's rules looked at (files, Makefile
+    targets, package.json scripts, git commits...) are all unchanged. `--no-cache` turns it
+    off; `rm -rf .preflight/cache` clears it.
+
     \b
     Examples:
       preflight check
@@ -111,6 +132,7 @@ def check_command(
       preflight check --format sarif -o preflight.sarif
       preflight check --fix                        (repair mojibake and fence headers)
       preflight check --statistics --exit-zero
+      preflight check --no-cache                   (ignore and keep no cache)
 
     Exit codes: 0 no finding at or above the failing level, 1 findings, 2 usage or
     configuration error.
@@ -133,6 +155,7 @@ def check_command(
             fix=fix,
             scripts_dir=scripts_dir.resolve() if scripts_dir is not None else None,
             files=files,
+            cache_dir=None if no_cache else (cache_dir or project.root / ".preflight" / "cache"),
         )
     except ConfigError as exc:
         raise UsageProblem(str(exc)) from None

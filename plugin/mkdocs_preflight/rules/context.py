@@ -8,16 +8,22 @@ built on first use and cached, so that rules stay cheap per file.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from ..config import Settings
-from ..engine import Project
 from ..model import Checklist
 
 if TYPE_CHECKING:
+    from ..config import Settings
+    from ..engine import Project
+    from .cache import Query, Recorder, RecordingRepo
     from .lockfile import Lock
     from .repo import RepoIndex
+
+MAX_FILE = 16 * 1024 * 1024
+"""Files read with :meth:`RuleContext.read_file` larger than this count as unreadable."""
 
 
 class RuleContext:
@@ -30,6 +36,10 @@ class RuleContext:
         owned_pages: Set by the MkDocs plugin: the checklists are pages whose fence
             headers the plugin rewrites, so PF110 does not apply.
         scripts_dir: Folder of committed ``preflight extract --out`` scripts (PF501).
+        record: Record what each file's rules ask the repository (for the check cache):
+            between :meth:`Recorder.begin` and :meth:`Recorder.end` of :attr:`recorder`,
+            :attr:`repo`, :meth:`sha256`, :attr:`lock` and :meth:`read_file` note every
+            question and a digest of its answer.
     """
 
     def __init__(
@@ -39,6 +49,7 @@ class RuleContext:
         whole_project: bool = True,
         owned_pages: bool = False,
         scripts_dir: Path | None = None,
+        record: bool = False,
     ) -> None:
         self.project = project
         self.whole_project = whole_project
@@ -51,6 +62,12 @@ class RuleContext:
         self._lock_loaded = False
         self._hashes: dict[str, str | None] = {}
         self._data: tuple[str, bytes] | None = None
+        self.recorder: Recorder | None = None
+        self._recording_repo: RecordingRepo | None = None
+        if record:
+            from .cache import Recorder
+
+            self.recorder = Recorder()
 
     def wants(self, code: str) -> bool:
         """Whether findings of ``code`` are reported this run (so a rule may skip its work)."""
@@ -68,12 +85,27 @@ class RuleContext:
 
     @property
     def repo(self) -> RepoIndex:
-        """The repository index (file existence, Makefile targets, scripts...), built once."""
-        if self._repo is None:
-            from .repo import RepoIndex
+        """The repository index (file existence, Makefile targets, scripts...), built once.
 
-            self._repo = RepoIndex(self.root)
-        return self._repo
+        While a file is recorded, a stand-in that notes every question it is asked.
+        """
+        index = self._repo if self._repo is not None else self._index()
+        recorder = self.recorder
+        if recorder is not None and recorder.facts is not None and self._recording_repo is not None:
+            return cast("RepoIndex", self._recording_repo)
+        return index
+
+    def _index(self) -> RepoIndex:
+        from .repo import RepoIndex
+
+        index = RepoIndex(self.root)
+        if self.recorder is not None:
+            from .cache import RecordingRepo, TrackingScratch
+
+            index.scratch = TrackingScratch(self.recorder)
+            self._recording_repo = RecordingRepo(index, self.recorder)
+        self._repo = index
+        return index
 
     def relative(self, path: Path | str) -> str:
         """A path relative to the root, with ``/``; absolute when outside the root."""
@@ -84,6 +116,7 @@ class RuleContext:
         if self._repo is not None:
             self._repo.close()
             self._repo = None
+            self._recording_repo = None
 
     # -- the file being checked --------------------------------------------------------
 
@@ -111,7 +144,10 @@ class RuleContext:
             except OSError:
                 digest = None
             self._hashes[relpath] = digest
-        return self._hashes[relpath]
+        found = self._hashes[relpath]
+        if self.recorder is not None:
+            self.recorder.note(("sha256", relpath), found)
+        return found
 
     @property
     def lock(self) -> Lock | None:
@@ -121,4 +157,68 @@ class RuleContext:
 
             self._lock = read_lock(self.root / self.settings.values["lock_file"])
             self._lock_loaded = True
+        if self.recorder is not None:
+            # The steps are what file checks read; bad lines are a project-level finding.
+            self.recorder.note(("lock",), self._lock.steps if self._lock is not None else None)
         return self._lock
+
+    def read_file(self, path: Path) -> str | None:
+        """The text of a regular file that is not a repository reference (a generated script).
+
+        UTF-8 with undecodable bytes replaced; ``None`` when it is missing, not a regular
+        file or larger than 16 MiB.
+        """
+        text = _read_regular(path)
+        if self.recorder is not None:
+            self.recorder.note(("file", os.fspath(path)), text)
+        return text
+
+    # -- the check cache ----------------------------------------------------------------
+
+    def answer(self, query: Query) -> Any:
+        """Ask a recorded question again, unrecorded: today's answer (the check cache's re-check).
+
+        Raises:
+            LookupError: not a question that preflight records, or one it refuses to
+                ask again (a path outside the repository or the scripts folder).
+        """
+        from .cache import REPO_QUERIES
+        from .repo import normalize
+
+        name, args = query[0], query[1:]
+        if name in REPO_QUERIES:
+            index = self._repo if self._repo is not None else self._index()
+            return getattr(index, name)(*args)
+        # Called between files, when the recorder notes nothing.
+        if name == "sha256" and len(args) == 1 and isinstance(args[0], str) and normalize(args[0]) is not None:
+            return self.sha256(args[0])
+        if name == "lock" and not args:
+            lock = self.lock
+            return lock.steps if lock is not None else None
+        if name == "file" and len(args) == 1 and isinstance(args[0], str) and self.scripts_dir is not None:
+            path = Path(args[0])
+            folder = os.path.abspath(self.scripts_dir)
+            if path.is_absolute() and os.path.commonpath([folder, os.path.abspath(path)]) == folder:
+                return _read_regular(path)
+        raise LookupError(f"not a recorded question: {query!r}")
+
+
+def _read_regular(path: Path) -> str | None:
+    """Like ``path.read_text(errors="replace")``, but never blocks on a FIFO or reads a device."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then turns it down.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE:
+                return None
+            data = handle.read(MAX_FILE + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_FILE:
+        return None
+    # Universal newlines, as Path.read_text gives them.
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")

@@ -196,10 +196,7 @@ def stale_script(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]
         return
     target = folder / name
     expected = render_sh(checklist, select(checklist, Selection()))
-    try:
-        current: str | None = target.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        current = None
+    current = ctx.read_file(target)
     if current == expected:
         return
     shown = ctx.relative(target)

@@ -4,12 +4,15 @@ Files are parsed one at a time and their models dropped at once; what is kept pe
 is its final findings plus a compact summary (requirement IDs with line numbers, its
 suppressions), which the project-level checks use at the end. With ``jobs > 1`` files
 are checked in worker processes, and the result is the same list, in the same order.
+With a cache folder, files whose outcome is still valid are not parsed at all
+(see :mod:`.cache`).
 """
 
 from __future__ import annotations
 
 import atexit
 import gc
+import hashlib
 import os
 import sys
 import threading
@@ -17,10 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
-from ..engine import Project, parse_bytes
 from ..model import Checklist, Diagnostic, Level
 from . import freshness, suppress
 from .base import codes_of
@@ -29,6 +30,11 @@ from .policy import Policy
 from .registry import Registry, load
 from .requirements import RequirementSummary, check_requirements
 from .suppress import Suppression
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..engine import Project
+    from .cache import CheckCache, Query
 
 PARALLEL_MIN_FILES = 32
 """Below this many files, worker processes cost more than they save."""
@@ -49,6 +55,11 @@ class FileOutcome:
     suppressions: list[Suppression] = field(default_factory=list)
     script: str | None = None
     fixed: int = 0
+    sha256: str | None = None
+    """The sha256 of the bytes checked (only when recording for the cache)."""
+    facts: dict[Query, str] | None = None
+    """The questions the rules asked the repository, with answer digests (only when recording;
+    ``None`` as well when the outcome cannot be cached)."""
 
 
 @dataclass(slots=True)
@@ -59,6 +70,8 @@ class CheckResult:
     paths: list[str]
     """The checklists checked (relative to the root), in order."""
     fixed: int = 0
+    cached: int = 0
+    """How many checklists' outcomes came from the cache (not parsed)."""
 
     @property
     def files(self) -> int:
@@ -99,6 +112,7 @@ class Checker:
         owned_pages: The checklists are rendered by the preflight plugin (PF110 off).
         scripts_dir: Folder of generated scripts to compare (PF501).
         fix: Repair fixable findings in place.
+        record: Record each file's repository questions and content hash (for the cache).
 
     Raises:
         ConfigError: unknown rule codes or bad levels in the configuration or options.
@@ -114,13 +128,16 @@ class Checker:
         owned_pages: bool = False,
         scripts_dir: Path | None = None,
         fix: bool = False,
+        record: bool = False,
     ) -> None:
         self.project = project
         self.registry: Registry = load()
         self.policy = Policy.build(
             self.registry.codes, project.settings, select=select, ignore=ignore, opt_in=self.registry.opt_in
         )
-        self.ctx = RuleContext(project, whole_project=whole_project, owned_pages=owned_pages, scripts_dir=scripts_dir)
+        self.ctx = RuleContext(
+            project, whole_project=whole_project, owned_pages=owned_pages, scripts_dir=scripts_dir, record=record
+        )
         self.ctx.enabled = self.policy.enabled
         enabled = self.policy.enabled
         self.file_checks = [
@@ -138,6 +155,7 @@ class Checker:
             "owned_pages": owned_pages,
             "scripts_dir": scripts_dir,
             "fix": fix,
+            "record": record,
         }
 
     # -- per file ------------------------------------------------------------------------
@@ -162,14 +180,25 @@ class Checker:
 
     def outcome(self, checklist: Checklist, data: bytes | None = None) -> FileOutcome:
         """Check one parsed checklist (``data``: its bytes, if the caller has them)."""
-        self.ctx.set_source(checklist.path, data)
-        suppressions = suppress.collect(checklist)
-        diagnostics = list(suppress.apply(self._filter(self._raw(checklist)), suppressions))
-        refs = [(sys.intern(ref.id), ref.line, ref.col) for ref in checklist.requirement_refs]
-        summary = RequirementSummary(checklist.path, list(checklist.requirement_defs), refs)
-        script = freshness.script_target(checklist, self.ctx)
-        self.ctx.set_source(checklist.path, None)
-        return FileOutcome(checklist.path, diagnostics, summary, suppressions, script)
+        recorder = self.ctx.recorder
+        if recorder is not None:
+            recorder.begin()
+        try:
+            self.ctx.set_source(checklist.path, data)
+            suppressions = suppress.collect(checklist)
+            diagnostics = list(suppress.apply(self._filter(self._raw(checklist)), suppressions))
+            refs = [(sys.intern(ref.id), ref.line, ref.col) for ref in checklist.requirement_refs]
+            summary = RequirementSummary(checklist.path, list(checklist.requirement_defs), refs)
+            script = freshness.script_target(checklist, self.ctx)
+            self.ctx.set_source(checklist.path, None)
+        finally:
+            facts = recorder.end() if recorder is not None else None
+        outcome = FileOutcome(checklist.path, diagnostics, summary, suppressions, script)
+        if facts is not None and data is not None:
+            # Only outcomes of bytes actually read can be reused: an unreadable file is re-checked.
+            outcome.sha256 = hashlib.sha256(data).hexdigest()
+            outcome.facts = facts
+        return outcome
 
     def check_checklist(self, checklist: Checklist) -> list[Diagnostic]:
         """Check one checklist and keep its summary for :meth:`finish`; returns its findings."""
@@ -187,6 +216,8 @@ class Checker:
 
     def check_file(self, file: Path) -> FileOutcome:
         """Read, parse and check one file (repairing it first with ``fix``)."""
+        from ..engine import parse_bytes
+
         display = self.display(file)
         try:
             data = file.read_bytes()
@@ -214,6 +245,7 @@ class Checker:
             fixed = self.registry.fixers[code](fixed, diagnostics)
         if fixed == data:
             return outcome
+        from ..engine import parse_bytes
         from ..pin import write_atomic
 
         write_atomic(file, fixed)
@@ -290,6 +322,8 @@ _WORKER: Checker | None = None
 
 
 def _worker_init(settings: Settings, options: dict[str, Any]) -> None:
+    from ..engine import Project
+
     global _WORKER
     _WORKER = Checker(Project(settings), **options)
     atexit.register(_WORKER.close)
@@ -305,7 +339,8 @@ def _chunks(files: Sequence[Path], size: int) -> Iterator[list[str]]:
         yield [str(f) for f in files[start : start + size]]
 
 
-def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> None:
+def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> Iterator[FileOutcome]:
+    """Check ``files`` in worker processes; their outcomes, in file order."""
     # fork is fastest and safe while this process runs no other thread; else spawn.
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
     # Imported here: multiprocessing costs ~30 ms to import, and most runs use one process.
@@ -319,8 +354,7 @@ def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> None:
         initargs=(checker.project.settings, checker.options),
     ) as pool:
         for outcomes in pool.map(_worker_run, _chunks(files, _CHUNK)):
-            for outcome in outcomes:
-                checker.add(outcome)
+            yield from outcomes
 
 
 def default_jobs() -> int:
@@ -364,6 +398,7 @@ def check(
     scripts_dir: Path | None = None,
     owned_pages: bool = False,
     files: Sequence[Path] | None = None,
+    cache_dir: Path | None = None,
 ) -> CheckResult:
     """Check the project's checklists (or ``paths``) and return every finding, sorted.
 
@@ -373,10 +408,12 @@ def check(
         select: Codes or prefixes to run instead of the configured selection.
         ignore: Codes or prefixes to leave out, on top of the configured ones.
         jobs: Worker processes (1: check in this process).
-        fix: Repair fixable findings in place before reporting what remains.
+        fix: Repair fixable findings in place before reporting what remains (the cache
+            is then written but not read).
         scripts_dir: Folder of generated scripts to compare with the checklists (PF501).
         owned_pages: The plugin renders these files (PF110 off).
         files: The exact files to check (skips discovery; for callers that already have them).
+        cache_dir: Folder of the content-hash cache (``.preflight/cache``); ``None``: no cache.
 
     Raises:
         ConfigError: unknown rule codes or bad levels.
@@ -393,6 +430,7 @@ def check(
         owned_pages=owned_pages,
         scripts_dir=scripts_dir,
         fix=fix,
+        record=cache_dir is not None,
     )
     frozen = len(chosen) >= 100
     if frozen:
@@ -402,13 +440,54 @@ def check(
         gc.freeze()
         gc.disable()
     try:
-        if jobs > 1 and len(chosen) >= PARALLEL_MIN_FILES:
-            _run_parallel(checker, chosen, jobs)
+        store: CheckCache | None = None
+        hits: dict[str, FileOutcome] = {}
+        displays = [checker.display(file) for file in chosen]
+        if cache_dir is not None:
+            from .cache import CheckCache, fingerprint
+
+            store = CheckCache(cache_dir, fingerprint(project.settings, checker.options), read=not fix)
+            hits = _cached(store, checker, chosen, displays)
+        misses = [file for file, display in zip(chosen, displays, strict=True) if display not in hits]
+        fresh: Iterator[FileOutcome]
+        if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
+            fresh = _run_parallel(checker, misses, jobs)
         else:
-            for file in chosen:
-                checker.add(checker.check_file(file))
-        return checker.result()
+            fresh = (checker.check_file(file) for file in misses)
+        for display in displays:
+            outcome = hits.get(display)
+            if outcome is None:
+                outcome = next(fresh)
+                if store is not None:
+                    store.put(outcome)  # now: finish() marks suppressions used
+            checker.add(outcome)
+        for _ in fresh:  # let the pool shut down
+            pass
+        result = checker.result()
+        result.cached = sum(1 for display in displays if display in hits)
+        if store is not None:
+            root = project.root
+            store.save(displays, keep_others=None if whole else lambda path: (root / path).is_file())
+        return result
     finally:
         if frozen:
             gc.enable()
             gc.unfreeze()
+
+
+def _cached(
+    store: CheckCache, checker: Checker, files: Sequence[Path], displays: Sequence[str]
+) -> dict[str, FileOutcome]:
+    """The files whose cached outcome is still valid: same bytes, same answers from the repository."""
+    candidates: list[tuple[str, str]] = []
+    for file, display in zip(files, displays, strict=True):
+        if display not in store:
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError:
+            continue
+        candidates.append((display, hashlib.sha256(data).hexdigest()))
+    if not candidates:
+        return {}
+    return store.valid(candidates, checker.ctx.answer)

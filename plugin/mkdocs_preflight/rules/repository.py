@@ -1033,8 +1033,8 @@ class AnchorIndex:
         own = self.cache.get(self.checklist.path)
         if own is None:
             own = self.of(self.checklist)
-            if fragment.lower() not in own:
-                own.update(_html_ids(self.repo.read_text(self.checklist.path) or ""))
+            # Always with the HTML ids: other checklists that link here reuse this set.
+            own.update(_html_ids(self.repo.read_text(self.checklist.path) or ""))
             self.cache[self.checklist.path] = own
         if fragment.lower() not in own:
             walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in this checklist", (line, col))
