@@ -3,7 +3,9 @@ hooks other parts of preflight plug into."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -13,6 +15,7 @@ from site_support import build_site, items_of, site_config, write, write_config
 from mkdocs_preflight.engine import parse_text
 from mkdocs_preflight.engine.project import default_matcher
 from mkdocs_preflight.site import models
+from mkdocs_preflight.site.collector import Collector
 from mkdocs_preflight.site.context import Outcome, PageContext
 from mkdocs_preflight.site.extension import PreflightExtension
 
@@ -40,6 +43,7 @@ def _many(count: int) -> dict[str, str | bytes]:
         files[f"checklists/team-{number % 3}/c{number:02}.md"] = (
             f"# Checklist {number}\n\n## Steps\n\n- [ ] First step of {number}\n- [x] Second step REQ-{number}\n"
             f"    - [ ] Nested {{ #pinned-{number} }}\n\n```bash id=run-{number}\necho {number}\n```\n"
+            f"- [ ] Run `./scripts/missing-{number}.sh`\n"
         )
     return files
 
@@ -55,10 +59,21 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         started.append(self._pool is not None)
 
     monkeypatch.setattr(models.ModelCache, "start", recording_start)
+    checked_here: list[str] = []  # per-file rule runs in this process (not in the worker)
+    outcome = models.Checker.outcome
+
+    def recording_outcome(self: models.Checker, checklist: Any, data: bytes | None = None) -> Any:
+        checked_here.append(checklist.path)
+        return outcome(self, checklist, data)
+
+    monkeypatch.setattr(models.Checker, "outcome", recording_outcome)
+    findings: dict[str, list[str]] = {}
+    checked: dict[str, int] = {}
     for mode in ("worker", "serial"):
+        checked_here.clear()
         root = tmp_path / mode
         write(root, _many(count))
-        write_config(root, site_config("material", plugins=["search", "preflight"]))
+        write_config(root, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
         if mode == "serial":
             monkeypatch.setenv(models.WORKERS_VARIABLE, "0")
         built = build_site(root)
@@ -69,9 +84,16 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         }
         assert len(pages[mode]) == count
         first = parse(pages[mode]["checklists/team-0/c00/index.html"])
-        assert list(items_of(first)) == ["first-step-of-0", "second-step", "pinned-0"]
+        assert list(items_of(first)) == ["first-step-of-0", "second-step", "pinned-0", "run-scripts-missing-0-sh"]
+        findings[mode] = sorted(message for _, message in built.messages if "PF" in message)
+        checked[mode] = len(checked_here)
     assert started == [True, False], "the first build used a worker, the second did not"
     assert pages["worker"] == pages["serial"]
+    # The worker ran the rules on what it parsed; the findings are the same as in one process.
+    assert sum("PF201" in m for m in findings["serial"]) == count
+    assert findings["worker"] == findings["serial"]
+    assert checked["serial"] == count
+    assert checked["worker"] < count // 2
 
 
 def test_run_outcomes_show_on_items() -> None:
@@ -96,3 +118,23 @@ def test_run_outcomes_show_on_items() -> None:
     assert badge.get("title") == "exit 1"
     verify = page.by_id("verify")
     assert verify is not None and verify.find("span", cls="preflight-outcome") is None
+
+
+def test_the_collector_freezes_during_the_build_and_releases_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen: list[int] = []
+    step = Collector.step
+
+    def recording_step(self: Collector) -> None:
+        step(self)
+        frozen.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(Collector, "step", recording_step)
+    write(tmp_path, _many(4))
+    write_config(tmp_path, site_config("material", plugins=[{"preflight": {"fail_on": "never"}}]))
+    assert gc.get_freeze_count() == 0
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert len(frozen) >= 4 and min(frozen) > 0, "each page starts with the survivors frozen"
+    assert gc.get_freeze_count() == 0, "nothing stays frozen after the build"

@@ -9,7 +9,10 @@ sees it). So:
   the pages, while MkDocs renders the pages; a page whose model the worker has not
   delivered yet is parsed in the main process right away (the worker only catches up
   after the first few pages, and then stays ahead), so nothing ever waits for the
-  worker, and any failure of the worker only means parsing in the main process.
+  worker, and any failure of the worker only means parsing in the main process;
+* the worker also runs the per-file rules of ``preflight check`` on what it parsed (the
+  plugin reports the same findings as the CLI), so the main process only has the
+  project-level checks left to do.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..engine import parse_bytes, parse_file
+from ..config import Settings
+from ..engine import Project, parse_bytes, parse_file
 from ..engine.build import build
 from ..engine.requirements import Matcher
 from ..engine.source import Source, decode
 from ..model import Checklist
+from ..rules.pipeline import Checker, FileOutcome
 
 PARALLEL_MIN = 32
 """Fewer files to parse than this are parsed in the main process (a worker costs a start)."""
@@ -60,10 +65,44 @@ def _matcher(patterns: tuple[str, ...]) -> Matcher:
     return Matcher([re.compile(pattern) for pattern in patterns])
 
 
-def parse_chunk(jobs: Sequence[tuple[bytes, str]], patterns: tuple[str, ...]) -> list[Checklist]:
-    """Parse ``(data, display path)`` pairs (runs in the worker process)."""
+def file_checker(project: Project) -> Checker:
+    """The checker of the plugin's findings: every checklist is checked, as a page."""
+    return Checker(project, owned_pages=True, whole_project=True)
+
+
+_WORKER_CHECKER: list[tuple[Settings, Checker | None]] = []
+
+
+def _worker_checker(settings: Settings | None) -> Checker | None:
+    if settings is None:
+        return None
+    if not _WORKER_CHECKER or _WORKER_CHECKER[0][0] != settings:
+        checker: Checker | None
+        try:
+            checker = file_checker(Project(settings))
+        except Exception:  # e.g. a bad rule code: the main process reports it
+            checker = None
+        _WORKER_CHECKER[:] = [(settings, checker)]
+    return _WORKER_CHECKER[0][1]
+
+
+def parse_chunk(
+    jobs: Sequence[tuple[bytes, str]], patterns: tuple[str, ...], settings: Settings | None = None
+) -> list[tuple[Checklist, FileOutcome | None]]:
+    """Parse ``(data, display path)`` pairs and check each (runs in the worker process)."""
     matcher = _matcher(patterns)
-    return [parse_bytes(data, display, matcher) for data, display in jobs]
+    checker = _worker_checker(settings)
+    done: list[tuple[Checklist, FileOutcome | None]] = []
+    for data, display in jobs:
+        checklist = parse_bytes(data, display, matcher)
+        outcome: FileOutcome | None = None
+        if checker is not None:
+            try:
+                outcome = checker.outcome(checklist, data)
+            except Exception:  # a rule crash is reported by the main process, with context
+                outcome = None
+        done.append((checklist, outcome))
+    return done
 
 
 @dataclass(slots=True)
@@ -84,8 +123,10 @@ class Model:
     _cache: ModelCache
     _digest: str = ""
     _checklist: Checklist | None = None
-    _future: Future[list[Checklist]] | None = None
+    _future: Future[list[tuple[Checklist, FileOutcome | None]]] | None = None
     _index: int = 0
+    outcome: FileOutcome | None = None
+    """The per-file findings, when the worker delivered them with the model."""
 
     @property
     def checklist(self) -> Checklist:
@@ -94,7 +135,7 @@ class Model:
             checklist: Checklist | None = None
             future = self._future
             if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-                checklist = future.result()[self._index]
+                checklist, self.outcome = future.result()[self._index]
             if checklist is None:
                 if future is not None:
                     future.cancel()  # not started yet: the worker skips it
@@ -111,6 +152,8 @@ class ModelCache:
     """Models by repository path; one instance lives as long as the plugin."""
 
     matcher: Matcher = field(default_factory=lambda: _matcher(()))
+    settings: Settings | None = None
+    """The project's settings: the worker checks what it parses with them."""
     _cached: dict[str, _Cached] = field(default_factory=dict)
     _pending: list[tuple[Model, bytes]] = field(default_factory=list)
     _pool: ProcessPoolExecutor | None = None
@@ -122,10 +165,11 @@ class ModelCache:
         """What else a model depends on: the requirement patterns."""
         return tuple(pattern.pattern for pattern in self.matcher.patterns)
 
-    def begin(self, matcher: Matcher) -> None:
-        """Start a build with these requirement patterns."""
+    def begin(self, matcher: Matcher, settings: Settings | None = None) -> None:
+        """Start a build with these requirement patterns (and settings, to check in the worker)."""
         self.close()
         self.matcher = matcher
+        self.settings = settings
         self._pending = []
 
     def load(self, path: Path, display: str) -> Model:
@@ -174,7 +218,9 @@ class ModelCache:
                 size = CHUNKS[min(number, len(CHUNKS) - 1)]
                 chunk = ranked[start : start + size]
                 start += size
-                future = self._pool.submit(parse_chunk, [(pending[id(m)], m.display) for m in chunk], self.key)
+                future = self._pool.submit(
+                    parse_chunk, [(pending[id(m)], m.display) for m in chunk], self.key, self.settings
+                )
                 for index, model in enumerate(chunk):
                     model._future = future
                     model._index = index

@@ -34,15 +34,16 @@ from mkdocs.utils.templates import TemplateContext
 from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..model import Checklist, Diagnostic, RequirementDef
-from ..rules import RuleCrash, check_models
+from ..rules import RuleCrash
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, PageContext, RequirementHook
+from .collector import Collector
 from .diagnostics import report
 from .extension import PreflightExtension
 from .links import LinkResolver, RepoBrowser, Resolved
-from .models import Model, ModelCache
+from .models import Model, ModelCache, file_checker
 
 log = get_plugin_logger(__name__)
 
@@ -72,6 +73,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
 
     def __init__(self) -> None:
         self._cache = ModelCache()
+        self._collector = Collector()
         self._command = "build"
         self._reset()
 
@@ -136,7 +138,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         project = self._project
         if not self._enabled or project is None:
             return None
-        self._cache.begin(project.matcher)
+        self._cache.begin(project.matcher, project.settings)
         listed = nav.nav_paths(config.nav) if config.nav is not None else None
         for path in project.files():
             entry = self._add_checklist(path, files, config, listed)
@@ -200,6 +202,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._extension.page = None
         if not self._enabled:
             return None
+        if self._entries:
+            self._collector.step()
         entry = self._entries.get(page.file.src_uri)
         if entry is not None:
             title = page.meta.get("title")
@@ -248,6 +252,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Tell the user about repository links that could not be linked."""
+        self._collector.release()
         if self._resolver is not None and self._resolver.unlinked:
             log.info(
                 f"{self._resolver.unlinked} link(s) to repository files are shown as text: set repo_url "
@@ -256,10 +261,12 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the worker."""
+        self._collector.release()
         self._cache.close()
 
     def on_shutdown(self) -> None:
         """Stop the worker."""
+        self._collector.release()
         self._cache.close()
 
     # -- helpers --------------------------------------------------------------------
@@ -271,9 +278,12 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         and suppression comments as the CLI, run on the models already parsed for the
         pages. PF110 is off here: the plugin rewrites such fence headers itself.
         """
-        checklists = [entry.checklist for _, entry in sorted(self._entries.items())]
         try:
-            return check_models(project, checklists).diagnostics
+            checker = file_checker(project)
+            for _, entry in sorted(self._entries.items()):
+                checklist = entry.checklist  # first: the worker may deliver the outcome with it
+                checker.add(entry.model.outcome or checker.outcome(checklist))
+            return checker.result().diagnostics
         except (ConfigError, RuleCrash) as exc:
             raise PluginError(f"preflight: {exc}") from None
 
