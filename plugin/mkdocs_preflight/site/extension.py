@@ -590,7 +590,8 @@ def _requirement_spans(text: str, context: PageContext) -> list[tuple[int, int, 
 
 def _link_pieces(text: str, context: PageContext) -> tuple[str, list[etree.Element]] | None:
     """Split ``text`` into its leading text and requirement links (each with its tail)."""
-    if not _DIGIT.search(text) or context.requirement_href is None:
+    matcher = context.matcher
+    if matcher is None or context.requirement_href is None or not matcher.may_match(text) or not _DIGIT.search(text):
         return None
     pieces: list[etree.Element] = []
     head: str | None = None
