@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..engine.gc_pause import paused_gc
 from ..extract import GENERATED_MARK, Selection, known_ids, render_sh, runnable_code, script_name, select
 from ..model import Block, Checklist
 from ..pin import write_atomic
@@ -107,9 +108,10 @@ def extract_command(
 
     def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
         # One checklist at a time: memory stays bounded by the largest file.
-        for file in files:
-            checklist = project.parse(file)
-            yield checklist, select(checklist, selection)
+        with paused_gc(len(files)):
+            for file in files:
+                checklist = project.parse(file)
+                yield checklist, select(checklist, selection)
 
     if out is not None:
         _write_scripts(state, chosen(), out, check)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
+from ..engine import Project
+from ..engine.gc_pause import paused_gc
 from ..model import Checklist
 from ..serialize import VERSION, checklist_dict
 from .common import State, checklist_files, pass_state
@@ -80,7 +83,11 @@ def list_command(state: State, paths: tuple[str, ...], fmt: str, no_blocks: bool
       preflight list --format json | jq '.checklists[].items[] | select(.checked | not) | .id'
     """
     files = checklist_files(state, paths)
-    project = state.project
+    with paused_gc(len(files)):
+        _list(state.project, files, fmt, no_blocks)
+
+
+def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> None:
     write = sys.stdout.write
     if fmt == "json":
         write(f'{{"version": {VERSION}, "checklists": [')

@@ -11,7 +11,6 @@ With a cache folder, files whose outcome is still valid are not parsed at all
 from __future__ import annotations
 
 import atexit
-import gc
 import hashlib
 import os
 import sys
@@ -420,8 +419,11 @@ def check(
         RuleCrash: a rule failed (a bug).
     """
     chosen = list(files) if files is not None else project.files(paths)
-    everything = {f.resolve() for f in project.files()} if (paths or files is not None) else None
-    whole = everything is None or everything <= {f.resolve() for f in chosen}
+    whole = True
+    if paths or files is not None:
+        everything = project.files()
+        # Fewer files than the project has cannot cover it: no need to resolve thousands of paths.
+        whole = len(chosen) >= len(everything) and {f.resolve() for f in everything} <= {f.resolve() for f in chosen}
     checker = Checker(
         project,
         select=select,
@@ -432,47 +434,47 @@ def check(
         fix=fix,
         record=cache_dir is not None,
     )
-    frozen = len(chosen) >= 100
-    if frozen:
-        # The findings and summaries that pile up make the cyclic GC rescan ever more
-        # objects; nothing here forms cycles that matter, so pause it for the loop.
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-    try:
-        store: CheckCache | None = None
-        hits: dict[str, FileOutcome] = {}
-        displays = [checker.display(file) for file in chosen]
-        if cache_dir is not None:
-            from .cache import CheckCache, fingerprint
+    from ..engine.gc_pause import paused_gc
 
-            store = CheckCache(cache_dir, fingerprint(project.settings, checker.options), read=not fix)
-            hits = _cached(store, checker, chosen, displays)
-        misses = [file for file, display in zip(chosen, displays, strict=True) if display not in hits]
-        fresh: Iterator[FileOutcome]
-        if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-            fresh = _run_parallel(checker, misses, jobs)
-        else:
-            fresh = (checker.check_file(file) for file in misses)
-        for display in displays:
-            outcome = hits.get(display)
-            if outcome is None:
-                outcome = next(fresh)
-                if store is not None:
-                    store.put(outcome)  # now: finish() marks suppressions used
-            checker.add(outcome)
-        for _ in fresh:  # let the pool shut down
-            pass
-        result = checker.result()
-        result.cached = sum(1 for display in displays if display in hits)
-        if store is not None:
-            root = project.root
-            store.save(displays, keep_others=None if whole else lambda path: (root / path).is_file())
-        return result
-    finally:
-        if frozen:
-            gc.enable()
-            gc.unfreeze()
+    # The findings and summaries that pile up would make the collector rescan ever more
+    # objects; nothing here forms cycles that matter.
+    with paused_gc(len(chosen)):
+        return _check_files(checker, project, chosen, jobs, fix, cache_dir, whole)
+
+
+def _check_files(
+    checker: Checker, project: Project, chosen: list[Path], jobs: int, fix: bool, cache_dir: Path | None, whole: bool
+) -> CheckResult:
+    """Check ``chosen`` (valid cache entries first, the rest parsed) and finish the project."""
+    store: CheckCache | None = None
+    hits: dict[str, FileOutcome] = {}
+    displays = [checker.display(file) for file in chosen]
+    if cache_dir is not None:
+        from .cache import CheckCache, fingerprint
+
+        store = CheckCache(cache_dir, fingerprint(project.settings, checker.options), read=not fix)
+        hits = _cached(store, checker, chosen, displays)
+    misses = [file for file, display in zip(chosen, displays, strict=True) if display not in hits]
+    fresh: Iterator[FileOutcome]
+    if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
+        fresh = _run_parallel(checker, misses, jobs)
+    else:
+        fresh = (checker.check_file(file) for file in misses)
+    for display in displays:
+        outcome = hits.get(display)
+        if outcome is None:
+            outcome = next(fresh)
+            if store is not None:
+                store.put(outcome)  # now: finish() marks suppressions used
+        checker.add(outcome)
+    for _ in fresh:  # let the pool shut down
+        pass
+    result = checker.result()
+    result.cached = sum(1 for display in displays if display in hits)
+    if store is not None:
+        root = project.root
+        store.save(displays, keep_others=None if whole else lambda path: (root / path).is_file())
+    return result
 
 
 def _cached(
