@@ -48,8 +48,15 @@ def spawn(root: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.
         encoding="utf-8",
         timeout=20,
         dimensions=(40, 200),
+        # An operator's terminal delivers Ctrl-C; a test run started in the background
+        # (`cmd &` in a script) would hand its ignored SIGINT down to the runner.
+        preexec_fn=_default_sigint,
     )
     return child
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(child: pexpect.spawn) -> int:
