@@ -15,7 +15,7 @@ from site_support import build_site, items_of, site_config, write, write_config
 from mkdocs_preflight.engine import parse_text
 from mkdocs_preflight.engine.project import default_matcher
 from mkdocs_preflight.site import models
-from mkdocs_preflight.site.collector import Collector
+from mkdocs_preflight.engine.gc_pause import Collector
 from mkdocs_preflight.site.context import Outcome, PageContext
 from mkdocs_preflight.site.extension import PreflightExtension
 

@@ -1,4 +1,7 @@
-"""Pause Python's cyclic garbage collector while many checklists stream through.
+"""Keep Python's cyclic garbage collector off the objects a long run keeps alive.
+
+For the command line, :func:`paused_gc` pauses it while many checklists stream through;
+for the MkDocs plugin, :class:`Collector` freezes what each page leaves alive.
 
 The engine's models and markdown-it's tokens hold no reference cycles, so reference
 counting frees them. With the collector on, each file's allocations trigger
@@ -34,3 +37,31 @@ def paused_gc(files: int) -> Iterator[None]:
         if enabled:
             gc.enable()
         gc.unfreeze()
+
+
+class Collector:
+    """Freezes the survivors of each page while a site build runs (the MkDocs plugin).
+
+    A build holds every checklist's model (about a thousand small objects each) next to
+    MkDocs' own pages, and each automatic full collection walked all of them again:
+    on 200 checklists the collector's time grew from 0.3 s (plain MkDocs) to 1.2 s.
+    Before each page, :meth:`step` collects the previous page's garbage and freezes
+    what survived, so each step only walks what the last page left behind; at the end
+    :meth:`release` unfreezes everything (``mkdocs serve`` builds again and again in
+    one process).
+    """
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def step(self) -> None:
+        """Collect the previous page's garbage, then freeze what is still alive."""
+        gc.collect()
+        gc.freeze()
+        self.active = True
+
+    def release(self) -> None:
+        """Unfreeze everything frozen since the build started."""
+        if self.active:
+            gc.unfreeze()
+            self.active = False

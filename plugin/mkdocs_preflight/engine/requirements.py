@@ -41,10 +41,11 @@ class Matcher:
             parts.append(pattern.pattern.replace("(?P<id>", f"(?P<id{number}>"))
         combined = "|".join(f"(?:{part})" for part in parts)
         starts = [first_chars(part) for part in parts]
-        if all(starts):
+        known = [found for found in starts if found is not None]
+        if len(known) == len(starts):
             # A lookahead of the characters a match can start with lets the regex engine
             # skip every other position at once: 4x faster on texts with references.
-            chars = sorted(set().union(*starts))  # type: ignore[arg-type]
+            chars = sorted(frozenset().union(*known))
             combined = "(?=[" + "".join(re.escape(c) for c in chars) + "])(?:" + combined + ")"
         self._combined = re.compile(combined)
         self._groups = [f"id{number}" for number in range(len(self.patterns))]

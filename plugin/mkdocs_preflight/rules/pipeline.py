@@ -195,7 +195,7 @@ class Checker:
         outcome = FileOutcome(checklist.path, diagnostics, summary, suppressions, script)
         if facts is not None and data is not None:
             # Only outcomes of bytes actually read can be reused: an unreadable file is re-checked.
-            outcome.sha256 = hashlib.sha256(data).hexdigest()
+            outcome.sha256 = checklist.sha256 or hashlib.sha256(data).hexdigest()  # decode hashed them
             outcome.facts = facts
         return outcome
 

@@ -39,7 +39,7 @@ from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, PageContext, RequirementHook
-from .collector import Collector
+from ..engine.gc_pause import Collector
 from .diagnostics import report
 from .extension import PreflightExtension
 from .links import LinkResolver, RepoBrowser, Resolved
