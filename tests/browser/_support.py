@@ -248,7 +248,7 @@ class Page:
 
     def item(self, item_id: str) -> WebElement:
         """The ``<li>`` of an item."""
-        return self.driver.find_element(By.CSS_SELECTOR, f'li.preflight-item[data-preflight-item="{item_id}"]')
+        return self.driver.find_element(By.CSS_SELECTOR, f'li.preflight-item[id="{item_id}"]')
 
     def item_ids(self) -> list[str]:
         """The IDs of the page's items, in page order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -163,7 +164,25 @@ def article(page: Node) -> Node:
 
 def items_of(page: Node) -> dict[str, Node]:
     """The ``<li>`` of every checklist item on a page, by item ID."""
-    return {str(node.get("data-preflight-item")): node for node in page.find_all("li", cls="preflight-item")}
+    return {str(node.get("id")): node for node in page.find_all("li", cls="preflight-item")}
+
+
+def page_data(page: Node) -> dict[str, Any]:
+    """The page's JSON data for the browser script."""
+    (script,) = page.find_all("script", cls="preflight-data")
+    data: dict[str, Any] = json.loads(script.text())
+    return data
+
+
+def item_scopes(data: dict[str, Any], item: dict[str, Any]) -> list[str]:
+    """The progress-bar scopes (section slugs) an item of the page data counts towards, outermost first."""
+    scopes: list[str] = []
+    index = item["section"]
+    while index is not None:
+        section = data["sections"][index]
+        scopes.append(section["slug"])
+        index = section["parent"]
+    return scopes[::-1]
 
 
 def primary_nav(page: Node) -> Node:

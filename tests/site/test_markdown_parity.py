@@ -33,7 +33,7 @@ def test_a_list_that_interrupts_a_paragraph_still_gets_checkboxes_and_anchors(tm
     built = build_site(tmp_path)
     assert built.ok, built.messages
     page = built.page("checklists/p/")
-    anchored = [li.get("id") for li in page.find_all("li") if li.get("data-preflight-item")]
+    anchored = [li.get("id") for li in page.find_all("li") if "preflight-item" in li.classes]
     assert anchored == [item.id for item in parse_text(CHECKLIST, "checklists/p.md").items]
     assert len(anchored) == 5
     assert "- [ ]" not in page.visible_text()

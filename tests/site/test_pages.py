@@ -14,7 +14,18 @@ from typing import Any
 import pytest
 import site_samples as samples
 from site_html import Node
-from site_support import Built, article, build_site, engine_checklists, items_of, site_config, write, write_config
+from site_support import (
+    Built,
+    article,
+    build_site,
+    engine_checklists,
+    item_scopes,
+    items_of,
+    page_data,
+    site_config,
+    write,
+    write_config,
+)
 
 from mkdocs_preflight.model import Checklist
 
@@ -60,12 +71,13 @@ def test_every_engine_item_has_its_anchor_and_data(site: Site) -> None:
         page = built.page(_page_url(path))
         items = items_of(page)
         assert list(items) == [item.id for item in checklist.items]
+        data = {entry["id"]: entry for entry in page_data(page)["items"]}
         for item in checklist.items:
             li = items[item.id]
             assert li.get("id") == item.id
-            assert li.get("data-preflight-line") == str(item.line)
-            expected = [s.slug for s in reversed(checklist.section_path(item.section))]
-            assert (li.get("data-preflight-sections") or "").split() == expected
+            entry = data[item.id]
+            assert entry["line"] == item.line
+            assert item_scopes(page_data(page), entry) == [s.slug for s in checklist.section_path(item.section)]
             box = li.find("input")
             assert box is not None and box.get("type") == "checkbox"
             assert ("checked" in box.attrs) is item.checked
@@ -193,8 +205,10 @@ def test_page_data_json_matches_the_model(site: Site) -> None:
     assert data["sha256"] == checklist.sha256
     assert data["markdown"] == samples.DEPLOY
     assert data["items"] == [
-        {"id": i.id, "line": i.line, "checked": i.checked, "text": i.text} for i in checklist.items
+        {"id": i.id, "line": i.line, "checked": i.checked, "section": i.section, "text": i.text}
+        for i in checklist.items
     ]
+    assert data["sections"] == [{"slug": s.slug, "parent": s.parent} for s in checklist.sections]
     lines = data["markdown"].split("\n")
     for item in data["items"]:
         assert ("[x]" in lines[item["line"] - 1]) is item["checked"]

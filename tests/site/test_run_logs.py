@@ -47,7 +47,7 @@ def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
     badges = {
         li.get("id"): li.find("span", cls="preflight-outcome")
         for li in page.find_all("li")
-        if li.get("data-preflight-item")
+        if "preflight-item" in li.classes
     }
     assert badges["build"] is not None
     assert "preflight-outcome--passed" in (badges["build"].get("class") or "")

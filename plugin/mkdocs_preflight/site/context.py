@@ -61,6 +61,8 @@ class PageContext:
     search plugin indexed it, so that neither the index nor MkDocs' link checks pay for
     them (a wrapper around everything would also make every element one level deeper,
     which the search indexer pays for at every tag). Otherwise the extension does it."""
+    slugs: dict[int, str] = field(default_factory=dict)
+    """The HTML ``id`` of each section's heading, by section index (set while the page renders)."""
     decorations: list[str] = field(default_factory=list)
     """HTML of the page's decorations; ``<!--pf:N-->`` in the page marks where N goes."""
     stand_ins: list[tuple[Any, Any]] = field(default_factory=list)

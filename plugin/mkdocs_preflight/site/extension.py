@@ -341,7 +341,8 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             return
         matched = _match_headings(scan.headings, checklist.sections)
         slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
-        self._items(scan, context, checklist, slugs)
+        context.slugs = slugs
+        self._items(scan, context, checklist)
         # Steps before requirement links: those split text nodes, and a code block's
         # placeholder can sit in running text (a fence right below an item's line).
         self._steps(scan, context, checklist)
@@ -349,7 +350,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             _requirement_links(root, context)
         _progress(root, scan.parents, context, checklist, matched, slugs)
 
-    def _items(self, scan: _Scan, context: PageContext, checklist: Checklist, slugs: dict[int, str]) -> None:
+    def _items(self, scan: _Scan, context: PageContext, checklist: Checklist) -> None:
         tasklist = "task-list" in self.md.treeprocessors
         parents = scan.parents
         hosts: dict[int, etree.Element] = {}
@@ -371,12 +372,11 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             if not tasklist and "task-list-item" not in classes:
                 classes.append("task-list-item")
             classes.append(markup.ITEM_CLASS)
+            # The item's line and sections are in the page data, not on the <li>: three
+            # attributes on every item made the page a fifth bigger, and the search
+            # plugin and MkDocs pay for every attribute they parse.
             li.set("id", item.id)
             li.set("class", " ".join(classes))
-            li.set("data-preflight-item", item.id)
-            path = reversed(checklist.section_path(item.section))
-            li.set("data-preflight-sections", " ".join(slugs.get(s.index, s.slug) for s in path))
-            li.set("data-preflight-line", str(item.line))
             badge = context.item_outcome(item.id) if context.item_outcome is not None else None
             decoration = markup.permalink(item.id)
             if badge is not None:
@@ -705,4 +705,4 @@ class _PagePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown has n
         if context is None or context.deferred or context.checklist is None or not context.enhanced:
             return text
         text = markup.expand(text, context.decorations)
-        return markup.wrap(text, context.checklist, context.markdown, context.site_key, context.interactive)
+        return markup.wrap(text, context.checklist, context.markdown, context.site_key, context.interactive, context.slugs)

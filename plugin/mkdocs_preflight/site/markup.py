@@ -1,7 +1,9 @@
 """The HTML the site adds to checklist pages.
 
-This is the contract with ``assets/preflight.js`` and ``assets/preflight.css``
-(``briefs/markup.md``): class names, ``data-preflight-*`` attributes and the page JSON.
+This is the contract with ``assets/preflight.js`` and ``assets/preflight.css``: class
+names, ``data-preflight-*`` attributes and the page JSON. An item is an
+``li.preflight-item`` whose ``id`` is the item's ID; everything else the script needs
+about it (line, source state, sections) is in the page JSON.
 Every value is escaped here (:func:`_attr`, :func:`_text`, :func:`json_for_html`); the
 callers pass raw model values.
 
@@ -18,7 +20,7 @@ import html
 import json
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as etree
 
@@ -52,13 +54,16 @@ def site_key(site_url: str | None, site_name: str | None) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
 
 
-def wrap(content: str, checklist: Checklist, markdown: str, key: str, interactive: bool) -> str:
-    """The rendered page inside ``<div class="preflight-checklist" ...>``, with the page data."""
+def wrap(
+    content: str, checklist: Checklist, markdown: str, key: str, interactive: bool, slugs: Mapping[int, str]
+) -> str:
+    """The rendered page inside ``<div class="preflight-checklist" ...>``, with the page data
+    (``slugs``: the HTML ``id`` of each section's heading, by section index)."""
     return (
         f'<div class="{PAGE_CLASS}" data-preflight-page="{_attr(checklist.stem)}" '
         f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}">'
         f"{content}"
-        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown)}</script>'
+        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown, slugs)}</script>'
         "</div>"
     )
 
@@ -139,8 +144,12 @@ def checkbox(checked: bool) -> etree.Element:
     return label
 
 
-def page_json(checklist: Checklist, markdown: str) -> str:
-    """The page data for the script, as JSON that is safe inside ``<script>``."""
+def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> str:
+    """The page data for the script, as JSON that is safe inside ``<script>``.
+
+    Each item names its section by index into ``sections``; a section names its parent
+    the same way, and its ``slug`` is the ``data-preflight-scope`` of its progress bar.
+    """
     data: dict[str, Any] = {
         "version": DATA_VERSION,
         "page": checklist.stem,
@@ -148,8 +157,13 @@ def page_json(checklist: Checklist, markdown: str) -> str:
         "title": checklist.title,
         "sha256": checklist.sha256,
         "markdown": markdown,
+        "sections": [
+            {"slug": slugs.get(section.index, section.slug), "parent": section.parent}
+            for section in checklist.sections
+        ],
         "items": [
-            {"id": item.id, "line": item.line, "checked": item.checked, "text": item.text} for item in checklist.items
+            {"id": item.id, "line": item.line, "checked": item.checked, "section": item.section, "text": item.text}
+            for item in checklist.items
         ],
     }
     return json_for_html(data)

@@ -247,6 +247,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 page_context.markdown,
                 page_context.site_key,
                 page_context.interactive,
+                page_context.slugs,
             )
         return None
 

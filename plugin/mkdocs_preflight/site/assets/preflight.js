@@ -168,6 +168,7 @@
     const data = readData(root) || { version: 1, markdown: "", items: [] };
     const page = root.getAttribute("data-preflight-page") || data.page || location.pathname;
     const site = root.getAttribute("data-preflight-site") || "";
+    const scopes = sectionScopes(data);
     const source = emptyMap();
     for (const item of Array.isArray(data.items) ? data.items : []) {
       if (item && typeof item.id === "string") {
@@ -177,7 +178,7 @@
     const items = [];
     const byId = emptyMap();
     for (const li of own(root, ITEM)) {
-      const id = li.getAttribute("data-preflight-item") || li.id;
+      const id = li.id;
       const input = ownCheckbox(li);
       if (!id || !input || byId[id]) {
         continue;
@@ -187,7 +188,7 @@
         id: id,
         li: li,
         input: input,
-        sections: (li.getAttribute("data-preflight-sections") || "").split(/\s+/).filter(Boolean),
+        sections: known && typeof known.section === "number" ? scopes[known.section] || [] : [],
         sourceChecked: known ? known.checked === true : input.defaultChecked,
         text: known && typeof known.text === "string" ? known.text : li.textContent.trim(),
       };
@@ -206,6 +207,19 @@
     };
     contexts.set(root, ctx);
     return ctx;
+  }
+
+  /** For each section (by index in the page data), its slug and its ancestors' slugs:
+   * the progress bars an item of that section counts towards. */
+  function sectionScopes(data) {
+    const sections = Array.isArray(data.sections) ? data.sections : [];
+    const scopes = [];
+    for (let index = 0; index < sections.length; index += 1) {
+      const section = sections[index] || {};
+      const parent = typeof section.parent === "number" && section.parent < index ? scopes[section.parent] : [];
+      scopes.push(typeof section.slug === "string" ? [section.slug].concat(parent) : parent);
+    }
+    return scopes;
   }
 
   function applyState(ctx) {
@@ -318,20 +332,7 @@
   function progressMarkdown(ctx) {
     // Splitting on "\n" keeps any "\r", so joining restores CRLF files exactly.
     const lines = ctx.data.markdown.split("\n");
-    const items = Array.isArray(ctx.data.items) ? ctx.data.items.slice() : [];
-    const listed = emptyMap();
-    for (const source of items) {
-      if (source && typeof source.id === "string") {
-        listed[source.id] = true;
-      }
-    }
-    // Items the data does not list (it always should) still carry their line on the <li>.
-    for (const item of ctx.items) {
-      const line = Number(item.li.getAttribute("data-preflight-line"));
-      if (!listed[item.id] && line > 0) {
-        items.push({ id: item.id, line: line, checked: item.sourceChecked });
-      }
-    }
+    const items = Array.isArray(ctx.data.items) ? ctx.data.items : [];
     for (const source of items) {
       if (!source || typeof source.id !== "string" || typeof source.line !== "number") {
         continue;
