@@ -138,3 +138,24 @@ def test_the_collector_freezes_during_the_build_and_releases_after(
     assert built.ok, built.messages
     assert len(frozen) >= 4 and min(frozen) > 0, "each page starts with the survivors frozen"
     assert gc.get_freeze_count() == 0, "nothing stays frozen after the build"
+
+
+def test_a_build_keeps_no_model_once_its_page_is_rendered_and_serve_keeps_them(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    write(tmp_path, _many(6))
+    write_config(tmp_path, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
+    for command in ("build", "serve"):
+        config = load_config(str(tmp_path / "mkdocs.yml"))
+        config.plugins.on_startup(command=command, dirty=False)
+        plugin = config.plugins["preflight"]
+        build(config)
+        entries = list(plugin._entries.values())
+        assert len(entries) == 6
+        # Every page rendered: only the findings and the requirements page's part are kept.
+        assert all(e.model is None and e.outcome is not None and e.contribution is not None for e in entries)
+        assert sum(len(e.outcome.diagnostics) for e in entries if e.outcome) >= 6  # a missing script each
+        assert len(plugin._cache._cached) == (6 if command == "serve" else 0)
+        requirements_page = (tmp_path / "site" / "requirements" / "index.html").read_text(encoding="utf-8")
+        assert "REQ-5" in requirements_page

@@ -12,7 +12,7 @@ from site_support import build_site, site_config, write, write_config
 CHECKLIST = """\
 # Deploy
 
-- [ ] Build it { #build }
+- [ ] Build it (REQ-2) { #build }
   ```bash
   echo built > built.txt
   ```
@@ -32,8 +32,10 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
-    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": CHECKLIST})
-    config = site_config("material", plugins=["search", {"preflight": {"run_logs": ".preflight/runs"}}])
+    registry = 'requirements:\n  REQ-2: Builds are reproducible\n  "7.1": Every step is reached\n'
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": CHECKLIST, "requirements.yml": registry})
+    options = {"run_logs": ".preflight/runs", "registry": "requirements.yml"}
+    config = site_config("material", plugins=["search", {"preflight": options}])
     write_config(tmp_path, config)
     result = _run(tmp_path, "run", "checklists/deploy.md", "--yes", "--operator", "alice")
     assert result.returncode == 1, result.stderr  # the second step fails
@@ -54,6 +56,10 @@ def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
     assert "alice" in badges["build"].text()
     assert "preflight-outcome--failed" in (badges["break"].get("class") or "")
     assert badges["never-reached"] is None
+    # The requirements page shows the latest run of the steps tied to each requirement.
+    rows = {row.find("td").text(): row.text() for row in built.page("requirements/").find_all("tr") if row.find("td")}
+    assert "passed" in rows["REQ-2"], rows
+    assert "no runs" in rows["7.1"], rows
     runs_page = built.page("runs/")
     text = runs_page.visible_text()
     assert "Deploy" in text

@@ -59,13 +59,23 @@ def wrap(
 ) -> str:
     """The rendered page inside ``<div class="preflight-checklist" ...>``, with the page data
     (``slugs``: the HTML ``id`` of each section's heading, by section index)."""
-    return (
+    head, tail = wrapper(checklist, markdown, key, interactive, slugs)
+    return head + content + tail
+
+
+def wrapper(
+    checklist: Checklist, markdown: str, key: str, interactive: bool, slugs: Mapping[int, str]
+) -> tuple[str, str]:
+    """What :func:`wrap` puts before and after the page (the page data goes after)."""
+    head = (
         f'<div class="{PAGE_CLASS}" data-preflight-page="{_attr(checklist.stem)}" '
         f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}">'
-        f"{content}"
+    )
+    tail = (
         f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown, slugs)}</script>'
         "</div>"
     )
+    return head, tail
 
 
 def expand(content: str, decorations: Sequence[str]) -> str:

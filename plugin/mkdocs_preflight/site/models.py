@@ -159,6 +159,9 @@ class ModelCache:
     _pool: ProcessPoolExecutor | None = None
     parsed: int = 0
     """How many files were parsed since the plugin started (cache misses)."""
+    retain: bool = True
+    """Keep the models for the next build (``mkdocs serve``); off, a model lives only as
+    long as its page needs it."""
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -194,7 +197,8 @@ class ModelCache:
         """Remember a parsed model (for the next ``serve`` rebuild)."""
         if model._checklist is not None and model.source is not None and model._digest:
             self.parsed += 1
-            self._cached[model.display] = _Cached(model._digest, self.key, model.source, model._checklist)
+            if self.retain:
+                self._cached[model.display] = _Cached(model._digest, self.key, model.source, model._checklist)
 
     def start(self, order: Sequence[Model] = ()) -> None:
         """Parse what :meth:`load` could not take from the cache.

@@ -35,6 +35,7 @@ from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..model import Checklist, Diagnostic, RequirementDef
 from ..rules import RuleCrash
+from ..rules.pipeline import Checker, FileOutcome
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
@@ -57,22 +58,37 @@ class _Entry:
 
     display: str
     """Path relative to the repository root (the model's path)."""
-    model: Model
+    model: Model | None
+    """``None`` once the page is rendered: what the rest of the build needs is kept below."""
     file: File
     added: bool
     """``True`` when the plugin added the page (the file is outside ``docs_dir``)."""
+    outcome: FileOutcome | None = None
+    """The checklist's findings (once its page is rendered)."""
+    contribution: requirements.Contribution | None = None
+    """Its part of the requirements page (once its page is rendered)."""
 
     @property
     def checklist(self) -> Checklist:
-        """The checklist's model."""
+        """The checklist's model (only while the page is not rendered yet)."""
+        assert self.model is not None, f"{self.display}: the model was released"
         return self.model.checklist
+
+
+@dataclass(slots=True)
+class _Deferred:
+    """What a rendered checklist page still gets after the search plugin indexed it."""
+
+    decorations: list[str]
+    head: str
+    tail: str
 
 
 class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-call]
     """Turn the checklists of the repository into pages of the site."""
 
     def __init__(self) -> None:
-        self._cache = ModelCache()
+        self._cache = ModelCache(retain=False)  # `serve` turns it on (on_startup)
         self._collector = Collector()
         self._command = "build"
         self._reset()
@@ -85,7 +101,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._requirements_file: File | None = None
         self._runs = runs.RunData()
         self._requirements_page: requirements.RenderedPage | None = None
-        self._page_data: dict[str, PageContext] = {}
+        self._page_data: dict[str, PageContext | _Deferred] = {}
+        self._checker: Checker | None = None
         self._resolver: LinkResolver | None = None
         self._site_key = ""
         self._docs_dir = Path()
@@ -101,6 +118,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         """Remember the command. (Defining this hook keeps the plugin, and its model cache,
         alive across ``mkdocs serve`` rebuilds.)"""
         self._command = command
+        # Only `serve` builds again in this process: a build keeps no model it has used.
+        self._cache.retain = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the project from the options; register the extension; watch the sources."""
@@ -148,9 +167,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if not self._entries:
             log.info(f"no checklists found in {', '.join(project.settings.checklist_globs)}")
             return files
-        rendering_order = [
-            self._entries[f.src_uri].model for f in files.documentation_pages() if f.src_uri in self._entries
-        ]
+        entries = [self._entries[f.src_uri] for f in files.documentation_pages() if f.src_uri in self._entries]
+        rendering_order = [entry.model for entry in entries if entry.model is not None]
         self._cache.start(rendering_order)
         self._add_assets(files, config)
         self._resolver = LinkResolver(
@@ -216,8 +234,23 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         return None
 
     def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Forget the page context (a later Markdown instance must not pick it up)."""
+        """Forget the page context (a later Markdown instance must not pick it up); keep what
+        the rest of the build needs from the page's model, and let the model go."""
         self._extension.page = None
+        uri = page.file.src_uri
+        context = self._page_data.get(uri)
+        if isinstance(context, PageContext):
+            checklist = context.checklist
+            if checklist is not None and context.enhanced:
+                head, tail = markup.wrapper(
+                    checklist, context.markdown, context.site_key, context.interactive, context.slugs
+                )
+                self._page_data[uri] = _Deferred(context.decorations, head, tail)
+            else:
+                del self._page_data[uri]
+        entry = self._entries.get(uri)
+        if entry is not None:
+            self._settle(entry)
         return None
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
@@ -237,18 +270,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if self._requirements_page is not None and page.file is self._requirements_file and page.content:
             page.content = self._requirements_page.fill(page.content)
             return None
-        page_context = self._page_data.pop(page.file.src_uri, None)
-        if page_context is None or page_context.checklist is None or page.content is None:
-            return None
-        if page_context.enhanced:
-            page.content = markup.wrap(
-                markup.expand(page.content, page_context.decorations),
-                page_context.checklist,
-                page_context.markdown,
-                page_context.site_key,
-                page_context.interactive,
-                page_context.slugs,
-            )
+        deferred = self._page_data.pop(page.file.src_uri, None)
+        if isinstance(deferred, _Deferred) and page.content is not None:
+            page.content = deferred.head + markup.expand(page.content, deferred.decorations) + deferred.tail
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -280,13 +304,40 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         pages. PF110 is off here: the plugin rewrites such fence headers itself.
         """
         try:
-            checker = file_checker(project)
+            checker = self._file_checker(project)
             for _, entry in sorted(self._entries.items()):
-                checklist = entry.checklist  # first: the worker may deliver the outcome with it
-                checker.add(entry.model.outcome or checker.outcome(checklist))
+                outcome = entry.outcome
+                if outcome is None:
+                    checklist = entry.checklist  # first: the worker may deliver the outcome with it
+                    outcome = entry.model.outcome if entry.model is not None else None
+                    outcome = outcome or checker.outcome(checklist)
+                checker.add(outcome)
             return checker.result().diagnostics
         except (ConfigError, RuleCrash) as exc:
             raise PluginError(f"preflight: {exc}") from None
+
+    def _file_checker(self, project: Project) -> Checker:
+        if self._checker is None:
+            self._checker = file_checker(project)
+        return self._checker
+
+    def _settle(self, entry: _Entry) -> None:
+        """Keep the findings and the requirements page's part of a rendered checklist, and
+        drop its model: on 2,000 pages the models were two thirds of the build's memory."""
+        model, project = entry.model, self._project
+        if model is None or project is None:
+            return
+        checklist = model.checklist
+        try:
+            outcome = model.outcome or self._file_checker(project).outcome(checklist)
+        except (ConfigError, RuleCrash):
+            return  # reported by on_env, from the model
+        target = self._requirements_file
+        if target is not None:
+            url = get_relative_url(entry.file.url, target.url)
+            entry.contribution = requirements.contribution(checklist, url, steps=bool(self._runs.outcomes))
+        entry.outcome = outcome
+        entry.model = None
 
     def _add_checklist(self, path: Path, files: Files, config: MkDocsConfig, listed: set[str] | None) -> _Entry | None:
         project = self._project
@@ -353,11 +404,20 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         """The requirements page's Markdown (needs every model: runs when MkDocs reads the page)."""
         project = self._project
         assert project is not None
-        entries = [
-            requirements.PageChecklist(e.checklist, get_relative_url(e.file.url, url))
+        steps = bool(self._runs.outcomes)
+        contributions = [
+            e.contribution or requirements.contribution(e.checklist, get_relative_url(e.file.url, url), steps=steps)
             for _, e in sorted(self._entries.items())
         ]
-        defined, undefined = requirements.collect(entries, project.registry, self._latest_run_status)
+
+        def run_status(requirement_id: str) -> str | None:
+            """The latest run outcome among the steps tied to a requirement (``run_logs``)."""
+            if not steps:
+                return None
+            tied = [step for c in contributions for step in c.steps.get(requirement_id, ())]
+            return self._runs.latest_status(tied)
+
+        defined, undefined = requirements.collect(contributions, project.registry, run_status)
         self._requirements_page = requirements.render(
             defined, undefined, title="Requirements", definition_href=lambda d: self._definition_href(d, uri)
         )
@@ -385,18 +445,6 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 )
             )
 
-    def _latest_run_status(self, requirement_id: str) -> str | None:
-        """The latest run outcome among the steps that reference a requirement (``run_logs``)."""
-        if not self._runs.outcomes:
-            return None  # no logs: skip a walk over every item for every requirement
-        steps = [
-            entry.checklist.global_id(item.id)
-            for entry in self._entries.values()
-            for item in entry.checklist.items
-            if requirement_id in item.requirements
-        ]
-        return self._runs.latest_status(steps)
-
     def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
         for uri, entry in self._entries.items():
             if entry.display == definition.path:
@@ -419,6 +467,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         project = self._project
         assert project is not None
         checklist = entry.checklist
+        assert entry.model is not None
         source = entry.model.source
         text = source.text if source is not None else markdown
         if text.endswith(markdown):

@@ -122,12 +122,40 @@ class Requirement:
 
 
 @dataclass(slots=True)
-class PageChecklist:
-    """A checklist as the requirements page needs it."""
+class Contribution:
+    """What one checklist gives the requirements page.
 
-    checklist: Checklist
+    The plugin keeps this instead of the checklist's model once its page is rendered:
+    on a large site the models of every page were most of the build's memory.
+    """
+
+    path: str
+    title: str
     url: str
     """Its page's URL relative to the requirements page."""
+    definitions: list[RequirementDef]
+    references: list[tuple[str, Reference]]
+    """``(requirement id, where)`` for every reference, in checklist order."""
+    steps: dict[str, list[str]] = field(default_factory=dict)
+    """``requirement id -> global IDs of the items tied to it`` (for run status; may be empty)."""
+
+
+def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Contribution:
+    """The requirements page's part of ``checklist`` (``url``: its page, relative to that page;
+    ``steps``: also map requirements to the items tied to them, for run status)."""
+    tied: dict[str, list[str]] = {}
+    if steps:
+        for item in checklist.items:
+            for requirement_id in item.requirements:
+                tied.setdefault(requirement_id, []).append(checklist.global_id(item.id))
+    return Contribution(
+        checklist.path,
+        checklist.title,
+        url,
+        list(checklist.requirement_defs),
+        list(_references(checklist, url)),
+        tied,
+    )
 
 
 def natural_key(requirement_id: str) -> tuple[tuple[int, int | str], ...]:
@@ -137,10 +165,7 @@ def natural_key(requirement_id: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def _references(entry: PageChecklist) -> Iterable[tuple[str, Reference]]:
-    checklist = entry.checklist
-    target = entry.url
-
+def _references(checklist: Checklist, target: str) -> Iterable[tuple[str, Reference]]:
     def href(anchor: str | None) -> str:
         return target + ("#" + anchor if anchor else "")
 
@@ -178,7 +203,7 @@ def _text_reference(checklist: Checklist, ref: RequirementRef, href: Callable[[s
 
 
 def collect(
-    checklists: Iterable[PageChecklist],
+    contributions: Iterable[Contribution],
     registry: Iterable[RequirementDef],
     run_status: RunStatus = no_run_status,
 ) -> tuple[list[Requirement], list[Requirement]]:
@@ -193,16 +218,14 @@ def collect(
 
     for definition in registry:
         get(definition.id).definitions.append(definition)
-    for entry in checklists:
-        for definition in entry.checklist.requirement_defs:
+    for entry in contributions:
+        for definition in entry.definitions:
             get(definition.id).definitions.append(definition)
-        for ref_id, reference in _references(entry):
+        for ref_id, reference in entry.references:
             groups = get(ref_id).groups
-            group = groups.get(entry.checklist.path)
+            group = groups.get(entry.path)
             if group is None:
-                group = groups[entry.checklist.path] = ReferenceGroup(
-                    entry.checklist.path, entry.checklist.title, entry.url
-                )
+                group = groups[entry.path] = ReferenceGroup(entry.path, entry.title, entry.url)
             group.references.append(reference)
     for requirement in by_id.values():
         requirement.status = run_status(requirement.id)
