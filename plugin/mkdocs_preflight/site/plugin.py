@@ -103,6 +103,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._requirements_page: requirements.RenderedPage | None = None
         self._page_data: dict[str, PageContext | _Deferred] = {}
         self._checker: Checker | None = None
+        self._registry_ids: frozenset[str] | None = None
+        self._uri_by_display: dict[str, str] | None = None
         self._resolver: LinkResolver | None = None
         self._site_key = ""
         self._docs_dir = Path()
@@ -267,6 +269,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         """Expand the decorations, wrap the page, add its data (see ``PageContext.deferred``);
         fill in the requirements page's table and reference lists (the search index has
         the requirements, not thousands of links to items)."""
+        if self._entries:
+            # While pages are written too: the search plugin's index grows page by page, and
+            # with everything older frozen, automatic full collections would walk it again
+            # and again.
+            self._collector.step()
         if self._requirements_page is not None and page.file is self._requirements_file and page.content:
             page.content = self._requirements_page.fill(page.content)
             return None
@@ -446,9 +453,13 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             )
 
     def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
-        for uri, entry in self._entries.items():
-            if entry.display == definition.path:
-                return site_files.relative_uri(uri, page_uri)
+        if self._uri_by_display is None:
+            self._uri_by_display = {}
+            for entry_uri, entry in self._entries.items():
+                self._uri_by_display.setdefault(entry.display, entry_uri)
+        page = self._uri_by_display.get(definition.path)
+        if page is not None:
+            return site_files.relative_uri(page, page_uri)
         if self._resolver is not None:
             url = self._resolver.browser.url(definition.path)
             if url is not None:
@@ -504,12 +515,14 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         target = self._requirements_file
         if target is None or project is None:
             return None
-        known = {d.id for d in project.registry} | {d.id for d in checklist.requirement_defs}
-        known.update(ref.id for ref in checklist.requirement_refs)
+        if self._registry_ids is None:
+            self._registry_ids = frozenset(d.id for d in project.registry)
+        registry = self._registry_ids  # once per build: the registry grows with the site
+        known = {d.id for d in checklist.requirement_defs} | {ref.id for ref in checklist.requirement_refs}
         relative = site_files.relative_uri(target.src_uri, page_uri)
 
         def href(requirement_id: str) -> str | None:
-            if requirement_id not in known:
+            if requirement_id not in known and requirement_id not in registry:
                 return None
             return f"{relative}#{markup.requirement_anchor(requirement_id)}"
 
