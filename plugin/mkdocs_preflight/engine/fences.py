@@ -139,7 +139,9 @@ def render_brace_header(lang: str, info: FenceInfo) -> str:
 
     Used by the site to rewrite ``bash key=value`` headers before Python-Markdown sees
     them. Options become ``data-preflight-*`` attributes; only ``#id``, ``.class`` and
-    ``data-*`` survive Pygments.
+    ``data-*`` survive Pygments. Values are written as they are: the brace syntax has no
+    escape for ``"``, so callers drop such values first (the site) or keep the original
+    header (PF110's fix, which also checks that the result parses back the same).
     """
     parts: list[str] = []
     block_id = info.options.get("id")
