@@ -71,13 +71,14 @@ def test_every_engine_item_has_its_anchor_and_data(site: Site) -> None:
         page = built.page(_page_url(path))
         items = items_of(page)
         assert list(items) == [item.id for item in checklist.items]
-        data = {entry["id"]: entry for entry in page_data(page)["items"]}
+        everything = page_data(page)
+        data = {entry["id"]: entry for entry in everything["items"]}
         for item in checklist.items:
             li = items[item.id]
             assert li.get("id") == item.id
             entry = data[item.id]
             assert entry["line"] == item.line
-            assert item_scopes(page_data(page), entry) == [s.slug for s in checklist.section_path(item.section)]
+            assert item_scopes(everything, entry) == [s.slug for s in checklist.section_path(item.section)]
             box = li.find("input")
             assert box is not None and box.get("type") == "checkbox"
             assert ("checked" in box.attrs) is item.checked

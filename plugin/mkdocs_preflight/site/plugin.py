@@ -313,12 +313,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         try:
             checker = self._file_checker(project)
             for _, entry in sorted(self._entries.items()):
-                outcome = entry.outcome
-                if outcome is None:
-                    checklist = entry.checklist  # first: the worker may deliver the outcome with it
-                    outcome = entry.model.outcome if entry.model is not None else None
-                    outcome = outcome or checker.outcome(checklist)
-                checker.add(outcome)
+                checker.add(entry.outcome or self._outcome(entry, checker))
             return checker.result().diagnostics
         except (ConfigError, RuleCrash) as exc:
             raise PluginError(f"preflight: {exc}") from None
@@ -328,21 +323,30 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             self._checker = file_checker(project)
         return self._checker
 
+    @staticmethod
+    def _outcome(entry: _Entry, checker: Checker) -> FileOutcome:
+        """The findings of a checklist whose model is still there."""
+        checklist = entry.checklist  # first: the worker may deliver the outcome with it
+        assert entry.model is not None
+        return entry.model.outcome or checker.outcome(checklist)
+
+    def _contribution(self, entry: _Entry, requirements_url: str) -> requirements.Contribution:
+        """A checklist's part of the requirements page (its model must still be there)."""
+        url = get_relative_url(entry.file.url, requirements_url)
+        return requirements.contribution(entry.checklist, url, steps=bool(self._runs.outcomes))
+
     def _settle(self, entry: _Entry) -> None:
         """Keep the findings and the requirements page's part of a rendered checklist, and
         drop its model: on 2,000 pages the models were two thirds of the build's memory."""
-        model, project = entry.model, self._project
-        if model is None or project is None:
+        project = self._project
+        if entry.model is None or project is None:
             return
-        checklist = model.checklist
         try:
-            outcome = model.outcome or self._file_checker(project).outcome(checklist)
+            outcome = self._outcome(entry, self._file_checker(project))
         except (ConfigError, RuleCrash):
             return  # reported by on_env, from the model
-        target = self._requirements_file
-        if target is not None:
-            url = get_relative_url(entry.file.url, target.url)
-            entry.contribution = requirements.contribution(checklist, url, steps=bool(self._runs.outcomes))
+        if self._requirements_file is not None:
+            entry.contribution = self._contribution(entry, self._requirements_file.url)
         entry.outcome = outcome
         entry.model = None
 
@@ -408,18 +412,14 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         files.append(page)
 
     def _render_requirements(self, uri: str, url: str) -> str:
-        """The requirements page's Markdown (needs every model: runs when MkDocs reads the page)."""
+        """The requirements page's Markdown (needs every checklist's part: runs when MkDocs reads the page)."""
         project = self._project
         assert project is not None
-        steps = bool(self._runs.outcomes)
-        contributions = [
-            e.contribution or requirements.contribution(e.checklist, get_relative_url(e.file.url, url), steps=steps)
-            for _, e in sorted(self._entries.items())
-        ]
+        contributions = [e.contribution or self._contribution(e, url) for _, e in sorted(self._entries.items())]
 
         def run_status(requirement_id: str) -> str | None:
             """The latest run outcome among the steps tied to a requirement (``run_logs``)."""
-            if not steps:
+            if not self._runs.outcomes:
                 return None
             tied = [step for c in contributions for step in c.steps.get(requirement_id, ())]
             return self._runs.latest_status(tied)
