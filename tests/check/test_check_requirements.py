@@ -94,6 +94,9 @@ def test_partial_runs_do_not_report_unreferenced(run_check: RunCheck) -> None:
     assert found(whole) == [("PF104", "requirements.yml", 3)]
     partial = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"], paths=["checklists/b.md"])
     assert found(partial) == []
+    every = ["checklists/b.md", "checklists"]  # every file named, one twice: the whole project
+    named = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"], paths=every)
+    assert found(named) == [("PF104", "requirements.yml", 3)]
 
 
 def test_broken_registry(run_check: RunCheck) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mkdocs_preflight.rules.shell import (
+    find_program,
     find_placeholders,
     is_destructive,
     mask_placeholders,
@@ -297,3 +299,19 @@ def test_shellcheck_per_script_findings() -> None:
     assert [f.code for f in results[1]] == ["SC2086"]
     assert results[1][0].line == 1
     assert all(f.code not in ("SC2034", "SC2154") for r in results for f in r)
+
+
+def test_find_program_agrees_with_shutil_which(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = tmp_path / "plain"
+    plain.write_text("")  # not executable
+    folder = tmp_path / "tool"
+    folder.mkdir()  # a folder named like a program is not one
+    runnable = tmp_path / "bin" / "tool"
+    runnable.parent.mkdir()
+    runnable.write_text("#!/bin/sh\n")
+    runnable.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{runnable.parent}")
+    for name in ("tool", "plain", "missing"):
+        assert find_program(name) == shutil.which(name)
+    assert find_program("tool") == str(runnable)
+    assert find_program("missing") is None

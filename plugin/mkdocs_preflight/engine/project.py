@@ -59,7 +59,12 @@ def discover(root: Path, patterns: Iterable[str]) -> list[Path]:
     A folder means every ``*.md`` below it; anything else is a glob relative to ``root``.
     Hidden folders (``.git``, ``.preflight``) are skipped.
     """
-    found: dict[str, Path] = {}
+    found = {path.as_posix(): path for path in iter_discover(root, patterns)}
+    return [found[key] for key in sorted(found)]
+
+
+def iter_discover(root: Path, patterns: Iterable[str]) -> Iterator[Path]:
+    """The files of :func:`discover` as they are found: unsorted, possibly repeated."""
     for pattern in patterns:
         target = root / pattern
         if target.is_dir():
@@ -67,16 +72,14 @@ def discover(root: Path, patterns: Iterable[str]) -> list[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
                     if name.endswith(".md"):
-                        path = Path(folder, name)
-                        found[path.as_posix()] = path
+                        yield Path(folder, name)
         elif target.is_file():
-            found[target.as_posix()] = target
+            yield target
         else:
             for name in glob.glob(str(target), recursive=True):
                 path = Path(name)
                 if path.is_file() and path.suffix == ".md":
-                    found[path.as_posix()] = path
-    return [found[key] for key in sorted(found)]
+                    yield path
 
 
 @dataclass
@@ -126,6 +129,11 @@ class Project:
                     result.append(path)
             return result
         return discover(self.root, self.settings.checklist_globs)
+
+    def covered_by(self, files: Iterable[Path]) -> bool:
+        """Whether ``files`` include every configured checklist (stops at the first one missing)."""
+        chosen = {file.resolve() for file in files}
+        return all(path.resolve() in chosen for path in iter_discover(self.root, self.settings.checklist_globs))
 
     def parse(self, file: Path) -> Checklist:
         """Parse one checklist file of this project."""

@@ -421,9 +421,8 @@ def check(
     chosen = list(files) if files is not None else project.files(paths)
     whole = True
     if paths or files is not None:
-        everything = project.files()
-        # Fewer files than the project has cannot cover it: no need to resolve thousands of paths.
-        whole = len(chosen) >= len(everything) and {f.resolve() for f in everything} <= {f.resolve() for f in chosen}
+        # Early exit: checking one file of thousands must not walk the whole tree.
+        whole = project.covered_by(chosen)
     checker = Checker(
         project,
         select=select,
