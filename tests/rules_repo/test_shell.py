@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mkdocs_preflight.rules.shell import (
-    find_program,
     find_placeholders,
+    find_program,
     is_destructive,
     mask_placeholders,
     placeholder_name,
