@@ -190,6 +190,17 @@ def _cache_files(root: Path) -> list[Path]:
     return sorted((root / ".preflight" / "cache").glob("check-*.json"))
 
 
+def _entries(data: dict[str, Any]) -> dict[str, Any]:
+    """The file entries of a cache file's data, decoded: ``{path: [sha256, rows, outcome]}``."""
+    return {path: json.loads(text) for path, text in data["files"].items()}
+
+
+def _with_entries(data: dict[str, Any], entries: dict[str, Any]) -> bytes:
+    """A cache file whose entries are ``entries``, embedded as JSON text as the cache writes them."""
+    files = {path: json.dumps(entry) for path, entry in entries.items()}
+    return json.dumps(dict(data, files=files)).encode()
+
+
 SIMPLE = {
     "mkdocs.yml": "site_name: t\nplugins:\n  - preflight\n",
     "checklists/a.md": "# A\n\n- [ ] Deploy with `./scripts/deploy.sh`\n",
@@ -401,25 +412,32 @@ def test_each_configuration_keeps_its_own_cache_file(simple: Path, run: Run, par
 
 def _corruptions(valid: bytes) -> dict[str, bytes]:
     data = json.loads(valid)
-    bad_outcome = json.loads(valid)
-    for entry in bad_outcome["files"].values():
-        entry["outcome"]["d"] = [["PF201", "message", "not a line", 1, "error", False]]
-    bad_query = json.loads(valid)
-    bad_query["queries"] = [[["close"], "x"], [["file", "/etc/passwd"], "y"]]
-    bad_deps = json.loads(valid)
-    for entry in bad_deps["files"].values():
-        entry["deps"] = [10**9, [1], "x"]
+    entries = _entries(data)
+    bad_outcome = {
+        path: [sha, rows, dict(outcome, d=[["PF201", "message", "not a line", 1, "error", False]])]
+        for path, (sha, rows, outcome) in entries.items()
+    }
+    bad_query = dict(data, queries=[[["close"], "x"], [["file", "/etc/passwd"], "y"]])
+    bad_deps = {path: [sha, [10**9, [1], "x"], outcome] for path, (sha, _rows, outcome) in entries.items()}
     foreign = dict(data, fingerprint="0" * 64)
+    # The previous layout: the same entries as JSON objects, not text, and format 1.
+    old = {path: {"sha256": sha, "deps": rows, "outcome": outcome} for path, (sha, rows, outcome) in entries.items()}
     return {
         "garbage": b"\x00\xffnot json at all",
         "truncated": valid[: len(valid) // 2],
         "empty": b"",
         "wrong shape": b'["a list"]',
         "deep nesting": b"[" * 100000 + b"]" * 100000,
-        "bad outcome": json.dumps(bad_outcome).encode(),
+        "bad outcome": _with_entries(data, bad_outcome),
         "bad queries": json.dumps(bad_query).encode(),
-        "bad deps": json.dumps(bad_deps).encode(),
+        "bad deps": _with_entries(data, bad_deps),
         "foreign fingerprint": json.dumps(foreign).encode(),
+        "old format": json.dumps(dict(data, format=1, files=old)).encode(),
+        "old entries": json.dumps(dict(data, files=old)).encode(),
+        "entries not JSON": json.dumps(dict(data, files=dict.fromkeys(entries, "[not json"))).encode(),
+        "entries of the wrong shape": _with_entries(data, {path: {"a": 1} for path in entries}),
+        "entries nested deep": json.dumps(dict(data, files=dict.fromkeys(entries, "[" * 100000))).encode(),
+        "files not a mapping": json.dumps(dict(data, files=list(entries))).encode(),
     }
 
 
@@ -435,6 +453,12 @@ def _corruptions(valid: bytes) -> dict[str, bytes]:
         "bad queries",
         "bad deps",
         "foreign fingerprint",
+        "old format",
+        "old entries",
+        "entries not JSON",
+        "entries of the wrong shape",
+        "entries nested deep",
+        "files not a mapping",
     ],
 )
 def test_corrupt_cache_is_ignored_and_rewritten(simple: Path, run: Run, parsed: list[str], kind: str) -> None:
@@ -446,6 +470,77 @@ def test_corrupt_cache_is_ignored_and_rewritten(simple: Path, run: Run, parsed: 
     assert json.loads(cache_file.read_bytes())["files"].keys() == {f"checklists/{n}.md" for n in "abcd"}
     assert run(simple) == expected
     assert parsed == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("{not json", id="not JSON"),
+        pytest.param("[" * 100000, id="nested deep"),
+        pytest.param('["%s", [0], {}, "extra"]', id="four items"),
+        pytest.param("[1, [], {}]", id="sha not a string"),
+        pytest.param('["%s", "rows", {}]', id="rows not a list"),
+        pytest.param('["%s", [-1], {}]', id="row out of range"),
+        pytest.param('["%s", [], {"d": "not a list"}]', id="bad outcome"),
+        pytest.param('["%s", [], null]', id="no outcome"),
+        pytest.param({"sha256": "%s", "deps": [], "outcome": {}}, id="old layout"),
+        pytest.param(None, id="null"),
+        pytest.param(42, id="number"),
+    ],
+)
+def test_one_corrupt_entry_is_ignored_and_the_others_reused(
+    simple: Path, run: Run, parsed: list[str], bad: object
+) -> None:
+    expected = run(simple)
+    (cache_file,) = _cache_files(simple)
+    data = json.loads(cache_file.read_bytes())
+    sha = _entries(data)["checklists/b.md"][0]
+    if isinstance(bad, str):
+        bad = bad.replace("%s", sha)
+    elif isinstance(bad, dict):
+        bad = dict(bad, sha256=sha)
+    data["files"]["checklists/b.md"] = bad
+    cache_file.write_text(json.dumps(data), encoding="utf-8")
+    assert run(simple) == expected
+    assert parsed == ["checklists/b.md"]  # only the bad entry counted as absent
+    assert set(_entries(json.loads(cache_file.read_bytes()))) == {f"checklists/{n}.md" for n in "abcd"}
+    assert run(simple) == expected
+    assert parsed == []
+
+
+def test_entries_are_ascii_text_decoded_when_used(make_project: MakeProject, run: Run, parsed: list[str]) -> None:
+    root = make_project(
+        {
+            "checklists/a.md": "# A\n\n- [ ] Done âœ… with mojibake\n",
+            "checklists/ünï.md": "# Ü\n\n- [ ] Run `./scripts/ñope.sh` ✅\n",
+            "checklists/b.md": "# B\n\n- [ ] Fine\n",
+        },
+        config="site_name: t\nplugins:\n  - preflight\n",
+    )
+    expected = run(root)
+    (cache_file,) = _cache_files(root)
+    raw = cache_file.read_bytes()
+    assert raw.isascii()  # one byte a character once read, whatever the paths and messages
+    data = json.loads(raw)
+    assert data["format"] == cache_module.FORMAT == 2
+    assert all(type(text) is str for text in data["files"].values())
+    assert run(root) == expected
+    assert parsed == []
+
+    store = CheckCache(cache_file.parent, data["fingerprint"])
+    assert store.loaded
+    assert all(type(text) is str for text in store._old.values())  # nothing decoded yet
+    sha = _entries(data)["checklists/ünï.md"][0]
+    ctx = RuleContext(Project(load_settings(root / "mkdocs.yml")), record=True)
+    try:
+        hits = store.valid([("checklists/ünï.md", sha), ("checklists/b.md", "0" * 64)], ctx.answer)
+    finally:
+        ctx.close()
+    assert list(hits) == ["checklists/ünï.md"]
+    assert any("ñope.sh" in d.message for d in hits["checklists/ünï.md"].diagnostics)
+    # The entry used is released; the others stay text (b.md: other bytes, so a miss).
+    assert store._old.keys() == {"checklists/a.md", "checklists/b.md"}
+    assert all(type(text) is str for text in store._old.values())
 
 
 def test_cache_file_that_is_a_link_is_not_followed(simple: Path, run: Run, parsed: list[str]) -> None:

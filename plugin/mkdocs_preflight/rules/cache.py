@@ -19,6 +19,11 @@ Project-level checks always run fresh on the outcomes, so cross-file findings st
 The file is JSON, never pickle: a cloned repository may carry a planted cache file,
 and loading one must neither execute anything nor crash. Anything unexpected in it
 makes the entry (or the whole file) count as absent.
+
+Each file's entry is itself JSON text embedded as a string (``[sha256, rows, outcome]``),
+all of it ASCII: loading the file makes one compact ``str`` per file rather than the
+many small objects of every file's findings at once (a 20,000-file warm run held them
+all), and an entry is decoded only when it is used, its string released then.
 """
 
 from __future__ import annotations
@@ -44,8 +49,11 @@ if TYPE_CHECKING:
     from .pipeline import FileOutcome
     from .repo import RepoIndex
 
-FORMAT = 1
-"""Version of the cache file layout; part of the fingerprint, so a new layout starts afresh."""
+FORMAT = 2
+"""Version of the cache file layout; part of the fingerprint, so a new layout starts afresh.
+
+1: entries as JSON objects; 2: entries as embedded JSON strings.
+"""
 KEEP = 8
 """Cache files (one per fingerprint) kept in the folder; older ones are deleted."""
 CACHEDIR_TAG = (
@@ -112,6 +120,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     raise TypeError(f"cannot digest a {type(value).__name__}")
+
+
+def _dump(value: Any) -> str:
+    """Compact JSON, ASCII only: text decoded from it takes one byte a character, lone surrogates included."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
 
 def _canonical(value: Any) -> str:
@@ -552,12 +565,17 @@ def _query(row: Any) -> tuple[Query, str]:
     return tuple(question), _str(row[1])
 
 
+Entry = tuple[str, list[int], Any]
+"""A file's entry as read: sha256, rows of the question table as read, outcome data (unchecked)."""
+
+
 class CheckCache:
     """One cache file: the entries of one run fingerprint.
 
     Read once (:meth:`valid`), filled as files are checked (:meth:`put`), written once
     (:meth:`save`). Outcomes are kept as the objects the run holds anyway and encoded
-    one by one while writing, so the cache adds little memory to a big run.
+    one by one while writing; entries read are kept as their JSON text until used. So
+    the cache adds little memory to a big run, cold or warm.
 
     Args:
         folder: The cache folder (``.preflight/cache``).
@@ -571,7 +589,7 @@ class CheckCache:
         self.file = folder / f"check-{fingerprint[:16]}.json"
         self._table: list[tuple[Query, str]] = []
         self._old: dict[str, Any] = {}
-        """Entries read from the file and not used (yet) by this run, as JSON data."""
+        """Entries read from the file and not used (yet) by this run, as JSON text (if well-formed)."""
         self._loaded: frozenset[str] = frozenset()
         self._keep: dict[str, tuple[str, list[int], FileOutcome, list[bool]]] = {}
         """Entries of this run: sha256, rows of the question table, outcome, suppressions' ``used``."""
@@ -583,7 +601,8 @@ class CheckCache:
 
     def _load(self) -> bool:
         try:
-            data = json.loads(_read_plain(self.file))
+            # Decoded first: the bytes go before the parse, which then holds only the text.
+            data = json.loads(_read_plain(self.file).decode("utf-8"))
             if type(data) is not dict or data.get("format") != FORMAT or data.get("fingerprint") != self.fingerprint:
                 return False
             table = [_query(row) for row in _list(data["queries"])]
@@ -602,15 +621,21 @@ class CheckCache:
     def __contains__(self, path: str) -> bool:
         return path in self._old
 
-    def _deps(self, entry: Any) -> list[int] | None:
-        """The entry's rows of the question table as read, if they are all valid row numbers."""
-        if type(entry) is not dict:
+    def _entry(self, text: Any) -> Entry | None:
+        """An entry's JSON text decoded, if it has the right shape and valid row numbers."""
+        if type(text) is not str:
             return None
-        deps = entry.get("deps")
+        try:
+            entry = json.loads(text)
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        if type(entry) is not list or len(entry) != 3 or type(entry[0]) is not str:
+            return None
+        deps = entry[1]
         size = len(self._table)
         if type(deps) is not list or not all(type(i) is int and 0 <= i < size for i in deps):
             return None
-        return deps
+        return entry[0], deps, entry[2]
 
     def valid(self, candidates: Iterable[tuple[str, str]], ask: Callable[[Query], Any]) -> dict[str, FileOutcome]:
         """The cached outcomes still valid for ``(path, sha256)`` pairs.
@@ -624,10 +649,10 @@ class CheckCache:
         answers: dict[Query, str | None] = {}
         result: dict[str, FileOutcome] = {}
         for path, sha in candidates:
-            entry: Any = self._old.get(path)
-            deps = self._deps(entry)
-            if deps is None or entry.get("sha256") != sha:
+            entry = self._entry(self._old.get(path))
+            if entry is None or entry[0] != sha:
                 continue
+            _sha, deps, data = entry
             good = True
             for index in deps:
                 verdict = verdicts.get(index)
@@ -645,12 +670,12 @@ class CheckCache:
             if not good:
                 continue
             try:
-                outcome = decode_outcome(path, entry.get("outcome"))
+                outcome = decode_outcome(path, data)
             except ValueError:
                 continue
             rows = [self._row(*table[index]) for index in deps]
             self._keep[path] = (sha, rows, outcome, [s.used for s in outcome.suppressions])
-            del self._old[path]
+            del self._old[path]  # the entry's text, no longer needed
             result[path] = outcome
         return result
 
@@ -680,36 +705,41 @@ class CheckCache:
         Writes atomically and only when something changed; errors are ignored (the
         cache is an optimisation, never a reason to fail a check).
         """
-        entries: dict[str, tuple[str, list[int], FileOutcome | Any, list[bool] | None]] = {}
+        entries: dict[str, tuple[str, list[int], FileOutcome | str, list[bool] | None]] = {}
         for path in paths:
             kept = self._keep.get(path)
             if kept is not None:
                 entries[path] = kept
         if keep_others is not None:
             table = self._table
-            for path, entry in self._old.items():
-                deps = self._deps(entry)
-                if path not in entries and deps is not None and keep_others(path):
-                    rows = [self._row(*table[index]) for index in deps]
-                    entries[path] = (entry.get("sha256"), rows, entry.get("outcome"), None)
+            for path, text in self._old.items():
+                if path in entries or not keep_others(path):
+                    continue
+                entry = self._entry(text)
+                if entry is None:
+                    continue
+                sha, deps, data = entry
+                try:
+                    outcome = _dump(data)  # the same data, to be written under new row numbers
+                except (ValueError, RecursionError):
+                    continue
+                entries[path] = (sha, [self._row(*table[index]) for index in deps], outcome, None)
         if not self._dirty and self._loaded <= entries.keys():
             return
         with contextlib.suppress(OSError, ValueError):
             self._write(entries)
 
-    def _chunks(self, entries: dict[str, tuple[str, list[int], Any, list[bool] | None]]) -> Iterator[str]:
-        def dump(value: Any) -> str:
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-        yield f'{{"format":{FORMAT},"fingerprint":{dump(self.fingerprint)},"queries":{dump(self._rows)},"files":{{'
+    def _chunks(self, entries: dict[str, tuple[str, list[int], FileOutcome | str, list[bool] | None]]) -> Iterator[str]:
+        """The file's text: ``{"format", "fingerprint", "queries", "files": {path: entry text}}``."""
+        yield f'{{"format":{FORMAT},"fingerprint":{_dump(self.fingerprint)},"queries":{_dump(self._rows)},"files":{{'
         separator = ""
         for path, (sha, rows, outcome, used) in entries.items():
-            data = encode_outcome(outcome, used) if used is not None else outcome
-            yield f"{separator}{dump(path)}:{dump({'sha256': sha, 'deps': rows, 'outcome': data})}"
+            data = outcome if isinstance(outcome, str) else _dump(encode_outcome(outcome, used))
+            yield f"{separator}{_dump(path)}:{_dump(f'[{_dump(sha)},{_dump(rows)},{data}]')}"
             separator = ","
         yield "}}"
 
-    def _write(self, entries: dict[str, tuple[str, list[int], Any, list[bool] | None]]) -> None:
+    def _write(self, entries: dict[str, tuple[str, list[int], FileOutcome | str, list[bool] | None]]) -> None:
         folder = self.folder
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
