@@ -411,9 +411,9 @@ def _dependency_stamps() -> dict[str, Any]:
 
 
 def _tool_stamps() -> dict[str, Any]:
-    import shutil
+    from .shell import find_program
 
-    stamps: dict[str, Any] = {name: _stamp(shutil.which(name)) for name in ("bash", "shellcheck")}
+    stamps: dict[str, Any] = {name: _stamp(find_program(name)) for name in ("bash", "shellcheck")}
     home = Path.home() if "HOME" in os.environ else None
     xdg = os.environ.get("XDG_CONFIG_HOME")
     rcs = [Path(xdg) / "shellcheckrc"] if xdg else []
