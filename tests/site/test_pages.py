@@ -91,6 +91,7 @@ def test_every_engine_item_has_its_anchor_and_data(site: Site) -> None:
                 for a in p.find_all("a", cls="preflight-permalink")
             ]
             assert [a.get("href") for a in links] == [f"#{item.id}"]
+            assert links[0].text() == "\u00b6"
             assert item.text.split()[0] in li.text()
 
 
