@@ -1,6 +1,6 @@
 """``python -m mkdocs_preflight`` runs the ``preflight`` CLI."""
 
-from .cli import main
+from .startup import main
 
 if __name__ == "__main__":
     main()

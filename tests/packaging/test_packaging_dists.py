@@ -115,7 +115,7 @@ def test_wheel_metadata_and_entry_points(dists: dict[str, Path]) -> None:
     requirements = metadata.get_all("Requires-Dist") or []
     assert any(r.replace(" ", "").startswith("mkdocs<2,>=1.6") or r.startswith("mkdocs>=1.6") for r in requirements)
     entry_points = wheel.read(f"{info}/entry_points.txt").decode()
-    assert "[console_scripts]\npreflight = mkdocs_preflight.cli:main" in entry_points
+    assert "[console_scripts]\npreflight = mkdocs_preflight.startup:main" in entry_points
     assert "[mkdocs.plugins]\npreflight = mkdocs_preflight.site.plugin:PreflightPlugin" in entry_points
     assert "[markdown.extensions]" in entry_points
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .. import startup
 from ..config import ConfigError, Settings, load_settings
 from ..engine import Project
 
@@ -54,6 +55,7 @@ def pass_state(function: F) -> F:
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        startup.resume()
         state = ctx.find_object(State)
         if state is None:  # a command invoked on its own (tests, other groups)
             state = State(None)
