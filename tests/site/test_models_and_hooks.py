@@ -52,11 +52,13 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
     count = models.PARALLEL_MIN + 8
     pages: dict[str, dict[str, str]] = {}
     started: list[bool] = []
+    caches: list[models.ModelCache] = []
     start = models.ModelCache.start
 
     def recording_start(self: models.ModelCache, order: list[models.Model]) -> None:
         start(self, order)
         started.append(self._pool is not None)
+        caches.append(self)
 
     monkeypatch.setattr(models.ModelCache, "start", recording_start)
     checked_here: list[str] = []  # per-file rule runs in this process (not in the worker)
@@ -69,6 +71,7 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(models.Checker, "outcome", recording_outcome)
     findings: dict[str, list[str]] = {}
     checked: dict[str, int] = {}
+    split: dict[str, tuple[int, int]] = {}
     for mode in ("worker", "serial"):
         checked_here.clear()
         root = tmp_path / mode
@@ -87,6 +90,7 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         assert list(items_of(first)) == ["first-step-of-0", "second-step", "pinned-0", "run-scripts-missing-0-sh"]
         findings[mode] = sorted(message for _, message in built.messages if "PF" in message)
         checked[mode] = len(checked_here)
+        split[mode] = (caches[-1].delivered, caches[-1].overtaken)
     assert started == [True, False], "the first build used a worker, the second did not"
     assert pages["worker"] == pages["serial"]
     # The worker ran the rules on what it parsed; the findings are the same as in one process.
@@ -94,6 +98,12 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
     assert findings["worker"] == findings["serial"]
     assert checked["serial"] == count
     assert checked["worker"] < count // 2
+    # Every model came from the worker or was parsed here ahead of it, and the worker's
+    # were most of them (the counts `mkdocs build -v` prints).
+    delivered, overtaken = split["worker"]
+    assert delivered + overtaken == count
+    assert delivered > count // 2
+    assert split["serial"] == (0, 0)
 
 
 def test_run_outcomes_show_on_items() -> None:

@@ -136,9 +136,11 @@ class Model:
             future = self._future
             if future is not None and future.done() and not future.cancelled() and future.exception() is None:
                 checklist, self.outcome = future.result()[self._index]
+                self._cache.delivered += 1
             if checklist is None:
                 if future is not None:
                     future.cancel()  # not started yet: the worker skips it
+                    self._cache.overtaken += 1
                 assert self.source is not None
                 checklist = build(self.source, self._cache.matcher)
             self._checklist = checklist
@@ -159,6 +161,10 @@ class ModelCache:
     _pool: ProcessPoolExecutor | None = None
     parsed: int = 0
     """How many files were parsed since the plugin started (cache misses)."""
+    delivered: int = 0
+    """Models the worker delivered (this build)."""
+    overtaken: int = 0
+    """Models parsed here because the worker had not delivered them yet (this build)."""
     retain: bool = True
     """Keep the models for the next build (``mkdocs serve``); off, a model lives only as
     long as its page needs it."""
@@ -174,6 +180,7 @@ class ModelCache:
         self.matcher = matcher
         self.settings = settings
         self._pending = []
+        self.delivered = self.overtaken = 0
 
     def load(self, path: Path, display: str) -> Model:
         """Read one checklist; its model comes from the cache or is parsed later."""

@@ -260,6 +260,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if self._enabled and self._project is not None:
             report(self._diagnostics(self._project), self.config["fail_on"])
         self._cache.close()
+        cache = self._cache
+        if cache.delivered or cache.overtaken:
+            log.debug(f"checklists parsed by the worker process: {cache.delivered}; here, ahead of it: {cache.overtaken}")
         return None
 
     @event_priority(-100)  # after the search plugin indexed the page
