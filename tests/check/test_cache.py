@@ -726,3 +726,40 @@ def test_fingerprint_is_the_same_in_every_process(simple: Path) -> None:
 def test_unwritable_cache_folder_does_not_fail_the_check(simple: Path, run: Run) -> None:
     (simple / ".preflight").write_text("a file where the folder would go\n", encoding="utf-8")
     assert run(simple) == run(simple, "--no-cache")
+
+
+def test_code_digest_of_a_source_tree_follows_its_files(tmp_path: Path) -> None:
+    # An editable install or a checkout: the name, size and time of every .py file count.
+    package = tmp_path / "mkdocs_preflight"
+    (package / "rules").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    (package / "__init__.py").write_text("x = 1\n", encoding="utf-8")
+    (package / "rules" / "a.py").write_text("y = 2\n", encoding="utf-8")
+    (package / "__pycache__" / "junk.py").write_text("", encoding="utf-8")
+    (package / "notes.txt").write_text("", encoding="utf-8")
+    before = cache_module._source_digest(package)
+    assert before.startswith("files:") and cache_module._source_digest(package) == before
+    (package / "notes.txt").write_text("changed", encoding="utf-8")
+    (package / "__pycache__" / "junk.py").write_text("changed", encoding="utf-8")
+    assert cache_module._source_digest(package) == before  # neither is code
+    module = package / "rules" / "a.py"
+    stamp = module.stat()
+    os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    assert cache_module._source_digest(package) != before  # an edit (same size) changes it
+    os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert cache_module._source_digest(package) == before
+    (package / "rules" / "b.py").write_text("", encoding="utf-8")
+    assert cache_module._source_digest(package) != before  # so does a new module
+
+
+def test_code_digest_of_a_wheel_install_is_its_record(tmp_path: Path) -> None:
+    package = tmp_path / "mkdocs_preflight"
+    package.mkdir()
+    assert cache_module._wheel_record(package) is None  # no dist-info: a source tree
+    info = tmp_path / f"mkdocs_preflight-{mkdocs_preflight.__version__}.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text("__editable__.mkdocs_preflight-0.1.0.pth,sha256=abc,20\n", encoding="utf-8")
+    assert cache_module._wheel_record(package) is None  # an editable install lists no code
+    record = "mkdocs_preflight/__init__.py,sha256=def,120\nmkdocs_preflight/model.py,sha256=ghi,900\n"
+    (info / "RECORD").write_text(record, encoding="utf-8")
+    assert cache_module._wheel_record(package) == record.encode()

@@ -146,6 +146,9 @@ def test_wheel_in_a_fresh_environment_builds_a_site_from_nothing(dists: dict[str
         bin_dir / "python", "-c", "import mkdocs_preflight; print(mkdocs_preflight.__file__)", cwd=tmp_path, env=env
     )
     assert Path(where.stdout.strip()).is_relative_to(venv), "imported from the source tree, not the wheel"
+    # The check cache's code digest comes from the wheel's RECORD, the same for every install.
+    digest = "from mkdocs_preflight.rules.cache import code_digest; print(code_digest())"
+    assert run(bin_dir / "python", "-c", digest, cwd=tmp_path, env=env).stdout.startswith("record:")
     assert (
         run(bin_dir / "preflight", "--version", cwd=tmp_path, env=env).stdout == f"preflight, version {__version__}\n"
     )
