@@ -5,6 +5,11 @@ objects that live as long as the process, none of them garbage. Each automatic
 collection during those imports walks all of them again (~10 ms of a 0.16 s
 single-file check). So the collector is off until the command itself starts; then what
 start-up made is frozen (never scanned again) and the collector is back on.
+
+Not in :mod:`.engine.gc_pause` with the other pauses: importing anything from the
+engine package runs its ``__init__`` (the model, PyYAML), which is what must happen
+with the collector already off. A run's :func:`~.engine.gc_pause.paused_gc` unfreezes
+everything when it ends, start-up's objects included; by then they have done their job.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Keep Python's cyclic garbage collector off the objects a long run keeps alive.
 
 For the command line, :func:`paused_gc` pauses it while many checklists stream through;
-for the MkDocs plugin, :class:`Collector` freezes what each page leaves alive.
+for the MkDocs plugin, :class:`Collector` freezes what each page leaves alive. (The
+pause while the ``preflight`` command starts is in :mod:`mkdocs_preflight.startup`.)
 
 The engine's models and markdown-it's tokens hold no reference cycles, so reference
 counting frees them. With the collector on, each file's allocations trigger

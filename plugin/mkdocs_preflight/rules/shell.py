@@ -544,7 +544,7 @@ DESTRUCTIVE_NAMES = frozenset(
 )
 """Commands :func:`is_destructive` looks at (plus ``mkfs*`` and SQL in any command)."""
 _SEPARATORS = str.maketrans(dict.fromkeys("();|&`'\"\n\t", " "))
-_SQL = (
+_SQL_SOURCE = (
     r"\b(?P<sql>DROP\s+(?:TABLE|DATABASE|SCHEMA|VIEW|INDEX|USER|ROLE|COLUMN|KEYSPACE|COLLECTION)|TRUNCATE\s+(?:TABLE\s+)?[A-Za-z_\"`]"
     r"|DELETE\s+FROM\s+[\w.\"`]+\s*(?:;|$|[\"'])|FLUSHALL|FLUSHDB|dropDatabase\s*\()"
 )
@@ -553,7 +553,7 @@ _SQL = (
 @cache
 def _sql() -> re.Pattern[str]:
     # Compiled on first use: 1.5 ms that a check without SQL-looking commands never pays.
-    return re.compile(_SQL, re.I)
+    return re.compile(_SQL_SOURCE, re.I)
 
 
 @lru_cache(maxsize=4096)

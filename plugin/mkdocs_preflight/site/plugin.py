@@ -259,8 +259,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         """Report the findings (every checklist is parsed by now) and stop the worker."""
         if self._enabled and self._project is not None:
             report(self._diagnostics(self._project), self.config["fail_on"])
-        self._cache.close()
         cache = self._cache
+        cache.close()
         if cache.delivered or cache.overtaken:
             log.debug(f"checklists parsed by the worker process: {cache.delivered}; here, ahead of it: {cache.overtaken}")
         return None
