@@ -13,6 +13,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .block_dispatch import dispatch_by_first_character
 from .containers import containers_plugin
 
 MAX_NESTING = 10_000
@@ -22,8 +23,15 @@ MAX_NESTING = 10_000
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The shared parser (built once; markdown-it parsers are reusable)."""
+    return build_parser()
+
+
+def build_parser(dispatch: bool = True) -> MarkdownIt:
+    """A new parser; ``dispatch=False`` leaves markdown-it's block rule chains as they are."""
     md = MarkdownIt("commonmark", {"tasklists": True, "maxNesting": MAX_NESTING})
     md.enable("table")
     md.use(front_matter_plugin)
     md.use(containers_plugin)
+    if dispatch:
+        dispatch_by_first_character(md)
     return md

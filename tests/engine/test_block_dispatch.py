@@ -1,0 +1,119 @@
+"""Block rules tried by first character give exactly markdown-it's own token stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mkdocs_preflight.engine.block_dispatch import FIRST_CHARACTERS
+from mkdocs_preflight.engine.markdown import build_parser
+
+REPO = Path(__file__).resolve().parents[2]
+PLAIN = build_parser(dispatch=False)
+DISPATCHED = build_parser()
+
+# What a line may start with: every block rule's own characters, their near misses
+# (a marker without its space, too few fence characters...) and plain text.
+PREFIXES = ["", " ", "  ", "   ", "    ", "     ", "\t", "> ", ">", "> > ", "- ", "1. ", "  - ", "    - "]
+STARTS = [
+    "- [ ] ",
+    "- [x] ",
+    "* ",
+    "+ ",
+    "-",
+    "1. ",
+    "2) ",
+    "10. ",
+    "1.",
+    "# ",
+    "## ",
+    "#",
+    "#######",
+    "```",
+    "```bash",
+    "``",
+    "~~~",
+    "~~",
+    "---",
+    "***",
+    "___",
+    "- - -",
+    "===",
+    "=== ",
+    '=== "Tab"',
+    "!!! note",
+    "???+ tip",
+    "???",
+    "!!!",
+    "> ",
+    "<div>",
+    "<!-- x -->",
+    "<",
+    "[a]: /b",
+    "[a]",
+    "|a|b|",
+    "|-|-|",
+    "a | b",
+    "--|--",
+    ":-:|",
+    "text",
+    "",
+]
+line = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(STARTS), st.text(max_size=6)).map("".join)
+document = st.lists(line, max_size=25).map("\n".join)
+
+
+def tokens(md_text: str) -> tuple[list[object], list[object]]:
+    return PLAIN.parse(md_text), DISPATCHED.parse(md_text)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document)
+def test_same_tokens_as_markdown_it(text: str) -> None:
+    plain, dispatched = tokens(text)
+    assert dispatched == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_same_tokens_on_any_text(text: str) -> None:
+    plain, dispatched = tokens(text)
+    assert dispatched == plain
+
+
+def test_front_matter_and_tables() -> None:
+    text = "---\ntitle: T\n---\n# H\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] item\n    ```bash\n    ls\n    ```\n"
+    plain, dispatched = tokens(text)
+    assert dispatched == plain
+    assert [t.type for t in dispatched][:2] == ["front_matter", "heading_open"]
+    assert "table_open" in [t.type for t in dispatched]
+
+
+def test_the_repository_markdown_parses_the_same() -> None:
+    files = sorted([*REPO.glob("checklists/**/*.md"), *REPO.glob("docs/**/*.md")])
+    assert len(files) > 20
+    for path in files:
+        plain, dispatched = tokens(path.read_text(encoding="utf-8"))
+        assert dispatched == plain, path
+
+
+def test_every_chain_has_one_dispatching_rule() -> None:
+    ruler = DISPATCHED.block.ruler
+    for chain in ("", "paragraph", "reference", "blockquote", "list"):
+        assert len(ruler.getRules(chain)) == 1
+    assert len(PLAIN.block.ruler.getRules("")) > 10
+
+
+def test_first_characters_name_real_rules() -> None:
+    # A rule renamed upstream would silently lose its shortcut: keep the table honest.
+    active = set(PLAIN.block.ruler.get_active_rules())
+    assert set(FIRST_CHARACTERS) <= active
+
+
+def test_enabling_a_rule_afterwards_rebuilds_plain_chains() -> None:
+    md = build_parser()
+    md.disable("hr")
+    assert len(md.block.ruler.getRules("")) > 10  # markdown-it's own chains again
+    assert md.parse("a\n***\n") == build_parser(dispatch=False).disable("hr").parse("a\n***\n")
