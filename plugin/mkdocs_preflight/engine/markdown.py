@@ -13,8 +13,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .block_dispatch import dispatch_by_first_character
 from .containers import containers_plugin
+from .rule_dispatch import dispatch_by_first_character
 
 MAX_NESTING = 10_000
 """markdown-it's default (20) silently drops deeper content; no item may be dropped."""
@@ -27,7 +27,7 @@ def parser() -> MarkdownIt:
 
 
 def build_parser(dispatch: bool = True) -> MarkdownIt:
-    """A new parser; ``dispatch=False`` leaves markdown-it's block rule chains as they are."""
+    """A new parser; ``dispatch=False`` leaves markdown-it's rule chains as they are."""
     md = MarkdownIt("commonmark", {"tasklists": True, "maxNesting": MAX_NESTING})
     md.enable("table")
     md.use(front_matter_plugin)

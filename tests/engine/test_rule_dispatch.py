@@ -1,4 +1,4 @@
-"""Block rules tried by first character give exactly markdown-it's own token stream."""
+"""Rules tried by first character give exactly markdown-it's own token stream."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_preflight.engine.block_dispatch import FIRST_CHARACTERS
 from mkdocs_preflight.engine.markdown import build_parser
+from mkdocs_preflight.engine.rule_dispatch import BLOCK_FIRST_CHARACTERS, INLINE_FIRST_CHARACTERS
 
 REPO = Path(__file__).resolve().parents[2]
 PLAIN = build_parser(dispatch=False)
@@ -61,7 +61,52 @@ STARTS = [
     "text",
     "",
 ]
-line = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(STARTS), st.text(max_size=6)).map("".join)
+# Inline markup and its near misses, for what follows a line's start.
+INLINE = [
+    "`",
+    "``",
+    "```",
+    "*",
+    "**",
+    "_",
+    "__",
+    "~",
+    "~~",
+    "[",
+    "]",
+    "](",
+    ")",
+    "![",
+    "!",
+    "<",
+    ">",
+    "<a href='x'>",
+    "</a>",
+    "<!-- c -->",
+    "<http://x.y>",
+    "<a@b.c>",
+    "&amp;",
+    "&#35;",
+    "&#x41;",
+    "&",
+    ";",
+    "\\",
+    "\\*",
+    "  \n",
+    "\n",
+    " ",
+    "http://x",
+    ":",
+    "-",
+    "#",
+    "{",
+    "}",
+    "word",
+    "é",
+    "\t",
+]
+inline_text = st.lists(st.one_of(st.sampled_from(INLINE), st.text(max_size=3)), max_size=16).map("".join)
+line = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(STARTS), inline_text).map("".join)
 document = st.lists(line, max_size=25).map("\n".join)
 
 
@@ -76,6 +121,13 @@ def test_same_tokens_as_markdown_it(text: str) -> None:
     assert dispatched == plain
 
 
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inline_text)
+def test_same_inline_tokens_as_markdown_it(text: str) -> None:
+    plain, dispatched = tokens(text)
+    assert dispatched == plain
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_same_tokens_on_any_text(text: str) -> None:
@@ -84,7 +136,10 @@ def test_same_tokens_on_any_text(text: str) -> None:
 
 
 def test_front_matter_and_tables() -> None:
-    text = "---\ntitle: T\n---\n# H\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] item\n    ```bash\n    ls\n    ```\n"
+    text = (
+        "---\ntitle: T\n---\n# H\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "- [ ] item with `code`, **bold**, [a link](x.md) and <b>html</b> &amp;\n    ```bash\n    ls\n    ```\n"
+    )
     plain, dispatched = tokens(text)
     assert dispatched == plain
     assert [t.type for t in dispatched][:2] == ["front_matter", "heading_open"]
@@ -103,13 +158,17 @@ def test_every_chain_has_one_dispatching_rule() -> None:
     ruler = DISPATCHED.block.ruler
     for chain in ("", "paragraph", "reference", "blockquote", "list"):
         assert len(ruler.getRules(chain)) == 1
+    assert len(DISPATCHED.inline.ruler.getRules("")) == 1
     assert len(PLAIN.block.ruler.getRules("")) > 10
+    assert len(PLAIN.inline.ruler.getRules("")) > 5
 
 
 def test_first_characters_name_real_rules() -> None:
-    # A rule renamed upstream would silently lose its shortcut: keep the table honest.
-    active = set(PLAIN.block.ruler.get_active_rules())
-    assert set(FIRST_CHARACTERS) <= active
+    # A rule renamed upstream would silently lose its shortcut: keep the tables honest.
+    assert set(BLOCK_FIRST_CHARACTERS) <= set(PLAIN.block.ruler.get_active_rules())
+    inline = set(PLAIN.inline.ruler.get_all_rules())
+    assert set(INLINE_FIRST_CHARACTERS) <= inline
+    assert PLAIN.inline.ruler.get_active_rules()[0] == "text"
 
 
 def test_enabling_a_rule_afterwards_rebuilds_plain_chains() -> None:
