@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_preflight.engine import parse_bytes, parse_text
+from mkdocs_preflight.engine.slugs import MAX_ID_LENGTH, id_slug
 from mkdocs_preflight.model import Checklist
 
 # Markdown-ish fragments make hypothesis reach the interesting paths quickly.
@@ -98,3 +102,19 @@ def test_parsing_is_deterministic(text: str) -> None:
     first, second = parse_text(text, "d.md"), parse_text(text, "d.md")
     assert [(i.id, i.line) for i in first.items] == [(i.id, i.line) for i in second.items]
     assert [(b.id, b.line) for b in first.blocks] == [(b.id, b.line) for b in second.blocks]
+
+
+def _reference_id_slug(text: str) -> str:
+    """``id_slug`` written the obvious way: the fast one must agree with it."""
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    value = re.sub(r"[^a-z0-9]+", "-", value).strip("-")
+    if len(value) > MAX_ID_LENGTH:
+        cut = value.rfind("-", 0, MAX_ID_LENGTH + 1)
+        value = value[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")
+    return value or "item"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ9 -_.:/\t\n\x1f\x0bÉéß\u00a0\u2003ﬁ`#"), max_size=80))
+def test_id_slug_is_the_obvious_slug(text: str) -> None:
+    assert id_slug(text) == _reference_id_slug(text)

@@ -14,7 +14,7 @@ import unicodedata
 _NON_WORD = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[-\s]+")
 _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
-_TO_DASH = {c: "-" for c in range(128) if not (chr(c).isascii() and chr(c).isalnum() and not chr(c).isupper())}
+_TO_SPACE = str.maketrans({c: " " for c in range(128) if not (chr(c).isalnum() and not chr(c).isupper())})
 _HTML_TAG = re.compile(r"<[^>]*>")
 MAX_ID_LENGTH = 48
 
@@ -46,7 +46,7 @@ def id_slug(text: str, fallback: str = "item") -> str:
     """
     value = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     # translate + split/join: what `re.sub("[^a-z0-9]+", "-", ...)` does, at a third of the cost.
-    value = "-".join(filter(None, value.lower().translate(_TO_DASH).split("-")))
+    value = "-".join(value.lower().translate(_TO_SPACE).split())
     if len(value) > MAX_ID_LENGTH:
         cut = value.rfind("-", 0, MAX_ID_LENGTH + 1)
         value = value[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")
