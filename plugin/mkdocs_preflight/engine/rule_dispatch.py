@@ -70,8 +70,8 @@ def dispatch_by_first_character(md: MarkdownIt) -> bool:
     chains, names = block
     for chain, functions in chains.items():
         if functions:
-            known = [(fn, BLOCK_FIRST_CHARACTERS.get(names.get(fn, ""))) for fn in functions]
-            chains[chain] = [_block_dispatcher(known)]
+            named = [(fn, names.get(fn, "")) for fn in functions]
+            chains[chain] = [_block_dispatcher([(fn, name, BLOCK_FIRST_CHARACTERS.get(name)) for fn, name in named])]
     chains, names = inline
     inline_rules = chains.get("") or []
     if inline_rules and names.get(inline_rules[0]) == "text":
@@ -89,19 +89,40 @@ def _chains(ruler: Any) -> tuple[dict[str, list[Any]], dict[Any, str]] | None:
     return chains, {rule.fn: rule.name for rule in rules}
 
 
-def _block_dispatcher(rules: Sequence[tuple[BlockRule, frozenset[str] | None]]) -> BlockRule:
-    by_character: dict[str, list[BlockRule]] = {}
+_AT_FIRST_LINE, _INDENTED, _TABLE_BELOW = 1, 2, 4
+BLOCK_CONDITIONS: dict[str, int] = {"front_matter": _AT_FIRST_LINE, "code": _INDENTED, "table": _TABLE_BELOW}
+"""Block rules that look at something other than the first character: front matter only
+starts the document, an indented code block needs four columns of indentation, and a
+table needs a delimiter row (``|``, ``-`` or ``:`` first) on the next line."""
 
-    def candidates(character: str) -> list[BlockRule]:
-        found = [fn for fn, first in rules if first is None or character in first]
-        by_character[character] = found
+
+def _block_dispatcher(rules: Sequence[tuple[BlockRule, str, frozenset[str] | None]]) -> BlockRule:
+    # One table per combination of the conditions above, each by first character.
+    tables: list[dict[str, list[BlockRule]]] = [{} for _ in range(8)]
+
+    def candidates(character: str, conditions: int) -> list[BlockRule]:
+        found = [
+            fn
+            for fn, name, first in rules
+            if (first is None or character in first)
+            and BLOCK_CONDITIONS.get(name, 0) & conditions == BLOCK_CONDITIONS.get(name, 0)
+        ]
+        tables[conditions][character] = found
         return found
 
     def dispatch(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         pos = state.bMarks[start_line] + state.tShift[start_line]
         character = state.src[pos] if pos < state.eMarks[start_line] else ""
-        found = by_character.get(character)
-        for rule in candidates(character) if found is None else found:
+        conditions = _AT_FIRST_LINE if start_line == 0 else 0
+        if state.sCount[start_line] - state.blkIndent >= 4:
+            conditions |= _INDENTED
+        below = start_line + 1
+        if below < end_line:
+            pos = state.bMarks[below] + state.tShift[below]
+            if pos < state.eMarks[below] and state.src[pos] in "|-:":
+                conditions |= _TABLE_BELOW
+        found = tables[conditions].get(character)
+        for rule in candidates(character, conditions) if found is None else found:
             if rule(state, start_line, end_line, silent):
                 return True
         return False
