@@ -11,7 +11,7 @@ from mkdocs_preflight.engine.markdown import build_parser
 from mkdocs_preflight.engine.rule_dispatch import BLOCK_FIRST_CHARACTERS, INLINE_FIRST_CHARACTERS
 
 REPO = Path(__file__).resolve().parents[2]
-PLAIN = build_parser(dispatch=False)
+PLAIN = build_parser(speedups=False)
 DISPATCHED = build_parser()
 
 # What a line may start with: every block rule's own characters, their near misses
@@ -184,4 +184,4 @@ def test_enabling_a_rule_afterwards_rebuilds_plain_chains() -> None:
     md = build_parser()
     md.disable("hr")
     assert len(md.block.ruler.getRules("")) > 10  # markdown-it's own chains again
-    assert md.parse("a\n***\n") == build_parser(dispatch=False).disable("hr").parse("a\n***\n")
+    assert md.parse("a\n***\n") == build_parser(speedups=False).disable("hr").parse("a\n***\n")
