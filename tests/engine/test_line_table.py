@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.rules_block import StateBlock
 
-from mkdocs_preflight.engine.line_table import LineTableState, line_table
+from mkdocs_preflight.engine.line_table import LineTableState, line_table, underline_lines
 from mkdocs_preflight.engine.markdown import build_parser, parser
 
 MD = build_parser(speedups=False)
@@ -14,7 +14,7 @@ blank_heavy = st.text(alphabet=st.sampled_from(" \t\n\r\x0bab>-é"), max_size=60
 
 
 def fields(state: StateBlock) -> dict[str, object]:
-    return {key: value for key, value in vars(state).items() if key not in ("md", "env", "tokens")}
+    return {key: value for key, value in vars(state).items() if key not in ("md", "env", "tokens", "underlines")}
 
 
 @settings(max_examples=1000, deadline=None)
@@ -29,6 +29,11 @@ def test_edges() -> None:
     assert line_table("a\n") == ([0, 2], [1, 2], [0, 0], [0, 0])
     assert line_table("a\n  ") == ([0, 4], [1, 4], [0, 0], [0, 0])  # a last blank line has no entry
     assert line_table(" \tx") == ([0, 3], [3, 3], [2, 0], [4, 0])  # a tab reaches the next stop
+
+
+def test_underline_lines() -> None:
+    src = "---\ntitle: x\n---\nText\n===\n> > ---  \n- - -\n  --\t\n=-\n-\n"
+    assert underline_lines(src, line_table(src)[0]) == [0, 2, 4, 5, 7, 9]
 
 
 def test_the_shared_parser_uses_it() -> None:

@@ -144,6 +144,14 @@ def test_tables_whatever_their_delimiter_row_starts_with() -> None:
             assert dispatched == plain, text
 
 
+def test_setext_headings_wherever_their_underline_is() -> None:
+    for underline in ("---", "===", "--- \t", "=\t", "  ---", "   ===", "> ---", "> > ===", "\t---"):
+        for before in ("a", "> a", "> > a", "- a", "1. a\n   b", "a\nb\nc", "- [ ] a\n  b"):
+            text = f"{before}\n{underline}\nafter\n"
+            plain, dispatched = tokens(text)
+            assert dispatched == plain, text
+
+
 def test_front_matter_and_tables() -> None:
     text = (
         "---\ntitle: T\n---\n# H\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"

@@ -9,6 +9,8 @@ same lists with ``split``, ``lstrip`` and ``accumulate``, in a third of the time
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from itertools import accumulate
 
 from markdown_it import MarkdownIt
@@ -42,6 +44,16 @@ def line_table(src: str) -> tuple[list[int], list[int], list[int], list[int]]:
     return begins, ends, shifts, counts
 
 
+_UNDERLINE = re.compile(r"^[ \t>]*(?:-+|=+)[ \t]*$", re.M)
+"""A setext heading's underline, after any indentation and block quote markers (which
+the block state may skip): every line that can underline a heading has this shape."""
+
+
+def underline_lines(src: str, begins: list[int]) -> list[int]:
+    """The (0-based) lines of ``src`` shaped like a setext underline, in order."""
+    return [bisect_right(begins, match.start()) - 1 for match in _UNDERLINE.finditer(src)]
+
+
 def _width(indent: str) -> int:
     """The columns ``indent`` (spaces and tabs) spans, with tab stops every 4 columns."""
     width = 0
@@ -59,6 +71,9 @@ class LineTableState(StateBlock):
         self.bMarks, self.eMarks, self.tShift, self.sCount = line_table(src)
         self.bsCount = [0] * len(self.bMarks)
         self.lineMax = len(self.bMarks) - 1
+        self.underlines = underline_lines(src, self.bMarks)
+        """Lines that may underline a setext heading: rule_dispatch skips ``lheading``
+        for a block with none."""
 
 
 class LineTableParserBlock(ParserBlock):

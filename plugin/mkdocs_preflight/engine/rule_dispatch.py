@@ -16,6 +16,7 @@ markdown-it's own on generated documents); rules it does not know are always tri
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,16 +90,25 @@ def _chains(ruler: Any) -> tuple[dict[str, list[Any]], dict[Any, str]] | None:
     return chains, {rule.fn: rule.name for rule in rules}
 
 
-_AT_FIRST_LINE, _INDENTED, _TABLE_BELOW = 1, 2, 4
-BLOCK_CONDITIONS: dict[str, int] = {"front_matter": _AT_FIRST_LINE, "code": _INDENTED, "table": _TABLE_BELOW}
-"""Block rules that look at something other than the first character: front matter only
-starts the document, an indented code block needs four columns of indentation, and a
-table needs a delimiter row (``|``, ``-`` or ``:`` first) on the next line."""
+_AT_FIRST_LINE, _INDENTED, _TABLE_BELOW, _UNDERLINE_BELOW = 1, 2, 4, 8
+BLOCK_CONDITIONS: dict[str, int] = {
+    "front_matter": _AT_FIRST_LINE,
+    "code": _INDENTED,
+    "table": _TABLE_BELOW,
+    "lheading": _UNDERLINE_BELOW,
+}
+"""Block rules that look at more than the first character: front matter only starts the
+document, an indented code block needs four columns of indentation, a table needs a
+delimiter row (``|``, ``-`` or ``:`` first) on the next line, and a setext heading an
+underline (``---`` or ``===`` alone on its line) further down the block."""
 
 
 def _block_dispatcher(rules: Sequence[tuple[BlockRule, str, frozenset[str] | None]]) -> BlockRule:
     # One table per combination of the conditions above, each by first character.
-    tables: list[dict[str, list[BlockRule]]] = [{} for _ in range(8)]
+    tables: list[dict[str, list[BlockRule]]] = [{} for _ in range(16)]
+    wanted = 0
+    for _, name, _ in rules:
+        wanted |= BLOCK_CONDITIONS.get(name, 0)
 
     def candidates(character: str, conditions: int) -> list[BlockRule]:
         found = [
@@ -114,13 +124,21 @@ def _block_dispatcher(rules: Sequence[tuple[BlockRule, str, frozenset[str] | Non
         pos = state.bMarks[start_line] + state.tShift[start_line]
         character = state.src[pos] if pos < state.eMarks[start_line] else ""
         conditions = _AT_FIRST_LINE if start_line == 0 else 0
-        if state.sCount[start_line] - state.blkIndent >= 4:
+        if wanted & _INDENTED and state.sCount[start_line] - state.blkIndent >= 4:
             conditions |= _INDENTED
         below = start_line + 1
-        if below < end_line:
+        if wanted & _TABLE_BELOW and below < end_line:
             pos = state.bMarks[below] + state.tShift[below]
             if pos < state.eMarks[below] and state.src[pos] in "|-:":
                 conditions |= _TABLE_BELOW
+        if wanted & _UNDERLINE_BELOW:
+            underlines: list[int] | None = getattr(state, "underlines", None)
+            if underlines is None:
+                conditions |= _UNDERLINE_BELOW  # a state without the list: always try
+            elif underlines:
+                at = bisect_right(underlines, start_line)
+                if at < len(underlines) and underlines[at] < end_line:
+                    conditions |= _UNDERLINE_BELOW
         found = tables[conditions].get(character)
         for rule in candidates(character, conditions) if found is None else found:
             if rule(state, start_line, end_line, silent):
