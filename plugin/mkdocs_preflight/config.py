@@ -35,7 +35,7 @@ DEFAULT_REQUIREMENT_PATTERNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Option:
     """One configuration option: its name, type, default and help text."""
 
@@ -148,7 +148,7 @@ OPTIONS: tuple[Option, ...] = (
 OPTION_NAMES = frozenset(option.name for option in OPTIONS)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Settings:
     """Validated options plus the project root they are relative to."""
 

@@ -25,7 +25,7 @@ _KV = re.compile(r"""([A-Za-z_][\w.-]*)(?:=("[^"]*"|'[^']*'|\S*))?""")
 _COMMENT = re.compile(r"<!--\s*preflight\s*:\s*(?P<body>.*?)\s*-->", re.S)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class FenceInfo:
     """What an info string says."""
 

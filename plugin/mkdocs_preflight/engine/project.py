@@ -82,7 +82,7 @@ def iter_discover(root: Path, patterns: Iterable[str]) -> Iterator[Path]:
                     yield path
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Project:
     """The checklists of one repository, parsed on demand, one file at a time."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..model import Diagnostic, Level
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Source:
     """The decoded text of one checklist, and what went wrong decoding it."""
 

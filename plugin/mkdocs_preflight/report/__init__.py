@@ -14,7 +14,7 @@ from ..rules.pipeline import CheckResult
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ReportOptions:
     """How to render: the failing level, colour, statistics, the root for source lines."""
 

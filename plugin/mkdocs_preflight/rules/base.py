@@ -27,7 +27,7 @@ Fixer = Callable[[bytes, Sequence[Diagnostic]], bytes]
 """Repairs the raw bytes of one file for the given (fixable) findings of one rule."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Rule:
     """One rule of the registry. Its docs page and ``preflight rules`` use this text."""
 

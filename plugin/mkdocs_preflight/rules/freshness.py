@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..extract import GENERATED_MARK, Selection, render_sh, script_name, select
 from ..model import Block, Checklist, Diagnostic, Item, Level
 from .base import FileCheck, ProjectCheck, Rule, doc
 from .context import RuleContext
-from .lockfile import MISSING
+
+# `..extract` and `.lockfile` are imported inside the checks that use them: a check
+# without `--scripts-dir` or a lock file needs neither, and a one-file check's time is
+# mostly start-up (docs/performance.md).
 
 RULES: list[Rule] = [
     Rule(
@@ -130,6 +132,8 @@ def changed_since_review(checklist: Checklist, ctx: RuleContext) -> Iterator[Dia
     lock = ctx.lock if ctx.wants("PF502") else None
     if lock is None or not lock.steps:
         return
+    from .lockfile import MISSING
+
     stem = checklist.stem + "#"
     if not any(key.startswith(stem) for key in lock.steps):
         return
@@ -183,6 +187,8 @@ def script_target(checklist: Checklist, ctx: RuleContext) -> str | None:
     """The generated script this checklist should have in the scripts folder (or ``None``)."""
     if ctx.scripts_dir is None or not any(b.runnable for b in checklist.blocks):
         return None
+    from ..extract import script_name
+
     return script_name(checklist, base_folder(ctx))
 
 
@@ -194,6 +200,8 @@ def stale_script(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]
     name = script_target(checklist, ctx)
     if name is None:
         return
+    from ..extract import Selection, render_sh, select
+
     target = folder / name
     expected = render_sh(checklist, select(checklist, Selection()))
     current = ctx.read_file(target)
@@ -220,6 +228,8 @@ def orphan_scripts(ctx: RuleContext, expected: set[str]) -> Iterator[Diagnostic]
         name = path.relative_to(folder).as_posix()
         if name in expected:
             continue
+        from ..extract import GENERATED_MARK
+
         try:
             generated = GENERATED_MARK in path.read_text(encoding="utf-8", errors="replace")
         except OSError:

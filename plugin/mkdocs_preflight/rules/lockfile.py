@@ -21,7 +21,7 @@ HEADER = (
 MISSING = "missing"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Lock:
     """A parsed lock file: ``{step global ID: {file: sha256}}`` plus the lines it could not read."""
 

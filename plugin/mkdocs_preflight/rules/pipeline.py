@@ -44,7 +44,7 @@ class RuleCrash(Exception):
     """A rule raised an exception: a bug in preflight, reported with the file and the rule."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class FileOutcome:
     """What checking one checklist leaves behind."""
 
@@ -61,7 +61,7 @@ class FileOutcome:
     ``None`` as well when the outcome cannot be cached)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class CheckResult:
     """The findings of a run, sorted by file, line, column and code."""
 

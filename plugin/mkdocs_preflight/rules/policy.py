@@ -60,7 +60,7 @@ def _as_list(value: Any) -> list[str]:
     raise ConfigError(f"expected a code or a list of codes, got {value!r}")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Policy:
     """The resolved rule selection for one run."""
 

@@ -27,7 +27,7 @@ FAMILIES = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Registry:
     """All rules, and the functions that implement them."""
 

@@ -61,7 +61,7 @@ GENERATED_DIRS = frozenset(
 """Top-level folders that tools create: a missing path below them is not stale docs."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Entry:
     """What a repository path is, and where it really is (symlinks resolved), root-relative."""
 
@@ -90,7 +90,7 @@ def normalize(path: str, base: str = "") -> str | None:
     return result
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class MakeInfo:
     """The targets a Makefile defines (with its includes)."""
 
@@ -104,7 +104,7 @@ class MakeInfo:
         return target in self.targets or any(p.fullmatch(target) for p in self.patterns)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class PackageInfo:
     """The scripts and dependency names of a ``package.json``."""
 
@@ -113,7 +113,7 @@ class PackageInfo:
     dependencies: set[str] = field(default_factory=set)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class PythonInfo:
     """What ``pyproject.toml`` (and requirements files) say about Python modules and scripts."""
 

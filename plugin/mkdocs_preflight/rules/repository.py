@@ -311,7 +311,7 @@ RefKind = Literal["command_path", "inline_path", "link_repo", "link_doc"]
 Status = Literal["missing", "outside", "skipped"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Reference:
     """One reference to a repository path, as found and as resolved."""
 
@@ -330,7 +330,7 @@ class Reference:
     ``path`` (an argument or redirection), ``link`` or ``inline``."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Analysis:
     """Everything :func:`analyse` found in one checklist."""
 
@@ -464,7 +464,7 @@ _ROLE_NAMES = {"script": "Script", "interpreter": "Script", "source": "Sourced f
 # -- the walk: replay each command's plan with the walk's state ---------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class _Walk:
     """State of one checklist's walk."""
 

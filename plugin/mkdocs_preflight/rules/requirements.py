@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..model import Diagnostic, Level, RequirementDef
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RequirementSummary:
     """What one checklist defines and references (kept for the whole run)."""
 

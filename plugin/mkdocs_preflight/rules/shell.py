@@ -275,7 +275,7 @@ RESERVED_CLAUSE = frozenset({"for", "select", "case", "function", "[[", "]]", "i
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class SimpleCommand:
     """One simple command: its words (argv), leading assignments and redirections."""
 
@@ -402,7 +402,7 @@ _PLACEHOLDER = re.compile(
 _ANGLE_SEPARATORS = frozenset(" \t\"'=/:,(@")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Placeholder:
     """An unfilled value in a command: its text, the name to fill it by, and where it is."""
 
@@ -717,7 +717,7 @@ _HARMLESS_FORCE = frozenset(
 _BASH_ERROR = re.compile(r"^[^\n]*?: line (?P<line>\d+): (?P<message>.*)$", re.M)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ScriptError:
     """A problem a tool found in one script: 1-based line and column, message, code."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..model import Checklist, Diagnostic, Level
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Suppression:
     """One suppression comment and the lines it covers."""
 
