@@ -34,7 +34,7 @@ from . import ids
 from .fences import FenceInfo, parse_comment, parse_info
 from .inline import classify
 from .markdown import parser
-from .requirements import DEFINITION, HEADING_DEFINITION, LEAD_IN, Matcher, front_matter_defs
+from .requirements import LEAD_IN, Matcher, definition_pattern, front_matter_defs, heading_definition_pattern
 from .slugs import toc_slugify, toc_unique
 from .source import Source
 
@@ -219,7 +219,7 @@ class _Walker:
             self.h1 = text
         if self.req_heading_level is not None and level <= self.req_heading_level:
             self.req_heading_level = None
-        definition = HEADING_DEFINITION.match(text) if self.req_heading_level is not None else None
+        definition = heading_definition_pattern().match(text) if self.req_heading_level is not None else None
         if definition:
             self.checklist.requirement_defs.append(
                 RequirementDef(definition.group("id"), definition.group("title"), "document", self.path, line)
@@ -330,7 +330,7 @@ class _Walker:
         # Requirement definitions: `ID: title` items of a definitions list.
         in_def_list = self.def_list_level is not None or (self.req_heading_level is not None and self.items_stack)
         if in_def_list and self.items_stack and self.items_stack[-1] is None:
-            definition = DEFINITION.match(_plain(token.children))
+            definition = definition_pattern().match(_plain(token.children))
             if definition:
                 self.checklist.requirement_defs.append(
                     RequirementDef(definition.group("id"), definition.group("title"), "document", self.path, line)

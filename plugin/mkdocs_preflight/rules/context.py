@@ -153,9 +153,11 @@ class RuleContext:
     def lock(self) -> Lock | None:
         """The parsed lock file, or ``None`` when the project has none."""
         if not self._lock_loaded:
-            from .lockfile import read_lock
+            path = self.root / self.settings.values["lock_file"]
+            if os.path.lexists(path):  # without one, the lock file module is not even imported
+                from .lockfile import read_lock
 
-            self._lock = read_lock(self.root / self.settings.values["lock_file"])
+                self._lock = read_lock(path)
             self._lock_loaded = True
         if self.recorder is not None:
             # The steps are what file checks read; bad lines are a project-level finding.

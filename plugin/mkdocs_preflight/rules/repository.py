@@ -22,6 +22,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote as url_unquote
 
@@ -1163,12 +1164,19 @@ SHELL_VARIABLES = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better than a list of strings
 )
 _VAR_USE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?P<modifier>[^}]*)\}|(?P<plain>[A-Za-z_]\w*))")
-_VAR_SET = re.compile(
-    r"(?:^|[\s;&|(`])(?:export\s+|declare\s+(?:-\w+\s+)*|local\s+|readonly\s+|typeset\s+)?(?P<name>[A-Za-z_]\w*)\+?="
-    r"|\bread\s+(?:-\w+\s+(?:\S+\s+)?)*(?P<read>[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)"
-    r"|\b(?:for|select)\s+(?P<loop>[A-Za-z_]\w*)\s+in\b"
-    r"|\bexport\s+(?P<exported>[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)\s*(?:$|[;&|])"
-)
+
+
+@cache
+def _var_set_pattern() -> re.Pattern[str]:
+    """Assignments, ``read`` and loop variables; compiled on first use (0.4 ms of start-up)."""
+    return re.compile(
+        r"(?:^|[\s;&|(`])(?:export\s+|declare\s+(?:-\w+\s+)*|local\s+|readonly\s+|typeset\s+)?(?P<name>[A-Za-z_]\w*)\+?="
+        r"|\bread\s+(?:-\w+\s+(?:\S+\s+)?)*(?P<read>[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)"
+        r"|\b(?:for|select)\s+(?P<loop>[A-Za-z_]\w*)\s+in\b"
+        r"|\bexport\s+(?P<exported>[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*)\s*(?:$|[;&|])"
+    )
+
+
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?#?\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=|$)", re.M)
 _UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SINGLE_QUOTED = re.compile(r"'[^']*'")
@@ -1210,7 +1218,7 @@ def check_env_vars(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnosti
         return []
     assigned = set(checklist.run.env)
     for text, _locate in commands:
-        for m in _VAR_SET.finditer(text):
+        for m in _var_set_pattern().finditer(text):
             for group in ("name", "read", "loop", "exported"):
                 if m.group(group):
                     assigned.update(m.group(group).split())
