@@ -134,20 +134,41 @@ def test_the_collector_freezes_during_the_build_and_releases_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frozen: list[int] = []
+    automatic: list[bool] = []
     step = Collector.step
 
     def recording_step(self: Collector) -> None:
         step(self)
         frozen.append(gc.get_freeze_count())
+        automatic.append(gc.isenabled())
 
     monkeypatch.setattr(Collector, "step", recording_step)
     write(tmp_path, _many(4))
     write_config(tmp_path, site_config("material", plugins=[{"preflight": {"fail_on": "never"}}]))
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     built = build_site(tmp_path)
     assert built.ok, built.messages
     assert len(frozen) >= 4 and min(frozen) > 0, "each page starts with the survivors frozen"
+    assert not any(automatic), "between pages only the collector's own steps collect"
     assert gc.get_freeze_count() == 0, "nothing stays frozen after the build"
+    assert gc.isenabled(), "automatic collection is back after the build"
+
+
+def test_a_failed_build_gives_the_collector_back(tmp_path: Path) -> None:
+    write(tmp_path, {**_many(3), "hooks.py": _FAILING_HOOK})
+    config = site_config("material", plugins=[{"preflight": {"fail_on": "never"}}], hooks=["hooks.py"])
+    write_config(tmp_path, config)
+    with pytest.raises(RuntimeError, match="a hook failed"):
+        build_site(tmp_path)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+_FAILING_HOOK = """
+def on_page_content(html, page, **kwargs):
+    if page.file.src_uri.endswith("c01.md"):
+        raise RuntimeError("a hook failed")
+"""
 
 
 def test_a_build_keeps_no_model_once_its_page_is_rendered_and_serve_keeps_them(tmp_path: Path) -> None:

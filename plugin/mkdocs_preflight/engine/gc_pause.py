@@ -47,22 +47,31 @@ class Collector:
     MkDocs' own pages, and each automatic full collection walked all of them again:
     on 200 checklists the collector's time grew from 0.3 s (plain MkDocs) to 1.2 s.
     Before each page, :meth:`step` collects the previous page's garbage and freezes
-    what survived, so each step only walks what the last page left behind; at the end
-    :meth:`release` unfreezes everything (``mkdocs serve`` builds again and again in
-    one process).
+    what survived, so each step only walks what the last page left behind. Between
+    steps the automatic collector is off: the steps already collect every page's
+    cycles, and its own young-generation passes over each page's tree cost another
+    0.2 s on 200 checklists (1,049 passes where plain MkDocs makes 318). At the end
+    (or when the build fails) :meth:`release` unfreezes everything and gives the
+    collector back (``mkdocs serve`` builds again and again in one process).
     """
 
     def __init__(self) -> None:
         self.active = False
+        self._was_enabled = False
 
     def step(self) -> None:
         """Collect the previous page's garbage, then freeze what is still alive."""
         gc.collect()
         gc.freeze()
-        self.active = True
+        if not self.active:
+            self._was_enabled = gc.isenabled()
+            gc.disable()
+            self.active = True
 
     def release(self) -> None:
         """Unfreeze everything frozen since the build started."""
         if self.active:
             gc.unfreeze()
+            if self._was_enabled:
+                gc.enable()
             self.active = False

@@ -389,24 +389,34 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
                 host.append(link)
 
     def _steps(self, scan: _Scan, context: PageContext, checklist: Checklist) -> None:
-        runnable = {block.id: block for block in checklist.blocks if block.runnable}
-        if not runnable:
+        steps = self._stashed_steps(checklist)
+        if not steps:
             return
-        stash = self.md.htmlStash.rawHtmlBlocks
         for paragraph in scan.paragraphs:
             if len(paragraph) or not paragraph.text:
                 continue
             placeholder = _PLACEHOLDER.fullmatch(paragraph.text.strip())
-            if placeholder is None or int(placeholder.group(1)) >= len(stash):
-                continue
-            code = _CODE_ID.match(str(stash[int(placeholder.group(1))]))
-            block = runnable.get(code.group(1)) if code else None
+            block = steps.get(int(placeholder.group(1))) if placeholder else None
             parent = scan.parents.get(paragraph)
             if block is None or parent is None:
                 continue
             _insert_after(parent, paragraph, _decoration(context, markup.step(block, checklist.path), parent))
         for host, child in scan.stashed:
-            self._steps_in_text(host, child, context, checklist, runnable)
+            self._steps_in_text(host, child, context, checklist, steps)
+
+    def _stashed_steps(self, checklist: Checklist) -> dict[int, Block]:
+        """The runnable blocks among the stashed HTML, by stash index."""
+        runnable = {block.id: block for block in checklist.blocks if block.runnable}
+        steps: dict[int, Block] = {}
+        if not runnable:
+            return steps
+        # One pass over the stash: it also holds every checkbox of pymdownx.tasklist.
+        for number, html in enumerate(self.md.htmlStash.rawHtmlBlocks):
+            code = _CODE_ID.match(html) if isinstance(html, str) else None
+            block = runnable.get(code.group(1)) if code else None
+            if block is not None:
+                steps[number] = block
+        return steps
 
     def _steps_in_text(
         self,
@@ -414,16 +424,13 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         child: etree.Element | None,
         context: PageContext,
         checklist: Checklist,
-        runnable: dict[str, Block],
+        steps: dict[int, Block],
     ) -> None:
         """Label runnable blocks whose placeholders sit in ``host``'s text (or ``child``'s tail)."""
-        stash = self.md.htmlStash.rawHtmlBlocks
         text = (host.text if child is None else child.tail) or ""
         # Right to left, so that earlier offsets stay valid while the text is split.
         for placeholder in reversed(list(_PLACEHOLDER.finditer(text))):
-            number = int(placeholder.group(1))
-            code = _CODE_ID.match(str(stash[number])) if number < len(stash) else None
-            block = runnable.get(code.group(1)) if code else None
+            block = steps.get(int(placeholder.group(1)))
             if block is None:
                 continue
             stand_in = _decoration(context, markup.step(block, checklist.path), host)
@@ -615,25 +622,37 @@ def _link_pieces(text: str, context: PageContext) -> tuple[str, list[etree.Eleme
 
 
 def _requirement_links(root: etree.Element, context: PageContext) -> None:
+    matcher = context.matcher
+    if matcher is None:
+        return
+    may_match = matcher.may_match
+    digit = _DIGIT.search
     stack = [root]
     while stack:
         element = stack.pop()
-        if element.text:
-            split = _link_pieces(element.text, context)
+        # Most text has no reference: test it here, and copy the children only when a
+        # tail is split (a page has a hundred thousand text slots and a few hundred links).
+        tails: list[etree.Element] = []
+        for child in element:
+            tail = child.tail
+            if tail and may_match(tail) and digit(tail):
+                tails.append(child)
+            if child.tag not in _NO_REQUIREMENT_LINKS:
+                stack.append(child)
+        for child in reversed(tails):  # right to left: earlier positions stay valid
+            split = _link_pieces(child.tail or "", context)
+            if split is not None:
+                child.tail = split[0]
+                position = list(element).index(child) + 1
+                for offset, link in enumerate(split[1]):
+                    element.insert(position + offset, link)
+        text = element.text
+        if text and may_match(text) and digit(text):
+            split = _link_pieces(text, context)
             if split is not None:
                 element.text = split[0]
                 for position, link in enumerate(split[1]):
                     element.insert(position, link)
-        for child in list(element):
-            if child.tail:
-                split = _link_pieces(child.tail, context)
-                if split is not None:
-                    child.tail = split[0]
-                    position = list(element).index(child) + 1
-                    for offset, link in enumerate(split[1]):
-                        element.insert(position + offset, link)
-            if child.tag not in _NO_REQUIREMENT_LINKS:
-                stack.append(child)
 
 
 def _repository_links(links: list[etree.Element], context: PageContext) -> None:

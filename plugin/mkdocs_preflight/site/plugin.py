@@ -39,7 +39,7 @@ from ..rules.pipeline import Checker, FileOutcome
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
-from .context import LinkHook, PageContext, RequirementHook
+from .context import LinkHook, OutcomeHook, PageContext, RequirementHook
 from ..engine.gc_pause import Collector
 from .diagnostics import report
 from .extension import PreflightExtension
@@ -505,11 +505,18 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             matcher=project.matcher,
             requirement_href=self._requirement_href(uri, checklist),
             resolve_link=self._link_hook(entry, uri),
-            item_outcome=lambda item_id: self._runs.badge(checklist.global_id(item_id)),
+            item_outcome=self._item_outcome(checklist),
             deferred=True,
         )
         self._page_data[uri] = context
         return context
+
+    def _item_outcome(self, checklist: Checklist) -> OutcomeHook | None:
+        """The badge of each item from the run logs; ``None`` (no lookups) when there are none."""
+        runs = self._runs
+        if not runs.outcomes:
+            return None
+        return lambda item_id: runs.badge(checklist.global_id(item_id))
 
     def _requirement_href(self, page_uri: str, checklist: Checklist) -> RequirementHook | None:
         """Links to the requirements page, for the requirements it lists: the registry's,
