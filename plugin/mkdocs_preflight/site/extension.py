@@ -596,9 +596,9 @@ def _requirement_spans(text: str, context: PageContext) -> list[tuple[int, int, 
 
 
 def _link_pieces(text: str, context: PageContext) -> tuple[str, list[etree.Element]] | None:
-    """Split ``text`` into its leading text and requirement links (each with its tail)."""
-    matcher = context.matcher
-    if matcher is None or context.requirement_href is None or not matcher.may_match(text) or not _DIGIT.search(text):
+    """Split ``text`` into its leading text and requirement links (each with its tail);
+    ``text`` passed the walk's cheap test (:func:`_requirement_links`)."""
+    if context.requirement_href is None:
         return None
     pieces: list[etree.Element] = []
     head: str | None = None
