@@ -13,9 +13,10 @@ from site_html import parse
 from site_support import build_site, items_of, site_config, write, write_config
 
 from mkdocs_preflight.engine import parse_text
-from mkdocs_preflight.engine.project import default_matcher
-from mkdocs_preflight.site import models
 from mkdocs_preflight.engine.gc_pause import Collector
+from mkdocs_preflight.engine.project import default_matcher
+from mkdocs_preflight.model import Checklist
+from mkdocs_preflight.site import models
 from mkdocs_preflight.site.context import Outcome, PageContext
 from mkdocs_preflight.site.extension import PreflightExtension
 
@@ -35,6 +36,58 @@ def test_models_are_parsed_once_and_reused_while_unchanged(tmp_path: Path) -> No
     changed = cache.load(tmp_path / "a.md", "a.md")
     assert changed.checklist.items[0].id == "changed"
     assert cache.parsed == 3
+
+
+def test_the_worker_is_given_files_only_a_window_ahead_of_the_pages(tmp_path: Path) -> None:
+    count = 2 * models.LOOKAHEAD + 20
+    write(tmp_path, {f"c{n:03}.md": f"# C{n}\n\n- [ ] Step {n}\n- [x] Check REQ-{n}\n" for n in range(count)})
+    cache = models.ModelCache()
+    cache.begin(default_matcher())
+    order = [cache.load(tmp_path / f"c{n:03}.md", f"c{n:03}.md") for n in range(count)]
+    cache.start(order)
+    try:
+        assert cache._pool is not None, "a worker for this many files"
+        slack = max(models.CHUNKS)  # the last chunk may reach past the window
+        assert models.LOOKAHEAD <= cache.submitted < models.LOOKAHEAD + slack
+        assert all(model._future is None for model in order[cache.submitted :])
+        for rank, model in enumerate(order):
+            assert [item.id for item in model.checklist.items] == [f"step-{rank}", "check"]
+            # Models waiting for their pages stay few: the worker is only a window ahead.
+            assert cache.submitted <= min(count, rank + 1 + models.LOOKAHEAD + slack)
+        assert cache.submitted == count
+        assert cache.delivered + cache.overtaken == count
+    finally:
+        cache.close()
+
+
+def test_with_the_worker_no_checklist_model_outlives_its_page(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    count = models.PARALLEL_MIN + 8
+    files: dict[str, str | bytes] = {"docs/index.md": "# Home\n"}
+    files.update({f"checklists/kept-{n:02}.md": f"# Kept {n}\n\n- [ ] Step {n}\n" for n in range(count)})
+    write(tmp_path, files)
+    write_config(tmp_path, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
+    live: list[int] = []
+
+    class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        @event_priority(-1000)
+        def on_env(self, env: Any, /, *, config: Any, files: Any) -> None:
+            # Every page is rendered to HTML by now (the templates come next).
+            gc.unfreeze()  # the plugin's collector froze what survived each page
+            gc.collect()
+            kept = [o for o in gc.get_objects() if isinstance(o, Checklist) and o.path.startswith("checklists/kept-")]
+            live.append(len(kept))
+
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins["probe"] = Probe()
+    build(config)
+    assert config.plugins["preflight"]._cache.delivered > count // 2, "the worker parsed most of them"
+    # At most one chunk may still be arriving: files this process parsed ahead of the
+    # worker, which the worker finished anyway (the pool is shut down without waiting).
+    assert len(live) == 1 and live[0] <= max(models.CHUNKS), f"{live} of {count} checklist models still alive"
 
 
 def _many(count: int) -> dict[str, str | bytes]:

@@ -10,6 +10,9 @@ sees it). So:
   delivered yet is parsed in the main process right away (the worker only catches up
   after the first few pages, and then stays ahead), so nothing ever waits for the
   worker, and any failure of the worker only means parsing in the main process;
+* the worker is only given files up to :data:`LOOKAHEAD` pages ahead of the page being
+  rendered: it parses far faster than MkDocs renders, and every model it delivers
+  waits in this process until its page comes;
 * the worker also runs the per-file rules of ``preflight check`` on what it parsed (the
   plugin reports the same findings as the CLI), so the main process only has the
   project-level checks left to do.
@@ -18,12 +21,12 @@ sees it). So:
 from __future__ import annotations
 
 import hashlib
-import itertools
 import multiprocessing
 import os
 import re
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +47,11 @@ WORKERS_VARIABLE = "PREFLIGHT_PARSE_WORKER"
 """Set to ``0`` to parse in the main process only (e.g. on a machine with busy CPUs)."""
 CHUNKS = (2, 4, 8)
 """Files per task: small first (the first pages are rendered at once), then larger."""
+LOOKAHEAD = 48
+"""Files the worker may be given ahead of the page being rendered (it parses a file in a
+tenth of the time MkDocs takes for a page). Given every file at once, it delivered all
+the models within seconds, and they waited in this process for their pages: 10% of the
+build's peak memory on 600 checklists (290 MiB; 262 MiB with the window)."""
 
 
 def _workers() -> int:
@@ -125,6 +133,8 @@ class Model:
     _checklist: Checklist | None = None
     _future: Future[list[tuple[Checklist, FileOutcome | None]]] | None = None
     _index: int = 0
+    _rank: int = -1
+    """Its place in the worker's order (``-1``: not for the worker)."""
     outcome: FileOutcome | None = None
     """The per-file findings, when the worker delivered them with the model."""
 
@@ -140,12 +150,15 @@ class Model:
             if checklist is None:
                 if future is not None:
                     future.cancel()  # not started yet: the worker skips it
+                if self._rank >= 0:
                     self._cache.overtaken += 1
                 assert self.source is not None
                 checklist = build(self.source, self._cache.matcher)
             self._checklist = checklist
             self._future = None
             self._cache.store(self)
+            if self._rank >= 0:
+                self._cache.advance(self)
         return self._checklist
 
 
@@ -159,6 +172,14 @@ class ModelCache:
     _cached: dict[str, _Cached] = field(default_factory=dict)
     _pending: list[tuple[Model, bytes]] = field(default_factory=list)
     _pool: ProcessPoolExecutor | None = None
+    _order: deque[Model] = field(default_factory=deque)
+    """The models for the worker not given to it yet, in rendering order (a model must not
+    outlive its page: it holds the checklist)."""
+    _data: dict[int, bytes] = field(default_factory=dict)
+    """Their bytes (by ``id`` of the model) until they are given to the worker."""
+    _chunks: int = 0
+    submitted: int = 0
+    """How many models of the worker's order were given to it (or passed over, parsed here)."""
     parsed: int = 0
     """How many files were parsed since the plugin started (cache misses)."""
     delivered: int = 0
@@ -220,23 +241,45 @@ class ModelCache:
         ranked = [model for model in order if id(model) in pending]
         if len(ranked) < len(pending):
             return
+        for rank, model in enumerate(ranked):
+            model._rank = rank
+        self._order, self._data, self._chunks, self.submitted = deque(ranked), pending, 0, 0
         try:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-            start = 0
-            for number in itertools.count():
-                if start >= len(ranked):
-                    break
-                size = CHUNKS[min(number, len(CHUNKS) - 1)]
-                chunk = ranked[start : start + size]
-                start += size
-                future = self._pool.submit(
-                    parse_chunk, [(pending[id(m)], m.display) for m in chunk], self.key, self.settings
-                )
-                for index, model in enumerate(chunk):
-                    model._future = future
-                    model._index = index
         except (OSError, RuntimeError, ValueError):
             self.close()
+            return
+        self._submit(LOOKAHEAD)
+
+    def advance(self, model: Model) -> None:
+        """``model`` (of the worker's order) is in use: keep the worker ahead of it."""
+        self._data.pop(id(model), None)  # parsed here, ahead of the worker
+        self._submit(model._rank + 1 + LOOKAHEAD)
+
+    def _submit(self, limit: int) -> None:
+        """Give the worker the models of its order up to ``limit`` (those not parsed yet)."""
+        order = self._order
+        while self._pool is not None and order and self.submitted < limit:
+            size = CHUNKS[min(self._chunks, len(CHUNKS) - 1)]
+            chunk: list[tuple[Model, bytes]] = []
+            while order and len(chunk) < size:
+                model = order.popleft()
+                self.submitted += 1
+                data = self._data.pop(id(model), None)
+                if data is not None and model._checklist is None:
+                    chunk.append((model, data))
+            if not chunk:
+                continue
+            jobs = [(data, model.display) for model, data in chunk]
+            try:
+                future = self._pool.submit(parse_chunk, jobs, self.key, self.settings)
+            except (OSError, RuntimeError, ValueError):
+                self.close()
+                return
+            self._chunks += 1
+            for index, (model, _) in enumerate(chunk):
+                model._future = future
+                model._index = index
 
     def keep(self, displays: Iterable[str]) -> None:
         """Forget files that are no longer checklists."""
@@ -245,6 +288,7 @@ class ModelCache:
 
     def close(self) -> None:
         """Stop the worker (models not delivered yet are parsed when asked for)."""
+        self._order, self._data = deque(), {}
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
