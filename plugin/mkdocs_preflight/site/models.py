@@ -50,8 +50,9 @@ CHUNKS = (2, 4, 8)
 LOOKAHEAD = 48
 """Files the worker may be given ahead of the page being rendered (it parses a file in a
 tenth of the time MkDocs takes for a page). Given every file at once, it delivered all
-the models within seconds, and they waited in this process for their pages: 10% of the
-build's peak memory on 600 checklists (290 MiB; 262 MiB with the window)."""
+the models within seconds, and they waited in this process for their pages: the build's
+peak memory on 2,000 checklists was 816 MiB, 717 MiB with the window (290 MiB without
+the plugin)."""
 
 
 def _workers() -> int:
