@@ -72,6 +72,8 @@ def test_with_the_worker_no_checklist_model_outlives_its_page(tmp_path: Path) ->
     write_config(tmp_path, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
     live: list[int] = []
 
+    # MkDocs' BasePlugin is generic over a config class with a schema, and its
+    # __init_subclass__ is untyped; a probe without options needs neither.
     class Probe(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         @event_priority(-1000)
         def on_env(self, env: Any, /, *, config: Any, files: Any) -> None:
