@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,8 +35,7 @@ DEFAULT_REQUIREMENT_PATTERNS = (
 )
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Option:
+class Option(NamedTuple):
     """One configuration option: its name, type, default and help text."""
 
     name: str

@@ -6,16 +6,15 @@ them changes which findings exist or how the run exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..rules.pipeline import CheckResult
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     """How to render: the failing level, colour, statistics, the root for source lines."""
 
     fail_on: str = "error"

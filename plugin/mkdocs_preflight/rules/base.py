@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Checklist, Diagnostic, Level
 
@@ -27,8 +26,7 @@ Fixer = Callable[[bytes, Sequence[Diagnostic]], bytes]
 """Repairs the raw bytes of one file for the given (fixable) findings of one rule."""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Rule:
+class Rule(NamedTuple):
     """One rule of the registry. Its docs page and ``preflight rules`` use this text."""
 
     code: str

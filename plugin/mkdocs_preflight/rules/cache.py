@@ -103,7 +103,7 @@ DEPENDENCIES = ("markdown_it", "mdit_py_plugins", "yaml", "ftfy")
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON-able data with a canonical order (sets sorted, dataclasses as dicts)."""
+    """``value`` as JSON-able data with a canonical order (sets sorted, records as dicts)."""
     if value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, PurePath):
@@ -112,6 +112,8 @@ def _plain(value: Any) -> Any:
         return ["re", value.pattern, value.flags]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [type(value).__name__, {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple record
+        return [type(value).__name__, {name: _plain(item) for name, item in zip(value._fields, value, strict=True)}]
     if isinstance(value, Mapping):
         items = [[_plain(k), _plain(v)] for k, v in value.items()]
         return ["map", sorted(items, key=_canonical)]

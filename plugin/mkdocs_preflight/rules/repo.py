@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import subprocess
@@ -61,8 +61,7 @@ GENERATED_DIRS = frozenset(
 """Top-level folders that tools create: a missing path below them is not stale docs."""
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Entry:
+class Entry(NamedTuple):
     """What a repository path is, and where it really is (symlinks resolved), root-relative."""
 
     kind: Kind

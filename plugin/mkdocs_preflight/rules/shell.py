@@ -409,8 +409,7 @@ def _placeholder_pattern() -> re.Pattern[str]:
 _ANGLE_SEPARATORS = frozenset(" \t\"'=/:,(@")
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Placeholder:
+class Placeholder(NamedTuple):
     """An unfilled value in a command: its text, the name to fill it by, and where it is."""
 
     text: str
@@ -724,8 +723,7 @@ _HARMLESS_FORCE = frozenset(
 _BASH_ERROR = re.compile(r"^[^\n]*?: line (?P<line>\d+): (?P<message>.*)$", re.M)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class ScriptError:
+class ScriptError(NamedTuple):
     """A problem a tool found in one script: 1-based line and column, message, code."""
 
     line: int
