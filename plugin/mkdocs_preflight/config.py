@@ -237,10 +237,11 @@ def _check(option: Option, value: Any, source: str) -> Any:
     return value
 
 
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, LibYAML's when PyYAML was built with it (ten times faster)."""
 
 
-class _LenientLoader(_BASE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
+class _LenientLoader(SAFE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
     """Reads ``mkdocs.yml`` like MkDocs does, without importing anything it names (LibYAML
     reads a typical ``mkdocs.yml`` in a tenth of the pure-Python loader's ~1 ms)."""
 

@@ -10,11 +10,11 @@ import gc
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 import yaml
 from markdown_it.token import Token
 
+from ..config import SAFE_LOADER
 from ..model import (
     SHELL_LANGS,
     Block,
@@ -38,7 +38,6 @@ from .requirements import LEAD_IN, Matcher, definition_pattern, front_matter_def
 from .slugs import toc_slugify, toc_unique
 from .source import Source
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_MARKER = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[^\s}]+)[^}\n]*\}[ \t]*$", re.M)
 _HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*(?P<body>[^}\n]*)\}[ \t]*$")
 _TASK_LINE = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]")
@@ -159,7 +158,7 @@ class _Walker:
     def front_matter(self, token: Token) -> None:
         start = (token.map or [0, 1])[0]
         try:
-            data = yaml.load(token.content, Loader=_YAML_LOADER)
+            data = yaml.load(token.content, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = start + 2 + (mark.line if mark else 0)

@@ -16,12 +16,11 @@ from typing import Any
 
 import yaml
 
+from ..config import SAFE_LOADER
 from ..model import Diagnostic, Level, RequirementDef
 
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class _RegistryLoader(_BASE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
+class _RegistryLoader(SAFE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
     """Composes without resolving tags: the registry is read as raw scalars, never constructed.
 
     The composer calls these three methods once per node; as no-ops they save ~10% of
