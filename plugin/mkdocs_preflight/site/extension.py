@@ -724,4 +724,6 @@ class _PagePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown has n
         if context is None or context.deferred or context.checklist is None or not context.enhanced:
             return text
         text = markup.expand(text, context.decorations)
-        return markup.wrap(text, context.checklist, context.markdown, context.site_key, context.interactive, context.slugs)
+        return markup.wrap(
+            text, context.checklist, context.markdown, context.site_key, context.interactive, context.slugs
+        )

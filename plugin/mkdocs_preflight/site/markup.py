@@ -72,8 +72,7 @@ def wrapper(
         f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}">'
     )
     tail = (
-        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown, slugs)}</script>'
-        "</div>"
+        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown, slugs)}</script></div>'
     )
     return head, tail
 
@@ -172,8 +171,7 @@ def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> 
         "sha256": checklist.sha256,
         "markdown": markdown,
         "sections": [
-            {"slug": slugs.get(section.index, section.slug), "parent": section.parent}
-            for section in checklist.sections
+            {"slug": slugs.get(section.index, section.slug), "parent": section.parent} for section in checklist.sections
         ],
         "items": [
             {"id": item.id, "line": item.line, "checked": item.checked, "section": item.section, "text": item.text}

@@ -33,6 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
+from ..engine.gc_pause import Collector
 from ..model import Checklist, Diagnostic, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
@@ -40,7 +41,6 @@ from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, OutcomeHook, PageContext, RequirementHook
-from ..engine.gc_pause import Collector
 from .diagnostics import report
 from .extension import PreflightExtension
 from .links import LinkResolver, RepoBrowser, Resolved
@@ -262,7 +262,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         cache = self._cache
         cache.close()
         if cache.delivered or cache.overtaken:
-            log.debug(f"checklists parsed by the worker process: {cache.delivered}; here, ahead of it: {cache.overtaken}")
+            log.debug(
+                f"checklists parsed by the worker process: {cache.delivered}; here, ahead of it: {cache.overtaken}"
+            )
         return None
 
     @event_priority(-100)  # after the search plugin indexed the page
