@@ -57,7 +57,13 @@ OPTIONS: tuple[Option, ...] = (
         "of folders or globs. Relative to `mkdocs.yml`. It may be outside `docs_dir` (pages "
         "are added) or inside it (pages are enhanced in place).",
     ),
-    Option("nav_title", "str", "Checklists", "Title of the nav section that lists the checklists."),
+    Option(
+        "nav_title",
+        "str",
+        "Checklists",
+        "Title of the nav section that lists the checklists "
+        "(a folder inside docs_dir keeps its own title unless this is set).",
+    ),
     Option(
         "registry",
         "str",

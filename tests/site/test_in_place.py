@@ -64,7 +64,40 @@ def test_a_folder_inside_docs_is_enhanced_in_place(tmp_path: Path) -> None:
     assert "https://github.com/acme/app/edit/main/docs/runbooks/deploy.md" in built.html("runbooks/deploy/")
     home = built.page("")
     assert home.find("li", cls="preflight-item") is None
-    assert nav_tree(primary_nav(home)) == ["Home", "Requirements", ("Checklists", ["Deploy"])]
+    assert nav_tree(primary_nav(home)) == ["Home", "Requirements", ("Runbooks", ["Deploy"])], (
+        "the folder keeps its title"
+    )
+
+
+def test_an_explicit_nav_title_renames_the_folder_in_docs(tmp_path: Path) -> None:
+    write(tmp_path, {"docs/index.md": "# Home\n", "docs/runbooks/deploy.md": CHECKLIST, "scripts/deploy.sh": "echo\n"})
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "docs/runbooks", "nav_title": "Checklists"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert nav_tree(primary_nav(built.page(""))) == ["Home", "Requirements", ("Checklists", ["Deploy"])]
+
+
+def test_an_explicit_nav_decides_where_pages_in_docs_go(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "docs/runbooks/deploy.md": "# Deploy\n\n- [ ] Build\n",
+            "docs/runbooks/rollback.md": "# Rollback\n\n- [ ] Revert\n",
+            "docs/runbooks/notes.md": "# Notes\n\nProse only.\n",
+            "docs/drafts/wip.md": "# WIP\n\nLeft out of the nav on purpose.\n",
+        },
+    )
+    config = site_config("material", nav=["index.md", "runbooks/deploy.md"])
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "docs"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    # Nothing the user left out is added; only the generated requirements page is appended.
+    assert nav_tree(primary_nav(built.page(""))) == ["Home", "Deploy", "Requirements"]
+    assert list(items_of(built.page("runbooks/rollback/"))) == ["revert"], "still rendered, just not in the nav"
 
 
 def test_globs_mix_pages_in_docs_and_outside(tmp_path: Path) -> None:

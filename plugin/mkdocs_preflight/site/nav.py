@@ -4,7 +4,9 @@ With no ``nav:`` in ``mkdocs.yml`` MkDocs builds the nav from the files, and the
 checklists' folder already shows up as a section mirroring the folder tree: it only gets
 ``nav_title`` as its title. With an explicit ``nav:``, checklist pages the user did not
 list are appended as a ``nav_title`` section mirroring their folders (and the
-requirements page as its last entry), so a curated nav is never reordered.
+requirements page as its last entry), so a curated nav is never reordered. Checklists
+that already live in ``docs_dir`` are the user's own pages: their folder keeps its title
+(unless ``nav_title`` is set) and an explicit ``nav:`` decides where they go.
 """
 
 from __future__ import annotations

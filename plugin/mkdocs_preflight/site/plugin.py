@@ -19,9 +19,10 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
+from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -91,7 +92,15 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._cache = ModelCache(retain=False)  # `serve` turns it on (on_startup)
         self._collector = Collector()
         self._command = "build"
+        self._given: frozenset[str] = frozenset()
         self._reset()
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[ConfigErrors, ConfigWarnings]:
+        """Load the options, remembering which ones ``mkdocs.yml`` sets (not defaulted)."""
+        self._given = frozenset(options)
+        return super().load_config(options, config_file_path)
 
     def _reset(self) -> None:
         self._project: Project | None = None
@@ -202,17 +211,27 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                     section.title = title
             return nav_
         listed = nav.nav_paths(config.nav)
-        missing = [e.file for uri, e in sorted(self._entries.items()) if posixpath.normpath(uri) not in listed]
+        # Pages already in docs_dir follow the user's nav like any other page: only the
+        # pages the plugin added (which the user may not know to list) are appended.
+        missing = [
+            e.file for uri, e in sorted(self._entries.items()) if e.added and posixpath.normpath(uri) not in listed
+        ]
         extra = self._requirements_file
         if extra is not None and posixpath.normpath(extra.src_uri) in listed:
             extra = None
         if not missing and extra is None:
             return None
-        base = posixpath.commonpath([posixpath.dirname(f.src_uri) for f in missing]) if missing else ""
-        section = nav.folder_section(title, missing, base, config)
+        requirements_page = None
         if extra is not None:
-            section.children.append(extra.page if isinstance(extra.page, Page) else Page(None, extra, config))
-        nav_.items.append(section)
+            requirements_page = extra.page if isinstance(extra.page, Page) else Page(None, extra, config)
+        if missing:
+            base = posixpath.commonpath([posixpath.dirname(f.src_uri) for f in missing])
+            section = nav.folder_section(title, missing, base, config)
+            if requirements_page is not None:
+                section.children.append(requirements_page)
+            nav_.items.append(section)
+        elif requirements_page is not None:
+            nav_.items.append(requirements_page)
         nav.relink(nav_)
         return nav_
 
@@ -475,6 +494,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         """The folder of the site that holds the checklists (``""``: the whole docs_dir)."""
         if any(entry.added for entry in self._entries.values()):
             return site_files.SITE_PREFIX + "/"
+        if "nav_title" not in self._given:
+            return ""  # the user's own folder keeps its title unless they chose another
         if self._base.is_relative_to(self._docs_dir) and self._base != self._docs_dir:
             return self._base.relative_to(self._docs_dir).as_posix() + "/"
         return ""
