@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from site_support import (
     article,
     build_site,
@@ -130,3 +131,33 @@ def test_no_checklists_changes_nothing(tmp_path: Path) -> None:
     assert built.ok, built.messages
     assert not (built.site / "requirements").exists()
     assert "preflight" not in built.html("")
+
+
+def test_headings_keep_the_anchors_of_the_sites_own_slugify(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n\nSee [the preparation](runbook.md#préparation-été).\n",
+            "docs/runbook.md": "# Runbook\n\n## Préparation été\n\n- [ ] Café\n- [x] Thé\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "docs"}}]
+    del config["markdown_extensions"]
+    # pymdownx's unicode slugs, as a site that already has deep links into its runbooks sets them.
+    extensions = """
+markdown_extensions:
+  - attr_list
+  - pymdownx.superfences
+  - pymdownx.tasklist
+  - toc:
+      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
+"""
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False) + extensions, encoding="utf-8")
+    built = build_site(tmp_path)
+    assert built.ok, built.messages  # validation.anchors is "warn": a broken deep link fails the strict build
+    page = built.page("runbook/")
+    assert page.find("h2").get("id") == "préparation-été"
+    assert list(items_of(page)) == ["cafe", "the"]
+    bars = [bar.get("data-preflight-scope") for bar in page.find_all(cls="preflight-progress")]
+    assert "preparation-ete" in bars, "the section bar is keyed like the page data"

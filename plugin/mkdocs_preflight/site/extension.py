@@ -30,6 +30,7 @@ from typing import Any
 from xml.etree import ElementTree as etree
 
 from markdown import Extension, Markdown
+from markdown.extensions.toc import slugify as toc_default_slugify
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -339,7 +340,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
                 _apply_heading_attr(heading)
         if checklist is None or not context.enhanced:
             return
-        matched = _match_headings(scan.headings, checklist.sections)
+        matched = _match_headings(scan.headings, checklist.sections, _engine_slugs(self.md))
         slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
         context.slugs = slugs
         self._items(scan, context, checklist)
@@ -504,8 +505,19 @@ def _heading_text(heading: etree.Element) -> str:
     return " ".join("".join(heading.itertext()).split())
 
 
-def _match_headings(headings: list[etree.Element], sections: list[Section]) -> list[tuple[etree.Element, Section]]:
-    """Pair HTML headings with the model's sections, in order (by level, re-synced by text)."""
+def _engine_slugs(md: Markdown) -> bool:
+    """Whether headings get the engine's slugs: they equal what ``toc`` gives with its default
+    ``slugify``. A site that configures its own keeps its anchors (and its deep links)."""
+    if "toc" not in md.treeprocessors:  # a Markdown Registry, which has no get()
+        return True
+    return getattr(md.treeprocessors["toc"], "slugify", toc_default_slugify) is toc_default_slugify
+
+
+def _match_headings(
+    headings: list[etree.Element], sections: list[Section], set_ids: bool = True
+) -> list[tuple[etree.Element, Section]]:
+    """Pair HTML headings with the model's sections, in order (by level, re-synced by text);
+    with ``set_ids``, a heading without an ``id`` gets its section's slug."""
     matched: list[tuple[etree.Element, Section]] = []
     next_section = 0
     for heading in headings:
@@ -523,7 +535,7 @@ def _match_headings(headings: list[etree.Element], sections: list[Section]) -> l
             continue
         section = sections[found]
         next_section = found + 1
-        if "id" not in heading.attrib:
+        if set_ids and "id" not in heading.attrib:
             heading.set("id", section.slug)
         matched.append((heading, section))
     return matched
