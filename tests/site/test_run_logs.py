@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -40,10 +41,10 @@ def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
     result = _run(tmp_path, "run", "checklists/deploy.md", "--yes", "--operator", "alice")
     assert result.returncode == 1, result.stderr  # the second step fails
     (log,) = (tmp_path / ".preflight" / "runs").glob("*.jsonl")
-    # A torn last line (a crash while writing) must not break the build.
+    # A torn last line (a crash while writing) must not break the build, strict or not.
     with log.open("a", encoding="utf-8") as handle:
         handle.write('{"type": "step", "id": "bui')
-    built = build_site(tmp_path, strict=False)
+    built = build_site(tmp_path)
     assert built.ok, built.messages
     page = built.page("checklists/deploy/")
     badges = {
@@ -72,7 +73,34 @@ def test_a_terminal_run_shows_on_the_site(tmp_path: Path) -> None:
     assert next(r for r in rows if r and r[0] == "break--bash")[:2] == ["break--bash", "failed"]
     assert next(r for r in rows if r and r[0] == "break--bash")[4] == "3"
     assert "alice" in run_page.visible_text()
-    assert any("torn" in message or "malformed" in message for _, message in built.messages)
+    (damage,) = [message for message in built.logged(logging.INFO) if "torn" in message]
+    assert damage.startswith(f"mkdocs_preflight: .preflight/runs/{log.name}:"), "a path from the root, like findings"
+
+
+def test_damaged_run_logs_fail_a_strict_build_only_with_fail_on_warning(tmp_path: Path) -> None:
+    header = (
+        '{"type": "header", "version": 1, "source": "terminal", "run_id": "r1", "checklist": "checklists/t.md", '
+        '"title": "T", "steps": [{"id": "one", "kind": "item", "text": "One"}], "start": "2026-01-01T00:00:00+00:00", '
+        '"git": {"commit": "a<b>&c", "dirty": false}}'
+    )
+    log = header + '\n{"type": "step", "id"\n'  # a malformed record, then more
+    write(
+        tmp_path,
+        {"docs/index.md": "# Home\n", "checklists/t.md": "# T\n\n- [ ] One\n", ".preflight/runs/r1.jsonl": log},
+    )
+    for fail_on, ok in (("error", True), ("never", True), ("warning", False)):
+        options = {"run_logs": ".preflight/runs", "fail_on": fail_on}
+        write_config(tmp_path, site_config("material", plugins=["search", {"preflight": options}]))
+        built = build_site(tmp_path)
+        assert built.ok is ok, (fail_on, built.messages)
+        assert any(
+            message.startswith("mkdocs_preflight: .preflight/runs/r1.jsonl:2: malformed")
+            for _, message in built.messages
+        )
+    page = built.page("runs/r1/")
+    assert "commit a<b>&c" in page.visible_text(), "escaped once: shown as written"
+    assert "The log is damaged: r1.jsonl:2: malformed" in page.visible_text()
+    assert str(tmp_path) not in built.html("runs/r1/"), "no path of the build machine on the site"
 
 
 def test_blocks_in_tight_list_items_get_their_step_label(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import importlib.resources
+import os
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,14 +36,14 @@ from mkdocs.utils.templates import TemplateContext
 from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..engine.gc_pause import Collector
-from ..model import Checklist, Diagnostic, RequirementDef
+from ..model import Checklist, Diagnostic, Level, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, OutcomeHook, PageContext, RequirementHook
-from .diagnostics import report
+from .diagnostics import log_level, report
 from .extension import PreflightExtension
 from .links import LinkResolver, RepoBrowser, Resolved
 from .models import Model, ModelCache, file_checker
@@ -461,7 +462,15 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if not value or project is None:
             self._runs = runs.RunData()
             return
-        self._runs = runs.load(project.settings.path(value), warn=lambda message: log.warning(message))
+        root = f"{project.root}{os.sep}"
+        level = log_level(Level.WARNING, self.config["fail_on"])
+
+        def warn(message: str) -> None:
+            # A damaged log (a torn line after a crash) is a warning-level finding: only
+            # `fail_on: warning` makes it fail a strict build.
+            log.log(level, message.removeprefix(root))
+
+        self._runs = runs.load(project.settings.path(value), warn=warn)
         if files.get_file_from_path("runs.md") is not None:
             log.info("Runs page not generated: the site already has a page runs.md")
             return

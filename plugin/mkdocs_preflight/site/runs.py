@@ -9,6 +9,7 @@ escaped, since a log is data, not Markdown.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,9 @@ def load(folder: Path, warn: Callable[[str], None]) -> RunData:
     if not folder.is_dir():
         return RunData()
     logs = read_logs(folder, warn)
+    prefix = f"{folder}{os.sep}"
+    for log in logs:  # a run's page names the damage by file and line, not by this machine's path
+        log.warnings = [message.removeprefix(prefix) for message in log.warnings]
     runs = sorted((summarize(log) for log in logs), key=lambda s: (s.start or "", s.run_id), reverse=True)
     return RunData(outcomes_from(logs), runs)
 
@@ -123,7 +127,7 @@ def run_page(run: RunSummary) -> str:
         f"- Outcome: **{_cell(run.status)}**",
         f"- Operator: {_cell(run.operator or 'unknown')}; host: {_cell(run.host or 'unknown')}",
         f"- Started: {_cell(_when(run.start))}; duration: {_cell(_duration(run.duration)) or 'unknown'}",
-        f"- Source: {_cell(run.source)}" + (f"; commit `{_cell(run.git_commit)}`" if run.git_commit else ""),
+        f"- Source: {_cell(run.source)}" + (f"; commit <code>{_cell(run.git_commit)}</code>" if run.git_commit else ""),
     ]
     if run.torn or run.warnings:
         lines.append(f"- The log is damaged: {_cell('; '.join(run.warnings) or 'torn last line')}")
