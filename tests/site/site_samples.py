@@ -90,6 +90,7 @@ FILES: dict[str, str | bytes] = {
     "scripts/deploy.sh": '#!/bin/sh\necho deploying "$1"\n',
     "Makefile": "test:\n\techo testing\n",
     "docs/index.md": "# Home\n\nWelcome to the *runbooks* (Requirement 29.1 is only text here).\n",
-    "docs/runbooks.md": "# Runbooks\n\nThe [deploy checklist](checklists/deploy.md) is generated.\n",
+    "docs/runbooks.md": "# Runbooks\n\nThe [deploy checklist](checklists/deploy.md) is generated; "
+    "its [smoke test](checklists/deploy.md#smoke) is a step of its own.\n",
     "docs/guide.md": "# Ops guide\n\n- [ ] A task list in a normal page stays as it is\n\n```bash\necho hi\n```\n",
 }

@@ -63,6 +63,8 @@ class PageContext:
     which the search indexer pays for at every tag). Otherwise the extension does it."""
     slugs: dict[int, str] = field(default_factory=dict)
     """The HTML ``id`` of each section's heading, by section index (set while the page renders)."""
+    step_anchors: list[str] = field(default_factory=list)
+    """The ``id`` of each runnable block: in stashed HTML, where MkDocs' anchor check cannot see it."""
     decorations: list[str] = field(default_factory=list)
     """HTML of the page's decorations; ``<!--pf:N-->`` in the page marks where N goes."""
     stand_ins: list[tuple[Any, Any]] = field(default_factory=list)

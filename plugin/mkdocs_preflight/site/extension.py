@@ -393,6 +393,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         steps = self._stashed_steps(checklist)
         if not steps:
             return
+        context.step_anchors = [block.id for block in steps.values()]
         for paragraph in scan.paragraphs:
             if len(paragraph) or not paragraph.text:
                 continue

@@ -262,6 +262,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         uri = page.file.src_uri
         context = self._page_data.get(uri)
         if isinstance(context, PageContext):
+            if context.step_anchors and page.present_anchor_ids is not None:
+                # Links to a step (`deploy.md#db-backup`) are valid: tell MkDocs' anchor check.
+                page.present_anchor_ids.update(context.step_anchors)
             checklist = context.checklist
             if checklist is not None and context.enhanced:
                 head, tail = markup.wrapper(
