@@ -169,8 +169,8 @@ def items_of(page: Node) -> dict[str, Node]:
 
 def page_data(page: Node) -> dict[str, Any]:
     """The page's JSON data for the browser script."""
-    (script,) = page.find_all("script", cls="preflight-data")
-    data: dict[str, Any] = json.loads(script.text())
+    (wrapper,) = page.find_all("div", cls="preflight-checklist")
+    data: dict[str, Any] = json.loads(wrapper.get("data-preflight-json") or "")
     return data
 
 

@@ -69,8 +69,9 @@ def test_standalone_extension_renders_a_checklist() -> None:
     assert bar is not None and (bar.get("data-preflight-done"), bar.get("data-preflight-total")) == ("1", "2")
     step = page.find("div", cls="preflight-step")
     assert step is not None and step.get("data-preflight-block") == "ship"
-    data = page.find("script", cls="preflight-data")
-    assert data is not None and json.loads(data.text())["items"][0]["id"] == "build"
+    wrapper = page.find("div", cls="preflight-checklist")
+    assert wrapper is not None and json.loads(wrapper.get("data-preflight-json") or "")["items"][0]["id"] == "build"
+    assert page.find("script") is None, "no inline script: Material's instant loading would run it"
 
 
 def test_without_tasklist_the_extension_draws_the_checkboxes() -> None:
@@ -182,10 +183,10 @@ def test_every_item_of_a_well_formed_list_gets_its_anchor(items: list[tuple[int,
         box = li.find("input")
         item = checklist.item(str(li.get("id")))
         assert box is not None and item is not None and ("checked" in box.attrs) is item.checked
-    scripts = page.find_all("script", cls="preflight-data")
-    assert len(scripts) == (1 if checklist.items else 0)  # (an indented first item is a code block)
-    if scripts:
-        data = json.loads(scripts[0].text())
+    wrappers = page.find_all("div", cls="preflight-checklist")
+    assert len(wrappers) == (1 if checklist.items else 0)  # (an indented first item is a code block)
+    if wrappers:
+        data = json.loads(wrappers[0].get("data-preflight-json") or "")
         assert [entry["line"] for entry in data["items"]] == [item.line for item in checklist.items]
 
 
@@ -193,7 +194,7 @@ def test_table_of_contents_is_not_wrapped() -> None:
     md = markdown.Markdown(extensions=["toc", "pymdownx.tasklist", "preflight"])
     html = md.convert("# Title\n\n## Section\n\n- [ ] One\n")
     assert html.count('class="preflight-checklist"') == 1
-    assert html.count('class="preflight-data"') == 1
+    assert html.count("data-preflight-json=") == 1
     names = [md.toc_tokens[0]["name"], md.toc_tokens[0]["children"][0]["name"]]
     assert names == ["Title", "Section"]
 

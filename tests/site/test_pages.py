@@ -195,10 +195,9 @@ def test_page_data_json_matches_the_model(site: Site) -> None:
     built, checklists = site
     checklist = checklists["checklists/deploy.md"]
     page = built.page("checklists/deploy/")
-    scripts = page.find_all("script", cls="preflight-data")
-    assert len(scripts) == 1
-    raw = scripts[0].text()
-    assert "<" not in raw and ">" not in raw and "&" not in raw
+    (raw,) = re.findall(r"data-preflight-json='([^']*)'", built.html("checklists/deploy/"))
+    assert not set(raw) & set("<>&'")
+    assert json.loads(raw) == page_data(page)
     data = json.loads(raw)
     assert data["version"] == 1
     assert data["page"] == "checklists/deploy"

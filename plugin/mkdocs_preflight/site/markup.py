@@ -30,7 +30,14 @@ PAGE_CLASS = "preflight-checklist"
 ITEM_CLASS = "preflight-item"
 DATA_VERSION = 1
 _REQ_ANCHOR = re.compile(r"[^a-z0-9]")
-_JSON_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_JSON_UNSAFE = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("'", "\\u0027"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 PLACEHOLDER = re.compile(r"<!--pf:(\d+)-->")
 """A decoration's place in the rendered page: ``<!--pf:N-->`` (N indexes the page's list)."""
 
@@ -66,14 +73,16 @@ def wrap(
 def wrapper(
     checklist: Checklist, markdown: str, key: str, interactive: bool, slugs: Mapping[int, str]
 ) -> tuple[str, str]:
-    """What :func:`wrap` puts before and after the page (the page data goes after)."""
+    """What :func:`wrap` puts before and after the page (the page data is in the opening tag)."""
+    # The data sits in an attribute, not in a <script type="application/json">: Material's
+    # instant loading re-creates the content's inline scripts without their type, and the
+    # browser would then run the JSON as JavaScript (a SyntaxError on every navigation).
     head = (
         f'<div class="{PAGE_CLASS}" data-preflight-page="{_attr(checklist.stem)}" '
-        f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}">'
+        f'data-preflight-site="{_attr(key)}" data-preflight-interactive="{"true" if interactive else "false"}" '
+        f"data-preflight-json='{page_json(checklist, markdown, slugs)}'>"
     )
-    tail = (
-        f'<script type="application/json" class="preflight-data">{page_json(checklist, markdown, slugs)}</script></div>'
-    )
+    tail = "</div>"
     return head, tail
 
 
@@ -158,7 +167,7 @@ def checkbox(checked: bool) -> etree.Element:
 
 
 def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> str:
-    """The page data for the script, as JSON that is safe inside ``<script>``.
+    """The page data for the script, as JSON that is safe in a single-quoted attribute.
 
     Each item names its section by index into ``sections``; a section names its parent
     the same way, and its ``slug`` is the ``data-preflight-scope`` of its progress bar.
@@ -182,8 +191,9 @@ def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> 
 
 
 def json_for_html(data: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>``: ``<``, ``>`` and ``&`` are written as
-    ``\\u003c`` etc., so nothing in a checklist can close the element or be read as markup."""
+    """JSON that is safe inside an HTML ``<script>`` and a single-quoted attribute: ``<``,
+    ``>``, ``&`` and ``'`` are written as ``\\u003c`` etc., so nothing in a checklist can
+    close the element or the attribute, or be read as markup or as a character reference."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in _JSON_UNSAFE:  # str.replace: far faster than str.translate on long text
         if char in text:

@@ -97,24 +97,12 @@
   }
 
   /**
-   * The page data: a data-preflight-json attribute on the wrapper, else the JSON
-   * <script>. Material's instant loading re-creates inline scripts inside the content
-   * without copying their attributes, so after an instant navigation the JSON sits in
-   * a plain <script>: accept any script of the wrapper that parses as our data,
-   * preferring the marked one.
+   * The page data: the wrapper's data-preflight-json attribute. (Not a JSON <script>:
+   * Material's instant loading re-creates inline scripts without their type and would
+   * run the JSON as JavaScript.)
    */
   function readData(root) {
-    const attribute = parseData(root.getAttribute("data-preflight-json"));
-    if (attribute) {
-      return attribute;
-    }
-    for (const script of own(root, "script.preflight-data").concat(own(root, "script"))) {
-      const data = parseData(script.textContent);
-      if (data) {
-        return data;
-      }
-    }
-    return null;
+    return parseData(root.getAttribute("data-preflight-json"));
   }
 
   function loadState(key) {
