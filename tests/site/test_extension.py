@@ -222,9 +222,11 @@ FENCES_RIGHT_BELOW = """\
 """
 
 
-def test_every_runnable_block_gets_its_step_label_where_ever_the_fence_is() -> None:
+@pytest.mark.parametrize("tasklist", [True, False], ids=["tasklist", "own-checkboxes"])
+def test_every_runnable_block_gets_its_step_label_where_ever_the_fence_is(tasklist: bool) -> None:
     checklist = parse_text(FENCES_RIGHT_BELOW)
-    page = parse(render(FENCES_RIGHT_BELOW, *EXTENSIONS))
+    extensions = [name for name in EXTENSIONS if tasklist or name != "pymdownx.tasklist"]
+    page = parse(render(FENCES_RIGHT_BELOW, *extensions))
     runnable = [block.id for block in checklist.blocks if block.runnable]
     assert len(runnable) == 4
     assert [s.get("data-preflight-block") for s in page.find_all("div", cls="preflight-step")] == runnable

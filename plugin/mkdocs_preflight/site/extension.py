@@ -403,8 +403,13 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             if block is None or parent is None:
                 continue
             _insert_after(parent, paragraph, _decoration(context, markup.step(block, checklist.path), parent))
-        for host, child in scan.stashed:
-            self._steps_in_text(host, child, context, checklist, steps)
+        # By host, not by the (host, child) the scan saw: drawing an item's checkbox (without
+        # pymdownx.tasklist) moved the text after the box, placeholders included, to its tail.
+        for host in dict.fromkeys(host for host, _ in scan.stashed):
+            for child in [None, *host]:
+                text = host.text if child is None else child.tail
+                if text and _STASH_PREFIX in text:
+                    self._steps_in_text(host, child, context, checklist, steps)
 
     def _stashed_steps(self, checklist: Checklist) -> dict[int, Block]:
         """The runnable blocks among the stashed HTML, by stash index."""
