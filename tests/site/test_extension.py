@@ -59,6 +59,22 @@ def test_rewrite_leaves_lines_that_no_longer_match_the_model() -> None:
     assert rewrite_source(other, checklist, text, 0) == other
 
 
+@pytest.mark.parametrize("extensions", [["pymdownx.superfences"], ["fenced_code"], ["attr_list", "fenced_code"]])
+def test_fence_headers_are_rewritten_only_where_the_page_reads_them(extensions: list[str]) -> None:
+    text = (
+        "# T\n\n```bash id=top timeout=60\necho top\n```\n\n"  # read by both fence extensions
+        "- [ ] Nested\n\n    ```bash id=nested timeout=60\n    echo nested\n    ```\n\n"  # superfences only
+        "- [ ] Open\n\n    ```bash\n    echo never closed\n"  # a code block to the engine only
+    )
+    page = parse(render(text, *extensions))
+    visible = page.visible_text()
+    assert "{" not in visible, "a rewritten header never shows as text"
+    steps = [step.get("data-preflight-block") for step in page.find_all("div", cls="preflight-step")]
+    assert steps == (["top", "nested"] if "pymdownx.superfences" in extensions else ["top"])
+    if "pymdownx.superfences" not in extensions:
+        assert "bash id=nested timeout=60" in visible, "shown as written, as without the plugin"
+
+
 def test_standalone_extension_renders_a_checklist() -> None:
     html = render("# Deploy\n\n- [ ] Build { #build }\n- [x] Test\n\n```bash id=ship\n./ship\n```\n", *EXTENSIONS)
     page = parse(html)

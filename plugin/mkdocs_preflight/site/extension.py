@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from xml.etree import ElementTree as etree
 
 from markdown import Extension, Markdown
@@ -148,15 +148,33 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
         self.state.context = context
         if context is None or context.checklist is None:
             return lines
-        return rewrite_source(lines, context.checklist, context.source, context.line_offset)
+        fences = _fence_reach(self.md)
+        return rewrite_source(lines, context.checklist, context.source, context.line_offset, fences)
 
 
-def rewrite_source(lines: list[str], checklist: Checklist, source: str, offset: int) -> list[str]:
+FenceReach = Literal["nested", "top", "none"]
+
+
+def _fence_reach(md: Markdown) -> FenceReach:
+    """Which fences this Markdown renders as code blocks: every one (superfences), only
+    those at the left margin (Python-Markdown's ``fenced_code``), or none."""
+    if "fenced_code_block" not in md.preprocessors:
+        return "none"
+    module = type(md.preprocessors["fenced_code_block"]).__module__
+    return "nested" if module.startswith("pymdownx.") else "top"
+
+
+def rewrite_source(
+    lines: list[str], checklist: Checklist, source: str, offset: int, fences: FenceReach = "nested"
+) -> list[str]:
     """Hide ``{ #id }`` markers, fix fence headers, and mark each item's first line.
 
     ``lines`` are the page's Markdown lines; line ``n`` of ``source`` (1-based) is
     ``lines[n - 1 - offset]``. Every edit checks that the line still says what the model
-    says, so a page another plugin changed is rendered plainly rather than wrongly.
+    says, so a page another plugin changed is rendered plainly rather than wrongly. A
+    fence header is only rewritten where the page's Markdown reads it as a code block
+    (``fences``) and the fence is closed: anywhere else the reader would see the
+    rewritten header as text instead of what they wrote.
     """
     out = list(lines)
     drop: set[int] = set()
@@ -187,6 +205,8 @@ def rewrite_source(lines: list[str], checklist: Checklist, source: str, offset: 
                 text = out[index]
                 out[index] = text[: box.end()] + _MARKER.format(number) + text[box.end() :]
     for block in checklist.blocks:
+        if fences == "none" or not block.closed or (fences == "top" and block.col != 1):
+            continue
         header = fence_header(block)
         index = block.line - 1 - offset
         if header is None or not 0 <= index < len(out):
