@@ -5,8 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from markdown_it.rules_inline import StateInline
 
 from mkdocs_preflight.engine import parse_bytes, parse_text
+from mkdocs_preflight.engine.markdown import build_parser
 from mkdocs_preflight.model import Checklist
 
 
@@ -71,6 +73,31 @@ def test_deep_nesting_drops_nothing() -> None:
     assert len(c.items) == depth
     assert c.items[-1].depth == depth - 1
     assert c.items[-1].parent == c.items[-2].id
+
+
+@pytest.mark.parametrize("opener", ["[", "!["])
+def test_unclosed_brackets_cost_linear_work(opener: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each unclosed `[` looks for its label to the end of the paragraph; markdown-it's
+    # inline nesting limit is what keeps that linear (and 100,000 of them under a second).
+    md = build_parser()
+    calls = 0
+    skip = md.inline.skipToken
+
+    def counted(state: StateInline) -> None:
+        nonlocal calls
+        calls += 1
+        skip(state)
+
+    monkeypatch.setattr(md.inline, "skipToken", counted)
+    scans = []
+    for count in (2_000, 4_000):
+        calls = 0
+        md.parse("- [ ] " + opener * count + "\n")
+        scans.append(calls)
+    assert scans[1] < 2.5 * scans[0], f"label scans {scans} for 2,000 and 4,000 brackets: quadratic"
+    text = "- [ ] " + "[" * 30 + "deep" + "]" * 30 + " { #deep }\n"
+    (item,) = parse_text(text, "deep.md").items
+    assert (item.id, item.text) == ("deep", "[" * 30 + "deep" + "]" * 30), "deep inline markup stays text"
 
 
 def test_very_deep_blockquotes_do_not_crash() -> None:

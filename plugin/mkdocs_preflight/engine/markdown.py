@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, inline
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .containers import containers_plugin
@@ -22,7 +23,12 @@ from .line_table import use_line_table
 from .rule_dispatch import dispatch_by_first_character
 
 MAX_NESTING = 10_000
-"""markdown-it's default (20) silently drops deeper content; no item may be dropped."""
+"""How deep blocks may nest: markdown-it's default (20) silently drops deeper content, and
+no item may be dropped."""
+INLINE_MAX_NESTING = 20
+"""How deep inline markup may nest (markdown-it's default). Deeper markup stays text, so
+nothing is lost; a higher limit makes an unclosed ``[[[[...`` cost quadratic time, since
+each ``[`` looks for its label to the end of the paragraph (42 s for 10,000 of them)."""
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +43,19 @@ def build_parser(speedups: bool = True) -> MarkdownIt:
     md.enable("table")
     md.use(front_matter_plugin)
     md.use(containers_plugin)
+    md.core.ruler.at("inline", _inline_with_own_nesting)
     if speedups:
         use_line_table(md)
         dispatch_by_first_character(md)
     return md
+
+
+def _inline_with_own_nesting(state: StateCore) -> None:
+    """markdown-it's inline pass, under :data:`INLINE_MAX_NESTING` (it has one limit for both)."""
+    options = state.md.options
+    block_limit = options.maxNesting
+    options.maxNesting = INLINE_MAX_NESTING
+    try:
+        inline(state)
+    finally:
+        options.maxNesting = block_limit
