@@ -109,7 +109,7 @@ OPTIONS: tuple[Option, ...] = (
         "choice",
         "error",
         "Which diagnostics fail `preflight check` and `mkdocs build --strict`.",
-        choices=("error", "warning", "never"),
+        choices=("error", "warning", "info", "never"),
     ),
     Option("select", "list", [], "Rule codes or prefixes to enable (default: all)."),
     Option("ignore", "list", [], "Rule codes or prefixes to disable."),
@@ -162,6 +162,8 @@ class Settings:
     values: dict[str, Any] = field(default_factory=dict)
     mkdocs: dict[str, Any] = field(default_factory=dict)
     """The rest of ``mkdocs.yml`` (``docs_dir``, ``repo_url``, ...), leniently loaded."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems that do not stop the command (an unknown option name)."""
 
     def __getattr__(self, name: str) -> Any:
         values = object.__getattribute__(self, "values")
@@ -197,7 +199,7 @@ def validate(raw: dict[str, Any], *, source: str = "preflight") -> tuple[dict[st
     :class:`ConfigError` for a value of the wrong type.
     """
     values = defaults()
-    warnings = [f"{source}: unknown option '{name}'" for name in raw if name not in OPTION_NAMES]
+    warnings = [_unknown(name, source) for name in raw if name not in OPTION_NAMES]
     by_name = {o.name: o for o in OPTIONS}
     for name, value in raw.items():
         option = by_name.get(name)
@@ -212,6 +214,14 @@ def validate(raw: dict[str, Any], *, source: str = "preflight") -> tuple[dict[st
         if "id" not in compiled.groupindex:
             raise ConfigError(f"{source}: requirement pattern {pattern!r} has no group named 'id'")
     return values, warnings
+
+
+def _unknown(name: object, source: str) -> str:
+    from difflib import get_close_matches  # only when a name is wrong
+
+    close = get_close_matches(str(name), sorted(OPTION_NAMES), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{source}: unknown option '{name}', ignored{hint}"
 
 
 def _check(option: Option, value: Any, source: str) -> Any:
@@ -342,5 +352,6 @@ def load_settings(config_file: Path | None = None, *, root: Path | None = None) 
     if not isinstance(document, dict):
         raise ConfigError(f"{config_file}: expected a mapping at the top level")
     raw = plugin_options(document) or {}
-    values, _warnings = validate(raw, source=f"{config_file.name}: preflight")
-    return Settings(root=config_file.parent.resolve(), config_file=config_file, values=values, mkdocs=document)
+    values, warnings = validate(raw, source=f"{config_file.name}: preflight")
+    root = config_file.parent.resolve()
+    return Settings(root=root, config_file=config_file, values=values, mkdocs=document, warnings=warnings)

@@ -234,6 +234,18 @@ def test_bad_input_is_one_line_exit_2(
     assert "Traceback" not in result.stderr
 
 
+def test_unknown_option_names_are_warned_about(runner: CliRunner, make_project: MakeProject) -> None:
+    root = make_project(
+        {"runbooks/a.md": "- [ ] x\n"},
+        config="plugins:\n  - preflight:\n      checklists_dir: runbooks\n      fial_on: warning\n",
+    )
+    code, out, err = run(runner, root, "list")
+    assert code == 0 and "runbooks/a.md" in out
+    assert err.strip() == (
+        "preflight: warning: mkdocs.yml: preflight: unknown option 'fial_on', ignored (did you mean 'fail_on'?)"
+    )
+
+
 def test_env_tag_in_mkdocs_yml(runner: CliRunner, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(
         {"runbooks/a.md": "- [ ] x\n"},

@@ -42,6 +42,20 @@ def test_engine_warnings_fail_only_with_fail_on_warning(tmp_path: Path, fail_on:
     assert any("checklists/sloppy.md:4:3: PF106 Malformed checkbox" in m for m in built.logged(level))
 
 
+@pytest.mark.parametrize(("fail_on", "ok"), [("warning", True), ("info", False)])
+def test_infos_fail_only_with_fail_on_info(tmp_path: Path, fail_on: str, ok: bool) -> None:
+    write(tmp_path, {"requirements.yml": "requirements:\n  REQ-1: Used\n  REQ-2: Never referenced\n"})
+    _project(tmp_path, {"deploy.md": "# Deploy\n\n- [ ] Ship REQ-1\n"})
+    options = {"fail_on": fail_on, "registry": "requirements.yml"}
+    write_config(tmp_path, site_config("material", plugins=["search", {"preflight": options}]))
+    built = build_site(tmp_path)
+    assert built.ok is ok
+    failing = [m for m in built.logged(logging.WARNING) if "requirements.yml:3:1: PF104" in m]
+    assert len(failing) == (0 if ok else 1), built.messages  # (an info is logged at DEBUG otherwise)
+    result = run_cli(tmp_path, "preflight", "check")  # the CLI reads the same option from mkdocs.yml
+    assert result.returncode == (0 if ok else 1), result.stderr
+
+
 def test_a_valid_checklist_builds_clean_and_strict(tmp_path: Path) -> None:
     built = build_site(_project(tmp_path, {"good.md": "# Good\n\n- [ ] One\n- [x] Two\n"}))
     assert built.ok

@@ -44,9 +44,12 @@ class State:
         """The project (``mkdocs.yml`` read once, leniently, without MkDocs)."""
         if self._project is None:
             try:
-                self._project = Project(load_settings(self.config_file))
+                settings = load_settings(self.config_file)
+                self._project = Project(settings)
             except ConfigError as exc:
                 raise UsageProblem(str(exc)) from None
+            for warning in settings.warnings:
+                click.echo(f"preflight: warning: {warning}", err=True)
         return self._project
 
 

@@ -15,7 +15,12 @@ from ..model import Diagnostic, Level
 
 log = get_plugin_logger(__name__)
 
-_FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
+_FAILING = {
+    "error": {Level.ERROR},
+    "warning": {Level.ERROR, Level.WARNING},
+    "info": {Level.ERROR, Level.WARNING, Level.INFO},
+    "never": set(),
+}
 
 
 def log_level(level: Level, fail_on: str) -> int:
