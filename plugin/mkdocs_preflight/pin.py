@@ -17,6 +17,7 @@ from pathlib import Path
 from .engine import parse_bytes
 from .engine.requirements import Matcher
 from .model import Block, Checklist
+from .rules.structure import brace_fix, superfences_reads
 
 _TRAILING = re.compile(rb"([ \t]*)(\r\n|\n|\r)?$")
 
@@ -53,7 +54,15 @@ def _pin_block_line(line: bytes, block: Block) -> bytes | None:
         brace = info.index("{")
         new_info = info[: brace + 1] + f" #{block.id}" + info[brace + 1 :]
     elif "=" in stripped:
-        new_info = info.rstrip() + f" id={block.id}"
+        short = stripped + f" id={block.id}"
+        if superfences_reads(stripped):
+            # `bash title="x"` is read by superfences, `bash title="x" id=...` is not: brace form.
+            brace_form = brace_fix(short)
+            if brace_form is None:
+                return None
+            new_info = info[: len(info) - len(info.lstrip())] + brace_form
+        else:
+            new_info = info.rstrip() + f" id={block.id}"
     else:
         new_info = info.rstrip() + f" {{ #{block.id} }}"
     return (head + new_info + ending).encode("utf-8", errors="surrogateescape")
@@ -71,6 +80,10 @@ def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> Pi
         if index in edits or index >= len(lines):
             result.skipped.append((item.id, item.line, "another ID is pinned on the same line"))
             continue
+        if lines[index].rstrip(b"\r\n").endswith(b"\\"):
+            # A marker after the `\` would turn the hard line break into text.
+            result.skipped.append((item.id, item.line, "the first line ends with a hard line break (\\)"))
+            continue
         edits[index] = (_append_marker(lines[index], f"{{ #{item.id} }}".encode()), item.id)
     for block in checklist.blocks:
         if block.explicit_id or not (block.runnable or block.manual):
@@ -87,7 +100,9 @@ def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> Pi
     for _attempt in range(3):
         candidate = b"".join(edits[i][0] if i in edits else line for i, line in enumerate(lines))
         again = parse_bytes(candidate, checklist.path, matcher)
-        pinned = {i.id for i in again.items if i.explicit_id} | {b.id for b in again.blocks if b.explicit_id}
+        texts = {i.id: i.text for i in checklist.items}
+        pinned = {i.id for i in again.items if i.explicit_id and texts.get(i.id) == i.text}
+        pinned |= {b.id for b in again.blocks if b.explicit_id}
         failed = [(index, ident) for index, (_, ident) in edits.items() if ident not in pinned]
         if not failed:
             now = {i.id for i in again.items} | {b.id for b in again.blocks}
@@ -108,7 +123,12 @@ def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> Pi
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permissions."""
+    """Replace ``path`` with ``data`` atomically, keeping its permissions.
+
+    A symbolic link is written through: its target gets the data and the link stays.
+    """
+    if path.is_symlink():
+        path = path.resolve()
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

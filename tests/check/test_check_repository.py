@@ -175,3 +175,15 @@ def test_plugin_entry_point_gives_the_same_findings(make_project: MakeProject) -
     plugin = list(check_models(Project(load_settings(root / "mkdocs.yml")), models).diagnostics)
     expected = [d for d in full if d.code != "PF110"]  # the plugin rewrites those headers itself
     assert [d for d in plugin if d.code != "PF302"] == expected
+
+
+def test_fix_and_ids_write_through_a_symlinked_checklist(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project({"shared/real.md": "# S\n\n- [ ] Done âœ… item\n"}, config="site_name: t\n")
+    (root / "checklists").mkdir()
+    link = root / "checklists" / "linked.md"
+    link.symlink_to(Path("..") / "shared" / "real.md")
+    fixed = invoke(root, "check", "--fix", "--no-cache")
+    assert "Fixed 1 problem." in fixed.stdout, fixed.output
+    assert invoke(root, "ids", "--write").exit_code == 0
+    assert link.is_symlink(), "the link stays a link"
+    assert (root / "shared" / "real.md").read_text(encoding="utf-8") == "# S\n\n- [ ] Done ✅ item { #done-item }\n"

@@ -206,6 +206,29 @@ def test_ids_write_is_idempotent_and_touches_nothing_else(runner: CliRunner, mak
     assert "item second-code-span-end (auto)" in out
 
 
+def test_ids_write_keeps_headers_superfences_reads_and_hard_line_breaks(
+    runner: CliRunner, make_project: MakeProject
+) -> None:
+    source = (
+        '# F\n\n- [ ] Titled\n  ```bash title="deploy.sh"\n  echo d\n  ```\n'
+        "- [ ] Ends with a break\\\n  next line\n"
+        "- [ ] Short\n  ```bash timeout=60\n  echo s\n  ```\n"
+    )
+    root = make_project({"checklists/f.md": source}, config="site_name: t\n")
+    before = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["items"]
+    code, _, err = run(runner, root, "ids", "--write")
+    assert code == 0, err
+    after = (root / "checklists" / "f.md").read_text()
+    assert '  ```bash { #titled--bash title="deploy.sh" }\n' in after, "still read by superfences"
+    assert "  ```bash timeout=60 id=short--bash\n" in after, "the short form stays short"
+    assert "- [ ] Ends with a break\\\n  next line\n" in after, "the hard line break is kept"
+    assert (
+        "checklists/f.md:7: not pinned: ends-with-a-break-next-line: the first line ends with a hard line break" in err
+    )
+    items = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["items"]
+    assert [(i["id"], i["text"]) for i in items] == [(i["id"], i["text"]) for i in before]
+
+
 def test_ids_check_fails_on_automatic_ids(runner: CliRunner, project: Path) -> None:
     code, out, err = run(runner, project, "ids", "--check")
     assert code == 1
