@@ -192,27 +192,35 @@ def defaults() -> dict[str, Any]:
     return {o.name: (list(o.default) if isinstance(o.default, list) else o.default) for o in OPTIONS}
 
 
-def validate(raw: dict[str, Any], *, source: str = "preflight") -> tuple[dict[str, Any], list[str]]:
+def validate(
+    raw: dict[str, Any], *, source: str = "preflight", locate: Callable[[str], str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Check option values and fill in defaults.
 
     Returns the values and a list of warnings (unknown names). Raises
-    :class:`ConfigError` for a value of the wrong type.
+    :class:`ConfigError` for a value of the wrong type. Messages start with ``source``,
+    or with ``locate(option name)`` when given (a file and line, found only when needed).
     """
+    where = locate or (lambda _name: source)
     values = defaults()
-    warnings = [_unknown(name, source) for name in raw if name not in OPTION_NAMES]
+    warnings = [_unknown(name, where(str(name))) for name in raw if name not in OPTION_NAMES]
     by_name = {o.name: o for o in OPTIONS}
     for name, value in raw.items():
         option = by_name.get(name)
         if option is None:
             continue
-        values[name] = _check(option, value, source)
+        values[name] = _check(option, value, where(name))
     for pattern in values["requirement_patterns"]:
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(f"{source}: requirement pattern {pattern!r} is invalid: {exc}") from None
+            raise ConfigError(
+                f"{where('requirement_patterns')}: requirement pattern {pattern!r} is invalid: {exc}"
+            ) from None
         if "id" not in compiled.groupindex:
-            raise ConfigError(f"{source}: requirement pattern {pattern!r} has no group named 'id'")
+            raise ConfigError(
+                f"{where('requirement_patterns')}: requirement pattern {pattern!r} has no group named 'id'"
+            )
     return values, warnings
 
 
@@ -352,6 +360,51 @@ def load_settings(config_file: Path | None = None, *, root: Path | None = None) 
     if not isinstance(document, dict):
         raise ConfigError(f"{config_file}: expected a mapping at the top level")
     raw = plugin_options(document) or {}
-    values, warnings = validate(raw, source=f"{config_file.name}: preflight")
+    values, warnings = validate(raw, locate=_option_locator(config_file))
     root = config_file.parent.resolve()
     return Settings(root=root, config_file=config_file, values=values, mkdocs=document, warnings=warnings)
+
+
+def _option_locator(config_file: Path) -> Callable[[str], str]:
+    """``mkdocs.yml:LINE:COL: preflight`` for an option of the file's ``preflight`` entry
+    (``mkdocs.yml: preflight`` when it cannot be found). Reads the file again, with its
+    positions, only when a message needs one."""
+    keys: dict[str, tuple[int, int]] | None = None
+
+    def locate(name: str) -> str:
+        nonlocal keys
+        if keys is None:
+            keys = _option_positions(config_file)
+        position = keys.get(name)
+        return (
+            f"{config_file.name}:{position[0]}:{position[1]}: preflight"
+            if position
+            else f"{config_file.name}: preflight"
+        )
+
+    return locate
+
+
+def _option_positions(config_file: Path) -> dict[str, tuple[int, int]]:
+    """Line and column (1-based) of each key of the ``preflight`` plugin's options."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8", errors="replace"), Loader=SAFE_LOADER)
+    except (OSError, yaml.YAMLError):
+        return {}
+    plugins = _mapping_value(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    for entry in entries:
+        options = _mapping_value(entry, "preflight")
+        if isinstance(options, yaml.MappingNode):
+            return {
+                str(key.value): (key.start_mark.line + 1, key.start_mark.column + 1)
+                for key, _ in options.value
+                if isinstance(key, yaml.ScalarNode)
+            }
+    return {}
+
+
+def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None)

@@ -239,11 +239,20 @@ def test_ids_check_fails_on_automatic_ids(runner: CliRunner, project: Path) -> N
 @pytest.mark.parametrize(
     ("files", "config", "args", "message"),
     [
-        ({}, "plugins: [preflight: {checklists_dir: 3}]\n", ["list"], "option 'checklists_dir' must be"),
+        (
+            {},
+            "plugins: [preflight: {checklists_dir: 3}]\n",
+            ["list"],
+            "mkdocs.yml:1:23: preflight: option 'checklists_dir' must be",
+        ),
         ({}, "site_name: [oops\n", ["list"], "invalid YAML"),
         ({}, "site_name: x\n", ["list", "missing.md"], "missing.md: no such file or folder"),
         ({}, "site_name: x\n", ["list"], "no checklists found in checklists"),
         ({}, "plugins: [preflight: {requirement_patterns: ['(']}]\n", ["list"], "is invalid"),
+        ({}, "site_name: x\n", ["check", "--nope"], "No such option '--nope'"),
+        ({}, "site_name: x\n", ["check", "--fail-on", "maybe"], "'maybe' is not one of"),
+        ({"checklists/a.md": "- [ ] x\n"}, "site_name: x\n", ["run", "checklists"], "is a directory"),
+        ({}, "site_name: x\n", ["nosuch"], "No such command 'nosuch'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -265,7 +274,7 @@ def test_unknown_option_names_are_warned_about(runner: CliRunner, make_project: 
     code, out, err = run(runner, root, "list")
     assert code == 0 and "runbooks/a.md" in out
     assert err.strip() == (
-        "preflight: warning: mkdocs.yml: preflight: unknown option 'fial_on', ignored (did you mean 'fail_on'?)"
+        "preflight: warning: mkdocs.yml:4:7: preflight: unknown option 'fial_on', ignored (did you mean 'fail_on'?)"
     )
 
 

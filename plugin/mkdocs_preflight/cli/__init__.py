@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import __version__
-from .common import State
+from .common import State, UsageProblem
 
 COMMANDS: dict[str, str] = {
     "list": "mkdocs_preflight.cli.list_cmd:list_command",
@@ -34,7 +37,18 @@ def _module_exists(module: str) -> bool:
 
 
 class LazyGroup(click.Group):
-    """A group that imports a subcommand's module only when that subcommand is used."""
+    """A group that imports a subcommand's module only when that subcommand is used, and
+    reports bad command lines in one line, like every other error."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():  # the subcommand's options are parsed in here
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         available = {name for name, target in COMMANDS.items() if _module_exists(target.partition(":")[0])}
@@ -48,6 +62,18 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         return command
+
+
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    """click's usage errors as ``preflight: error: <what> (see 'preflight run --help')``."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # a bare `preflight`: the help is the answer
+    except click.UsageError as exc:
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        raise UsageProblem(exc.format_message() + where) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -76,6 +76,8 @@ def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
     if not files and not paths:
         globs = ", ".join(state.settings.checklist_globs)
         raise UsageProblem(f"no checklists found in {globs} (set `checklists_dir` in mkdocs.yml or pass paths)")
+    if not files:  # like ruff: nothing to do is not an error, but say so
+        click.echo(f"preflight: warning: no checklists (*.md files) found in {', '.join(paths)}", err=True)
     return files
 
 

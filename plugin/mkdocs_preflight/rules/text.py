@@ -74,7 +74,7 @@ RULES: list[Rule] = [
         "PF403",
         "unreadable-file",
         Level.ERROR,
-        "A checklist file cannot be read (permissions, a broken symlink, a folder named `.md`)",
+        "A checklist file cannot be read (permissions, a broken symlink)",
         doc(
             """
             The file was found but could not be opened or read, so nothing in it was
