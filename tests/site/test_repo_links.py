@@ -74,6 +74,10 @@ def resolver(tmp_path: Path) -> LinkResolver:
             "../scripts/deploy.sh#L3",
             Resolved("https://github.com/a/b/blob/main/scripts/deploy.sh#L3", "scripts/deploy.sh"),
         ),
+        (
+            "../scripts/deploy.sh?plain=1#L3",
+            Resolved("https://github.com/a/b/blob/main/scripts/deploy.sh?plain=1#L3", "scripts/deploy.sh"),
+        ),
         ("../scripts/", Resolved("https://github.com/a/b/blob/main/scripts", "scripts")),
         ("../docs/guide.md#setup", Resolved("../guide.md#setup", "docs/guide.md")),
         ("b.md", None),

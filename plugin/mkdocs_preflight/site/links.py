@@ -124,6 +124,8 @@ class LinkResolver:
         if url is None:
             self.unlinked += 1
             return Resolved(None, target)
+        if query:  # `?plain=1` on GitHub: the source view of a Markdown or SVG file
+            url += ("&" if "?" in url else "?") + query
         if fragment:
             url += "#" + fragment
         return Resolved(url, target)
