@@ -99,10 +99,9 @@ def select(checklist: Checklist, selection: Selection) -> list[Block]:
         items = _subtree(checklist, wanted & {item.id for item in checklist.items})
         blocks = [b for b in blocks if b.id in wanted or b.item in items]
     if selection.sections:
-        wanted_sections = {s.lower() for s in selection.sections}
-        chosen = {
-            s.index for s in checklist.sections if s.slug in wanted_sections or s.title.lower() in wanted_sections
-        }
+        from .runner.plan import section_indexes  # the runner's matching, imported only when needed
+
+        chosen = {index for name in selection.sections for index in section_indexes(checklist, name)}
         blocks = [b for b in blocks if any(s.index in chosen for s in checklist.section_path(b.section))]
     if selection.langs:
         langs = {lang.lower() for lang in selection.langs}
@@ -122,6 +121,42 @@ def known_ids(checklists: Iterable[Checklist]) -> set[str]:
         for block in checklist.blocks:
             found.update((block.id, checklist.global_id(block.id)))
     return found
+
+
+def check_selection(checklists: Iterable[Checklist], selection: Selection) -> None:
+    """Refuse an ``--item``, ``--section`` or ``--requirement`` value that names nothing.
+
+    Run before any output, so that a typo is an error rather than an empty extract.
+
+    Raises:
+        runner.plan.SelectionError: the message names the first unknown value, with
+            suggestions for sections and requirements (as ``preflight run`` gives them).
+    """
+    from .runner.plan import SelectionError, did_you_mean, section_key
+
+    ids: set[str] = set()
+    sections: set[str] = set()
+    slugs: set[str] = set()
+    requirements: set[str] = set()
+    paths: list[str] = []
+    for checklist in checklists:  # one at a time: only the names are kept
+        paths.append(checklist.path)
+        ids |= known_ids([checklist])
+        slugs.update(s.slug for s in checklist.sections)
+        sections.update(key for s in checklist.sections for key in (s.slug, s.title.lower()))
+        for block in select(checklist, Selection(inline=selection.inline)):
+            requirements.update(block.requirements)
+    where = paths[0] if len(paths) == 1 else "any checklist"
+    unknown = [value for value in selection.items if value not in ids]
+    if unknown:
+        raise SelectionError(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
+    for name in selection.sections:
+        if section_key(name) not in sections:
+            raise SelectionError(f"no section `{name}` in {where}{did_you_mean(section_key(name), slugs)}")
+    for requirement in selection.requirements:
+        if requirement not in requirements:
+            hint = did_you_mean(requirement, requirements)
+            raise SelectionError(f"no block of {where} is tied to requirement {requirement}{hint}")
 
 
 def runnable_code(block: Block) -> str:

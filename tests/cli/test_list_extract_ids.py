@@ -126,6 +126,26 @@ def test_extract_unknown_item_is_a_usage_error(runner: CliRunner, project: Path)
     assert err.strip() == "preflight: error: no item or block with ID 'nope' (see: preflight ids)"
 
 
+def test_extract_unknown_section_or_requirement_is_a_usage_error(runner: CliRunner, project: Path) -> None:
+    deploy = str(project / "checklists/deploy.md")
+    code, out, err = run(runner, project, "extract", "--section", "shipp", deploy)
+    assert (code, out) == (2, "")
+    assert err.strip() == "preflight: error: no section `shipp` in checklists/deploy.md; did you mean `ship`?"
+    code, out, err = run(runner, project, "extract", "--format", "sh", "--section", "nowhere")
+    assert (code, out) == (2, "")
+    assert err.strip() == "preflight: error: no section `nowhere` in any checklist"
+    code, out, err = run(runner, project, "extract", "--requirement", "1.2", "--format", "json")
+    assert (code, out) == (2, "")
+    assert err.strip() == "preflight: error: no block of any checklist is tied to requirement 1.2; did you mean `1.1`?"
+
+
+def test_extract_section_by_title_in_any_case_or_slug(runner: CliRunner, project: Path) -> None:
+    for value in ("Ship", " SHIP ", "ship", "prepare-requirement-11", "Prepare (Requirement 1.1)"):
+        code, out, err = run(runner, project, "extract", "--section", value)
+        assert code == 0, err
+        assert "checklists/deploy.md:" in out
+
+
 def test_extract_sh_passes_bash_n_and_runs(runner: CliRunner, project: Path, tmp_path: Path) -> None:
     code, out, _ = run(
         runner, project, "extract", "--format", "sh", str(project / "checklists/ops/rollback.md"), "--inline"

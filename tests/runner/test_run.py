@@ -493,6 +493,11 @@ def test_unknown_selection_is_a_usage_error(repo: Repo, preflight: Run) -> None:
     )
     assert preflight(root, "run", "checklists/deploy.md", "--section", "nope").exit_code == 2
     assert preflight(root, "run", "checklists/deploy.md", "--requirement", "9.9").exit_code == 2
+    result = preflight(root, "run", "checklists/deploy.md", "--requirement", "4.2")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "preflight: error: no step of checklists/deploy.md is tied to requirement 4.2; did you mean `4.1`?"
+    )
     assert not (root / ".preflight").exists()
 
 

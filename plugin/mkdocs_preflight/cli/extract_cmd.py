@@ -10,7 +10,15 @@ from pathlib import Path
 import click
 
 from ..engine.gc_pause import paused_gc
-from ..extract import GENERATED_MARK, Selection, known_ids, render_sh, runnable_code, script_name, select
+from ..extract import (
+    GENERATED_MARK,
+    Selection,
+    check_selection,
+    render_sh,
+    runnable_code,
+    script_name,
+    select,
+)
 from ..model import Block, Checklist
 from ..pin import write_atomic
 from ..serialize import VERSION, block_dict
@@ -38,7 +46,11 @@ def _base_folder(state: State) -> str | None:
     "--item", "items", multiple=True, metavar="ID", help="Only this item (and its sub-items) or block. Repeatable."
 )
 @click.option(
-    "--section", "sections", multiple=True, metavar="TITLE", help="Only this section (title or slug). Repeatable."
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="TITLE",
+    help="Only this section (title in any case, or slug; subsections included). Repeatable.",
 )
 @click.option(
     "--lang",
@@ -88,7 +100,7 @@ def extract_command(
       preflight extract --format sh > deploy.sh          one script per checklist, concatenated
       preflight extract --format sh --out scripts/generated
       preflight extract --format sh --out scripts/generated --check   (in CI: exit 1 when stale)
-      preflight extract --section "Rollback" --format json
+      preflight extract --section rollback --format json   a section, by slug or title (any case)
     """
     if check and out is None:
         raise UsageProblem("--check needs --out DIR (the folder of generated scripts to compare)")
@@ -99,12 +111,14 @@ def extract_command(
     selection = Selection(items=items, sections=sections, langs=langs, requirements=requirements, inline=inline)
     project = state.project
     files = checklist_files(state, paths)
-    if items:
-        # A first pass keeps only the IDs, so that a typo is an error before any output.
-        known = known_ids(project.parse(file) for file in files)
-        unknown = [value for value in items if value not in known]
-        if unknown:
-            raise UsageProblem(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
+    if items or sections or requirements:
+        # A first pass keeps only the names, so that a typo is an error before any output.
+        from ..runner.plan import SelectionError
+
+        try:
+            check_selection((project.parse(file) for file in files), selection)
+        except SelectionError as exc:
+            raise UsageProblem(str(exc)) from None
 
     def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
         # One checklist at a time: memory stays bounded by the largest file.

@@ -16,7 +16,7 @@ Steps come from :meth:`Checklist.steps` in document order:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +27,23 @@ StepKind = Literal["item", "block"]
 
 class SelectionError(Exception):
     """A selection option names nothing. The message is one line, ready to print."""
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """``; did you mean `a`, `b`?`` for the known values closest to ``value``, else ``""``."""
+    close = difflib.get_close_matches(value, sorted(set(known)), n=3)
+    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+
+
+def section_key(name: str) -> str:
+    """How a ``--section`` value is compared: with the slug, or the title in any case."""
+    return name.strip().lower()
+
+
+def section_indexes(checklist: Checklist, name: str) -> set[int]:
+    """The sections of ``checklist`` whose slug or title (any case) is ``name``."""
+    key = section_key(name)
+    return {s.index for s in checklist.sections if s.slug == key or s.title.lower() == key}
 
 
 @dataclass(slots=True)
@@ -102,9 +119,7 @@ class Plan:
                     return [owner]
             raise SelectionError(f"`{local}` is a {block.lang or 'text'} block that never runs (not a step)")
         known = [s.id for s in self.steps] + list(self.composites)
-        close = difflib.get_close_matches(local, known, n=3)
-        hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
-        raise SelectionError(f"no item or block `{local}` in {self.checklist.path}{hint}")
+        raise SelectionError(f"no item or block `{local}` in {self.checklist.path}{did_you_mean(local, known)}")
 
     def select(
         self,
@@ -136,9 +151,11 @@ class Plan:
             ]
         if requirements:
             reqs = set(requirements)
-            missing = [r for r in requirements if not any(r in s.requirements for s in self.steps)]
+            tied = {r for s in self.steps for r in s.requirements}
+            missing = [r for r in requirements if r not in tied]
             if missing:
-                raise SelectionError(f"no step of {self.checklist.path} is tied to requirement {missing[0]}")
+                hint = did_you_mean(missing[0], tied)
+                raise SelectionError(f"no step of {self.checklist.path} is tied to requirement {missing[0]}{hint}")
             chosen = [s for s in chosen if reqs & set(s.requirements)]
         if not chosen:
             raise SelectionError("the selection leaves no step to run")
@@ -147,12 +164,9 @@ class Plan:
     def _sections(self, names: Sequence[str]) -> set[int]:
         indexes: set[int] = set()
         for name in names:
-            lowered = name.strip().lower()
-            found = {s.index for s in self.checklist.sections if s.slug == lowered or s.title.lower() == lowered}
+            found = section_indexes(self.checklist, name)
             if not found:
-                slugs = [s.slug for s in self.checklist.sections]
-                close = difflib.get_close_matches(lowered, slugs, n=3)
-                hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+                hint = did_you_mean(section_key(name), [s.slug for s in self.checklist.sections])
                 raise SelectionError(f"no section `{name}` in {self.checklist.path}{hint}")
             indexes |= found
         return indexes
