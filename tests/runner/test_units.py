@@ -7,11 +7,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mkdocs_preflight.engine import parse_text
-from mkdocs_preflight.runner.execute import LineSplitter, OutputSink, output_diff, output_matches, shell_argv
+from mkdocs_preflight.runner.execute import (
+    LineSplitter,
+    OutputSink,
+    output_diff,
+    output_matches,
+    parse_duration,
+    shell_argv,
+)
 from mkdocs_preflight.runner.patterns import fill, is_destructive, normalize, placeholders
 from mkdocs_preflight.runner.plan import SelectionError, build_plan
 from mkdocs_preflight.runner.redact import MASK, Redactor, check_pattern, is_secret_name
-from mkdocs_preflight.runner.session import aggregate, parse_duration
+from mkdocs_preflight.runner.session import aggregate
 
 
 @pytest.mark.parametrize(

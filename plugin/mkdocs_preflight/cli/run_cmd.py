@@ -14,12 +14,13 @@ import click
 from .. import __version__
 from ..model import Checklist, Level
 from ..runner.context import default_operator, git_state, host_name
+from ..runner.execute import parse_duration
 from ..runner.log import RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders
 from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
-from ..runner.session import RunOptions, Session, display_path, done_steps, environment, parse_duration
+from ..runner.session import RunOptions, Session, display_path, done_steps, environment
 from ..runner.ui import Terminal
 from .common import State, UsageProblem, pass_state
 

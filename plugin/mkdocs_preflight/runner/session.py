@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import time
 from collections.abc import Iterator
@@ -24,10 +23,14 @@ from .execute import (
     ConsoleCapture,
     LineSplitter,
     OutputSink,
+    block_cwd,
     console_script,
+    default_timeout,
+    expected_exit,
     new_marker,
     output_diff,
     output_matches,
+    parse_duration,
     run_process,
     shell_argv,
 )
@@ -37,29 +40,11 @@ from .plan import Plan, Step
 from .redact import Redactor, is_secret_name
 from .ui import Terminal
 
-DEFAULT_TIMEOUT = 600.0
-"""Seconds a block may run when neither the block, the front matter nor ``--timeout`` say."""
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-_DURATION = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$", re.I)
 
 
 class Interrupted(Exception):
     """The runner got SIGTERM or SIGHUP: stop like Ctrl-C."""
-
-
-def parse_duration(value: str) -> float | None:
-    """``"600"``, ``"90s"``, ``"10m"``, ``"1h"`` in seconds; ``0`` means no limit (``None``).
-
-    Raises:
-        ValueError: the text is not a duration.
-    """
-    match = _DURATION.match(value)
-    if match is None:
-        raise ValueError(f"not a duration: {value!r} (use seconds, or 90s, 10m, 1h)")
-    number = float(match.group("n"))
-    factor = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[(match.group("unit") or "s").lower()]
-    seconds = number * factor
-    return seconds or None
 
 
 @dataclass(slots=True)
@@ -371,16 +356,13 @@ class Session:
                 self.term.line(self.term.style(f"preflight: {step.id}: {exc}; using the default", "error"))
         if self.options.timeout_given:
             return self.options.timeout
-        front = self.plan.checklist.run.timeout
-        if front is not None:
-            return front or None
-        return DEFAULT_TIMEOUT
+        return default_timeout(self.plan.checklist.run)
 
     def cwd_of(self, step: Step) -> Path:
         """Where the block runs: its ``cwd`` option, the front matter's, else the root."""
         block = step.block
         assert block is not None
-        value = block.options.get("cwd") or self.plan.checklist.run.cwd
+        value = block_cwd(block, self.plan.checklist.run)
         return (self.root / value) if value else self.root
 
     # -- running a block -------------------------------------------------------------
@@ -441,7 +423,7 @@ class Session:
         if console is not None:
             console.close()
         sink.finish()
-        expected_code = _expected_exit(block.options.get("expect"))
+        expected_code = expected_exit(block.options.get("expect"))
         fields["exit_code"] = result.exit_code
         if result.timed_out:
             return self.conclude(step, "timeout", clock, sink, fields, reason=f"timed out after {_seconds(timeout)}")
@@ -573,15 +555,6 @@ class Session:
         tally = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
         term.line(f"Run {term.style(status, 'passed' if status == 'passed' else 'failed')}: {tally}.")
         term.line(f"Log: {display_path(self.writer.path)}")
-
-
-def _expected_exit(value: str | None) -> int:
-    if value is None:
-        return 0
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 def _seconds(value: float | None) -> str:
