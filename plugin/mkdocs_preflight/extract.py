@@ -1,15 +1,20 @@
 """Extracting the commands of checklists: selection, and rendering as text, JSON or sh.
 
 The ``sh`` form is one script per checklist that runs each block the way
-``preflight run`` does: in a fresh ``bash -e -o pipefail``, in document order, with a
-banner per step. Each block's code goes in verbatim through a quoted here-document,
-so the script is valid shell (``bash -n``) even when a block holds an unfilled
-placeholder such as ``<app-id>``, and the code shows exactly as written.
+``preflight run --yes`` does, with the runner's own rules for the shell, folder, time
+limit and environment (front matter ``run:`` defaults included): in document order, in
+a fresh strict shell, in the repository root (found at run time, so the script may live
+anywhere inside the repository), with a banner per step. Each block's code goes in
+verbatim through a quoted here-document, so the script is valid shell (``bash -n``)
+even when a block holds an unfilled placeholder such as ``<app-id>``, and the code
+shows exactly as written. The script's header says what it does not do.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -177,29 +182,182 @@ def _delimiter(code: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
+    """``text`` as one shell word; newlines, quotes and ``$`` stay literal."""
+    return shlex.quote(text)
 
 
 def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def render_sh(checklist: Checklist, blocks: Sequence[Block]) -> str:
-    """One runnable bash script for the selected blocks of one checklist."""
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+_ABOUT = """\
+# Runs each step like `preflight run --yes`, as far as a shell script can: in a fresh
+# shell (`bash -e -o pipefail`, `zsh` for zsh blocks, or the front matter's run.shell),
+# in the repository root or the step's cwd (or run.cwd) relative to it, with the front
+# matter's run.env, PREFLIGHT_CHECKLIST and PREFLIGHT_STEP_ID. A step passes with exit
+# code 0 (or its `expect` code); the first step that fails stops the script.
+# Time limits (the step's timeout, else run.timeout, else 600 s) apply only where
+# `timeout` (GNU coreutils) is installed; without it (stock macOS) steps have no limit.
+# Unlike `preflight run`: no run log (no PREFLIGHT_RUN_ID), placeholders such as
+# <app-id> are not filled, destructive steps are not confirmed, console blocks run
+# their `$` commands without comparing the output, nothing asks before a step, and
+# blocks marked run=manual run like the others."""
+
+_STEP_FUNCTION = """\
+# preflight_exec DIR ID COMMAND...: become COMMAND, in DIR, with the step's environment.
+preflight_exec() {
+  cd -- "$1" && preflight_env && export PREFLIGHT_STEP_ID="$2" && shift 2 && exec "$@"
+}
+
+# preflight_step ID NUMBER TOTAL TITLE CWD TIMEOUT EXPECT SHELL...: run the code on stdin.
+preflight_step() {
+  local id=$1 number=$2 total=$3 title=$4 dir=$5 limit=$6 expect=$7 code rc=0
+  shift 7
+  code=$(cat)
+  set -- "$@" "$code"
+  printf '\\n==> [%s] step %s/%s: %s\\n' "$id" "$number" "$total" "$title" >&2
+  case $dir in /*) ;; *) dir=$PREFLIGHT_ROOT/$dir ;; esac
+  if [ ! -d "$dir" ]; then
+    printf 'preflight: step %s: cwd %s is not a folder\\n' "$id" "$dir" >&2
+    return 1
+  fi
+  if [ "$limit" = 0 ] || ! command -v timeout >/dev/null 2>&1; then
+    (preflight_exec "$dir" "$id" "$@") || rc=$?
+  else
+    # `timeout` puts the step in a process group of its own, which Ctrl-C does not reach:
+    # wait for it in the background and pass Ctrl-C (or SIGTERM, SIGHUP) on to the group.
+    (preflight_exec "$dir" "$id" timeout -k 2 "$limit" "$@") &
+    preflight_pid=$!
+    trap 'kill -TERM -- "-$preflight_pid" "$preflight_pid" 2>/dev/null || :; wait "$preflight_pid" || :; exit 130' \\
+      INT TERM HUP
+    wait "$preflight_pid" || rc=$?
+    trap - INT TERM HUP
+    if [ "$rc" -eq 124 ]; then
+      printf 'preflight: step %s timed out after %s s\\n' "$id" "$limit" >&2
+      return 124
+    fi
+  fi
+  if [ "$rc" -ne "$expect" ]; then
+    printf 'preflight: step %s failed: exit code %s, expected %s\\n' "$id" "$rc" "$expect" >&2
+    return $((rc ? rc : 1))
+  fi
+}"""
+
+_FIND_ROOT = """\
+# The repository root, found the way preflight finds it: $PREFLIGHT_ROOT, else the
+# nearest folder with {label} above this script, else above the current folder.
+preflight_find_root() {{
+  local dir name
+  dir=$(cd -- "$1" 2>/dev/null && pwd -P) || return 1
+  while :; do
+    for name in {names}; do
+      if [ -f "$dir/$name" ]; then printf '%s\\n' "$dir"; return 0; fi
+    done
+    if [ "$dir" = / ]; then return 1; fi
+    dir=$(dirname -- "$dir")
+  done
+}}
+if [ -z "${{PREFLIGHT_ROOT:-}}" ]; then
+  PREFLIGHT_ROOT=$(preflight_find_root "$(dirname -- "${{BASH_SOURCE[0]:-.}}")" || preflight_find_root .) || {{
+    printf 'preflight: error: cannot find the repository root: no %s above this script or the %s\\n' \\
+      {name} 'current folder (set PREFLIGHT_ROOT)' >&2
+    exit 2
+  }}
+fi"""
+
+_CURRENT_ROOT = """\
+# The repository root: $PREFLIGHT_ROOT, else the current folder (the project has no
+# mkdocs.yml, so `preflight run` runs in the folder it is started from)."""
+
+_CHECK_ROOT = """\
+if [ ! -d "$PREFLIGHT_ROOT" ]; then
+  printf 'preflight: error: PREFLIGHT_ROOT %s is not a folder\\n' "$PREFLIGHT_ROOT" >&2
+  exit 2
+fi"""
+
+
+def _root_lines(config_name: str | None) -> list[str]:
+    """Shell that sets ``PREFLIGHT_ROOT``, the folder ``preflight run`` would run in."""
+    if config_name is None:
+        return [_CURRENT_ROOT, "PREFLIGHT_ROOT=${PREFLIGHT_ROOT:-$PWD}", _CHECK_ROOT]
+    from .config import CONFIG_NAMES
+
+    names = list(CONFIG_NAMES) + ([config_name] if config_name not in CONFIG_NAMES else [])
+    found = _FIND_ROOT.format(
+        names=" ".join(_quote(n) for n in names), name=_quote(config_name), label=_comment(config_name)
+    )
+    return [found, _CHECK_ROOT]
+
+
+def _env_lines(checklist: Checklist) -> list[str]:
+    """``preflight_env``: what `preflight run` adds to each step's environment."""
+    lines = [
+        "# The front matter's run.env (over the caller's environment, as in `preflight run`),",
+        "# set in each step's shell only.",
+        "preflight_env() {",
+    ]
+    for name, value in checklist.run.env.items():
+        if _NAME.match(name):
+            lines.append(f"  export {name}={_quote(value)}")
+        else:
+            lines.append(f"  # not set: {_comment(name)!r} is not a shell variable name")
+    lines.append(f"  export PREFLIGHT_CHECKLIST={_quote(checklist.path)}")
+    lines.append("}")
+    return lines
+
+
+def _timeout(block: Block, checklist: Checklist) -> float | None:
+    """The step's time limit, as ``preflight run`` without ``--timeout`` sets it."""
+    from .runner.execute import default_timeout, parse_duration
+
+    raw = block.options.get("timeout")
+    if raw:
+        with contextlib.suppress(ValueError):  # `preflight run` warns, then uses the default
+            return parse_duration(raw)
+    return default_timeout(checklist.run)
+
+
+def _step_call(checklist: Checklist, block: Block, number: int, total: int, title: str) -> str:
+    """The ``preflight_step`` line of one block, without its here-document."""
+    from .runner.execute import block_cwd, expected_exit, shell_argv
+
+    limit = _timeout(block, checklist)
+    shell = shell_argv(checklist.run.shell, block.lang, "")[:-1]  # the code comes from stdin
+    words = [
+        _quote(block.id),
+        str(number),
+        str(total),
+        _quote(_comment(title)[:120]),
+        _quote(block_cwd(block, checklist.run) or "."),
+        f"{limit:g}" if limit else "0",
+        str(expected_exit(block.options.get("expect"))),
+        *(_quote(word) for word in shell),
+    ]
+    return "preflight_step " + " ".join(words)
+
+
+def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str | None = "mkdocs.yml") -> str:
+    """One runnable bash script for the selected blocks of one checklist.
+
+    ``config_name`` is the name of the project's MkDocs configuration, which the script
+    looks for to find the repository root; ``None`` when the project has none.
+    """
     items: dict[str, Item] = {item.id: item for item in checklist.items}
-    shell = checklist.run.shell or "bash"
     lines = [
         "#!/usr/bin/env bash",
         f"{GENERATED_MARK} from {checklist.path}: do not edit.",
         f"# Checklist: {_comment(checklist.title)}",
         f"# Source sha256: {checklist.sha256}",
-        "# Each step runs in a fresh shell with -e -o pipefail, like `preflight run`.",
+        _ABOUT,
         "set -euo pipefail",
         "",
-        "preflight_step() {",
-        '  printf \'\\n==> [%s] step %s/%s: %s\\n\' "$1" "$2" "$3" "$4" >&2',
-        f'  {shell} -e -o pipefail -c "$(cat)"',
-        "}",
+        *_root_lines(config_name),
+        "",
+        *_env_lines(checklist),
+        "",
+        _STEP_FUNCTION,
     ]
     total = len(blocks)
     for number, block in enumerate(blocks, 1):
@@ -214,11 +372,7 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block]) -> str:
             lines.append(f"# item: {item.id}: {_comment(item.text)}")
         if block.requirements:
             lines.append(f"# requirements: {', '.join(block.requirements)}")
-        cwd = block.options.get("cwd") or checklist.run.cwd
-        prefix = f"(cd {_quote(cwd)} && " if cwd else ""
-        suffix = ")" if cwd else ""
-        call = f"preflight_step {_quote(block.id)} {number} {total} {_quote(_comment(title)[:120])}"
-        lines.append(f"{prefix}{call} <<'{delimiter}'{suffix}")
+        lines.append(f"{_step_call(checklist, block, number, total, title)} <<'{delimiter}'")
         lines.append(code.rstrip("\n"))
         lines.append(delimiter)
     lines.append("")

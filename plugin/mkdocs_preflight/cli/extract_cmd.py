@@ -32,6 +32,12 @@ def _base_folder(state: State) -> str | None:
     return None
 
 
+def _config_name(state: State) -> str | None:
+    """The configuration file a generated script looks for to find the repository root."""
+    config = state.settings.config_file
+    return config.name if config is not None else None
+
+
 @click.command("extract")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -94,6 +100,12 @@ def extract_command(
     Runnable blocks are fenced blocks in bash, sh, shell, zsh or console (only the
     `$ ` lines of console blocks) that hold at least one command. Nothing is run.
 
+    A script (`--format sh`) runs its steps like `preflight run --yes`: in the
+    repository root, which it finds at run time (PREFLIGHT_ROOT, else the nearest
+    folder with mkdocs.yml above the script, else above the current folder), or in
+    the step's cwd; with the front matter's run.env and run.shell; with time limits
+    only where coreutils `timeout` is installed. Its header says what it does not do.
+
     \b
     Examples:
       preflight extract                                  list the blocks
@@ -144,7 +156,7 @@ def extract_command(
         first = True
         for checklist, picked in chosen():
             if picked:
-                write(("" if first else "\n") + render_sh(checklist, picked))
+                write(("" if first else "\n") + render_sh(checklist, picked, config_name=_config_name(state)))
                 first = False
     else:
         for checklist, picked in chosen():
@@ -162,7 +174,7 @@ def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]]
     for checklist, picked in chosen:
         if picked:
             target = out / script_name(checklist, base)
-            expected[target] = render_sh(checklist, picked)
+            expected[target] = render_sh(checklist, picked, config_name=_config_name(state))
             sources[target] = checklist.path
     existing = (
         {p for p in out.rglob("*.sh") if GENERATED_MARK in p.read_text(encoding="utf-8", errors="replace")}

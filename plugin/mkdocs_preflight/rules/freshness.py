@@ -203,7 +203,8 @@ def stale_script(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]
     from ..extract import Selection, render_sh, select
 
     target = folder / name
-    expected = render_sh(checklist, select(checklist, Selection()))
+    config = ctx.settings.config_file
+    expected = render_sh(checklist, select(checklist, Selection()), config_name=config.name if config else None)
     current = ctx.read_file(target)
     if current == expected:
         return

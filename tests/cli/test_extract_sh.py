@@ -1,0 +1,200 @@
+"""Scripts of `preflight extract --format sh` run their steps the way `preflight run` does.
+
+Real scripts, run by bash in temporary git repositories, compared with `preflight run`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeProject
+
+CONFIG = "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: checklists\n"
+TRICKY = 'it\'s "quoted" $HOME `date` \\n back\\slash\nsecond line\n'
+"""A value that only survives exact quoting: quotes, $, backticks, backslashes, newlines."""
+
+ENV_CHECKLIST = f"""\
+---
+run:
+  env:
+    APP_ENV: production
+    TRICKY: {json.dumps(TRICKY)}
+---
+# Env
+
+- [ ] Record the environment
+  ```bash
+  printf '%s' "$APP_ENV" > "$OUT/app_env"
+  printf '%s' "$TRICKY" > "$OUT/tricky"
+  printf '%s' "$PREFLIGHT_CHECKLIST $PREFLIGHT_STEP_ID" > "$OUT/ids"
+  ```
+- [ ] Record the folder
+  ```bash cwd=sub
+  pwd -P > "$OUT/cwd"
+  ```
+"""
+
+
+def preflight(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def bash(script: Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(script)], cwd=cwd, capture_output=True, text=True, env={**os.environ, **env}, check=False
+    )
+
+
+def outputs(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text() for path in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def project(make_project: MakeProject) -> Path:
+    root = make_project({"checklists/env.md": ENV_CHECKLIST, "sub/.keep": ""}, config=CONFIG, git=True)
+    result = preflight(root, "extract", "--format", "sh", "--out", "ops")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_script_sets_run_env_and_cwd_like_preflight_run(project: Path, tmp_path: Path) -> None:
+    by_run, by_script, elsewhere = tmp_path / "run", tmp_path / "script", tmp_path / "elsewhere"
+    for folder in (by_run, by_script, elsewhere):
+        folder.mkdir()
+    ran = preflight(project, "run", "--yes", "checklists/env.md", env={"OUT": str(by_run), "APP_ENV": "staging"})
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    # From an unrelated folder, with the caller's APP_ENV overridden as `preflight run` does.
+    result = bash(project / "ops" / "env.sh", elsewhere, OUT=str(by_script), APP_ENV="staging")
+    assert result.returncode == 0, result.stderr
+    assert outputs(by_script) == outputs(by_run)
+    assert outputs(by_script)["app_env"] == "production"
+    assert outputs(by_script)["tricky"] == TRICKY
+    assert outputs(by_script)["ids"] == "checklists/env.md record-the-environment--bash"
+    assert outputs(by_script)["cwd"] == f"{(project / 'sub').resolve()}\n"
+
+
+def test_script_without_a_root_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    copy = outside / "env.sh"
+    shutil.copy(project / "ops" / "env.sh", copy)
+    result = bash(copy, outside, OUT=str(outside))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "preflight: error: cannot find the repository root: "
+        "no mkdocs.yml above this script or the current folder (set PREFLIGHT_ROOT)"
+    )
+    assert not (outside / "app_env").exists()
+    # From inside the repository, or with PREFLIGHT_ROOT, the copy finds the root.
+    assert bash(copy, project / "sub", OUT=str(outside)).returncode == 0
+    assert bash(copy, outside, OUT=str(outside), PREFLIGHT_ROOT=str(project)).returncode == 0
+    assert (outside / "cwd").read_text() == f"{(project / 'sub').resolve()}\n"
+
+
+def test_concatenated_scripts_keep_each_checklists_env(make_project: MakeProject, tmp_path: Path) -> None:
+    second = '# Plain\n\n- [ ] Show\n  ```bash\n  printf \'%s\' "${APP_ENV:-unset}" > "$OUT/plain"\n  ```\n'
+    root = make_project(
+        {"checklists/env.md": ENV_CHECKLIST, "checklists/plain.md": second, "sub/.keep": ""}, config=CONFIG
+    )
+    script = tmp_path / "all.sh"
+    script.write_text(preflight(root, "extract", "--format", "sh").stdout)
+    result = bash(script, root, OUT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app_env").read_text() == "production"
+    assert (tmp_path / "plain").read_text() == "unset"
+
+
+STRICT = """\
+---
+run:
+  shell: sh
+  timeout: 1
+---
+# Limits
+
+- [ ] Expected failure
+  ```bash expect=3
+  exit 3
+  ```
+- [ ] Too slow
+  ```bash
+  touch "$OUT/started"; sleep 10; touch "$OUT/finished"
+  ```
+- [ ] Never reached
+  ```bash
+  touch "$OUT/after"
+  ```
+"""
+
+
+@pytest.mark.skipif(shutil.which("timeout") is None, reason="needs coreutils `timeout`")
+def test_script_honours_expect_and_the_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"checklists/limits.md": STRICT}, config=CONFIG, git=True)
+    script = root / "limits.sh"
+    script.write_text(preflight(root, "extract", "--format", "sh").stdout)
+    assert "preflight_step expected-failure--bash 1 3 'Expected failure' . 1 3 sh -e -c <<" in script.read_text()
+    start = time.monotonic()
+    result = bash(script, root, OUT=str(tmp_path))
+    assert time.monotonic() - start < 8
+    assert result.returncode == 124, result.stderr
+    assert "preflight: step too-slow--bash timed out after 1 s" in result.stderr
+    assert (tmp_path / "started").exists()
+    assert not (tmp_path / "finished").exists() and not (tmp_path / "after").exists()
+
+
+SLOW = """\
+# Slow
+
+- [ ] Wait
+  ```bash
+  sleep 30 &
+  echo $! > "$OUT/pid"
+  wait
+  ```
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(shutil.which("timeout") is None, reason="needs coreutils `timeout`")
+def test_ctrl_c_stops_a_step_under_a_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"checklists/slow.md": SLOW}, config=CONFIG)
+    script = root / "slow.sh"
+    script.write_text(preflight(root, "extract", "--format", "sh").stdout)
+    process = subprocess.Popen(
+        ["bash", str(script)], cwd=root, env={**os.environ, "OUT": str(tmp_path)}, start_new_session=True
+    )
+    pid_file = tmp_path / "pid"
+    deadline = time.monotonic() + 10
+    while not pid_file.is_file() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline, "the step did not start"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    assert process.wait(timeout=10) == 130
+    sleeper = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(sleeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(sleeper)  # nothing the step started keeps running
