@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from .helpers import Repo, Run, final, logs, only_log, processes_with, records
+from .helpers import Repo, Run, cli, final, logs, only_log, processes_with, records
 
 DEPLOY = """\
     ---
@@ -273,6 +273,58 @@ def test_secrets_never_reach_the_log_or_the_output(repo: Repo, preflight: Run) -
     assert "password=***" in text
     assert "other ***" in text
     assert "key=***" in text
+
+
+PEM = "-----BEGIN KEY-----\nMIIEowIBAAKCAQEA7secret\n-----END KEY-----"
+
+
+def test_a_multi_line_secret_is_masked_on_the_terminal_too(repo: Repo) -> None:
+    # Lines arrive one by one, the second with a pause inside: no line holds the whole value.
+    root = repo(
+        """\
+        # Key
+        - [ ] Show the key
+          ```bash
+          printf 'key: %s\\n' "$DEPLOY_KEY"
+          printf '%s\\n' "$DEPLOY_KEY" | while IFS= read -r line; do
+            printf '%s' "${line:0:8}"; sleep 0.4; printf '%s\\n' "${line:8}"
+          done
+          ```
+        """
+    )
+    result = cli(root, "run", "--yes", "checklists/deploy.md", env={"DEPLOY_KEY": PEM})
+    assert result.returncode == 0, result.stderr
+    log = only_log(root).read_text(encoding="utf-8")
+    for part in PEM.split("\n"):
+        assert part not in result.stdout
+        assert part[:8] not in result.stdout
+        assert part not in log
+    assert "show-the-key--bash | key: ***\n" in result.stdout
+    assert result.stdout.count("show-the-key--bash | ***\n") == 5
+
+
+def test_a_secret_that_arrives_in_pieces_is_masked_on_the_terminal(repo: Repo) -> None:
+    # The pause is longer than the one after which an unfinished line (a prompt) is shown.
+    root = repo(
+        """\
+        # Split
+        - [ ] Print in pieces
+          ```bash
+          printf 'v=%s' "${MY_TOKEN:0:6}"; sleep 0.4; printf '%s\\n' "${MY_TOKEN:6}"
+          printf 'pat=ghp_ab'; sleep 0.4; printf 'cd12 end\\n'
+          ```
+        """
+    )
+    result = cli(
+        root, "run", "--yes", "checklists/deploy.md", "--redact", "ghp_[a-z0-9]+", env={"MY_TOKEN": "abcdefghijklmnop"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "print-in-pieces--bash | v=***\n" in result.stdout
+    assert "print-in-pieces--bash | pat=*** end\n" in result.stdout
+    for secret in ("abcdef", "ghijklmnop", "ghp_ab", "cd12"):
+        assert secret not in result.stdout
+    output = next(r for r in records(only_log(root)) if r.get("status") == "passed")["output"]
+    assert output == "v=***\npat=*** end"
 
 
 def test_missing_placeholder_stops_before_the_step(repo: Repo, preflight: Run) -> None:

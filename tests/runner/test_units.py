@@ -93,6 +93,54 @@ def test_a_secret_never_survives_redaction(secret: str, around: str) -> None:
     assert secret not in redactor.redact(around + secret + around + secret)
 
 
+def test_each_line_of_a_multi_line_secret_is_masked_alone() -> None:
+    redactor = Redactor()
+    redactor.add_value("-----BEGIN KEY-----\nMIIEowIB\nab\n-----END KEY-----\n")
+    assert redactor.redact("x MIIEowIB y") == f"x {MASK} y"
+    assert redactor.redact("-----END KEY-----") == MASK
+    assert redactor.redact("ab") == "ab"  # too short to mask on its own
+
+
+def test_safe_length_holds_back_what_may_begin_a_secret() -> None:
+    redactor = Redactor([r"ghp_[a-z0-9]+"])
+    redactor.add_value("abcdefgh")
+    assert redactor.safe_length("v=abc") == 2
+    assert redactor.safe_length("v=abcdefgh") == 2  # complete, but a longer secret may follow
+    assert redactor.safe_length("Continue? ") == len("Continue? ")
+    assert redactor.safe_length("t=ghp_x1") == 2  # a match that reaches the end may grow
+    assert redactor.safe_length("ghp_x1 ok ") == len("ghp_x1 ok ")
+
+
+@given(
+    secret=st.text(alphabet="ab\n", min_size=4, max_size=12),
+    around=st.text(alphabet="ab\n ", max_size=12),
+    cuts=st.lists(st.integers(min_value=0, max_value=40), max_size=8),
+)
+@example(secret="aaab", around="a", cuts=[3])
+def test_the_terminal_never_shows_what_the_log_masks(secret: str, around: str, cuts: list[int]) -> None:
+    # Output in any chunks, unfinished lines shown after any pause: the terminal's lines
+    # are the log's lines, with the same masks.
+    redactor = Redactor()
+    redactor.add_value(secret)
+    written: list[str] = []
+    sink = OutputSink("", written.append, redactor)
+    splitter = LineSplitter(sink.line, sink.partial, sink.flush)
+    text = around + secret + around
+    start = 0
+    for point in [*sorted({min(c, len(text)) for c in cuts}), len(text)]:
+        splitter.feed(text[start:point])
+        splitter.idle()
+        start = point
+    splitter.close()
+    sink.finish()
+    shown = "".join(written)
+    # A restarted line leaves its early part above it: compare what each line ends as.
+    assert [line.rsplit("\n", 1)[-1] for line in shown.split("\n")][:-1] == sink.tail.split("\n")
+    for part in secret.splitlines():  # lines shorter than 4 are not masked on their own
+        if len(part.strip()) >= 4:
+            assert part.strip() not in shown
+
+
 def test_redact_pattern_checks() -> None:
     assert check_pattern("(") is not None
     assert check_pattern("a*") == "it matches the empty string"
@@ -216,7 +264,7 @@ def test_plan_selection() -> None:
 @given(text=st.text(max_size=300), cuts=st.lists(st.integers(min_value=0, max_value=300), max_size=10))
 def test_line_splitting_does_not_depend_on_chunking(text: str, cuts: list[int]) -> None:
     lines: list[str] = []
-    splitter = LineSplitter(lambda line, shown: lines.append(line), lambda part, first: None)
+    splitter = LineSplitter(lambda line, shown: lines.append(line), lambda part, shown: shown)
     points = sorted({min(c, len(text)) for c in cuts})
     start = 0
     for point in [*points, len(text)]:

@@ -50,7 +50,12 @@ Write = Callable[[str], None]
 
 
 class OutputSink:
-    """Where a step's output goes: the terminal (prefixed, redacted) and the tail."""
+    """Where a step's output goes: the terminal (prefixed, redacted) and the tail.
+
+    A line is redacted whole before it is shown, with the same redactor as the log. An
+    unfinished line (a prompt) is shown early only up to :meth:`Redactor.safe_length`;
+    when it ends, the whole line is redacted again and only what it adds is printed.
+    """
 
     def __init__(self, prefix: str, write: Write, redactor: Redactor, *, echoing: bool = False) -> None:
         self.prefix = prefix
@@ -64,15 +69,18 @@ class OutputSink:
         self._tail_size = 0
         self.truncated = False
         self._open_line = False
+        self._shown = ""
+        """The redacted text of the current line that is on the terminal already."""
 
     def line(self, text: str, shown: int) -> None:
-        """A complete line; its first ``shown`` characters were printed already."""
+        """A complete line; its first ``shown`` characters went to :meth:`partial` already."""
         clean = self._redactor.redact(text)
-        if shown:
-            rest = self._redactor.redact(text[shown:])
-            self._pending.append((self.prefix if self._echoing else "") + rest + "\n")
+        if shown and self._echoing:
+            rest = clean[len(self._shown) :] if clean.startswith(self._shown) else clean
+            self._pending.append(self.prefix + rest + "\n")
         else:
-            self._pending.append(self.prefix + clean + "\n")
+            self._pending.append(self._continuation(clean) + "\n")
+        self._shown = ""
         self._open_line = False
         self._keep(clean)
 
@@ -83,18 +91,30 @@ class OutputSink:
             self._pending.clear()
             self._write(text)
 
-    def partial(self, text: str, first: bool) -> None:
-        """Part of a line that has no newline yet (a prompt): show it now."""
+    def partial(self, text: str, shown: int) -> int:
+        """An unfinished line (a prompt): show what is safe of it; return how much that is."""
+        safe = self._redactor.safe_length(text)
+        if safe <= shown:
+            return shown
         self.flush()
-        self._write((self.prefix if first else "") + self._redactor.redact(text))
+        clean = self._redactor.redact(text[:safe])
+        self._write(self._continuation(clean))
+        self._shown = clean
         self._open_line = True
+        return safe
+
+    def _continuation(self, clean: str) -> str:
+        """What to print so that the terminal's current line reads ``clean``."""
+        if not self._shown:
+            return self.prefix + clean
+        if clean.startswith(self._shown):
+            return clean[len(self._shown) :]
+        # More output completed a secret that began in what is shown: print the line anew.
+        return "\n" + self.prefix + clean
 
     def note(self, text: str) -> None:
         """A line from the runner itself (``$ command`` of a console block)."""
-        self.flush()
-        if self._open_line:
-            self._write("\n")
-            self._open_line = False
+        self.finish()
         clean = self._redactor.redact(text)
         self._write(self.prefix + clean + "\n")
         self._keep(clean)
@@ -105,6 +125,7 @@ class OutputSink:
         if self._open_line:
             self._write("\n")
             self._open_line = False
+        self._shown = ""
 
     def _keep(self, text: str) -> None:
         if len(text) > LINE_LIMIT:
@@ -122,12 +143,16 @@ class OutputSink:
 
 
 class LineSplitter:
-    """Turns chunks of text into lines for a handler; shows unfinished lines after a pause."""
+    """Turns chunks of text into lines for a handler; shows unfinished lines after a pause.
+
+    ``on_line(line, shown)`` gets each complete line and how much of it ``on_partial``
+    showed; ``on_partial(line_so_far, shown)`` returns how much of it is shown now.
+    """
 
     def __init__(
         self,
         on_line: Callable[[str, int], None],
-        on_partial: Callable[[str, bool], None],
+        on_partial: Callable[[str, int], int],
         on_flush: Callable[[], None] | None = None,
     ) -> None:
         self._on_line = on_line
@@ -156,8 +181,7 @@ class LineSplitter:
     def idle(self) -> None:
         """No output for a while: show what there is of the current line."""
         if self.pending:
-            self._on_partial(self._buffer[self._shown :], self._shown == 0)
-            self._shown = len(self._buffer)
+            self._shown = self._on_partial(self._buffer, self._shown)
 
     def close(self) -> None:
         """The output ended: a last line without newline counts as a line."""
@@ -392,9 +416,9 @@ class ConsoleCapture:
         """Output ended without a marker (the shell died): show held lines."""
         self._flush_held()
 
-    def partial(self, text: str, first: bool) -> None:
-        """Show an unfinished line."""
-        self._sink.partial(text, first)
+    def partial(self, text: str, shown: int) -> int:
+        """Show what is safe of an unfinished line."""
+        return self._sink.partial(text, shown)
 
 
 def console_script(commands: Sequence[Command], marker: str) -> str:

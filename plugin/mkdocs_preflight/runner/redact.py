@@ -4,6 +4,11 @@ A value is secret when it belongs to an environment variable (or ``--var`` / env
 entry) whose name contains ``SECRET``, ``TOKEN``, ``PASSWORD``, ``PASSWD`` or ``KEY``
 (any case), or when it matches a ``--redact`` pattern. Every string the runner writes
 to a log or echoes from a command goes through :meth:`Redactor.redact` first.
+
+The terminal shows output line by line while the log gets the whole tail, so the
+redactor also masks each line of a multi-line value on its own, and tells how much of
+an unfinished line can be shown without revealing the start of a secret
+(:meth:`Redactor.safe_length`).
 """
 
 from __future__ import annotations
@@ -32,11 +37,16 @@ class Redactor:
         self._dirty = True
 
     def add_value(self, value: str) -> None:
-        """Treat ``value`` as a secret (ignored when shorter than :data:`MIN_SECRET_LENGTH`)."""
-        value = value.strip()
-        if len(value) >= MIN_SECRET_LENGTH and value not in self._values:
-            self._values.add(value)
-            self._dirty = True
+        """Treat ``value`` as a secret (ignored when shorter than :data:`MIN_SECRET_LENGTH`).
+
+        Each line of a multi-line value (a PEM key) is a secret of its own too: output
+        is echoed one line at a time, and no single line holds the whole value.
+        """
+        for part in [value, *value.splitlines()]:
+            part = part.strip()
+            if len(part) >= MIN_SECRET_LENGTH and part not in self._values:
+                self._values.add(part)
+                self._dirty = True
 
     def add_environment(self, env: Mapping[str, str]) -> None:
         """Treat the values of every secret-named variable of ``env`` as secrets."""
@@ -62,6 +72,32 @@ class Redactor:
         for pattern in self._patterns:
             text = pattern.sub(MASK, text)
         return text
+
+    def safe_length(self, text: str) -> int:
+        """How much of an unfinished line can be shown now: ``redact(text[:n])`` is final.
+
+        Held back is the end that may begin a secret value (``v=abc`` of ``abcdef``),
+        and any match that reaches the end or crosses the cut, since more output may
+        extend it. A ``--redact`` pattern that has not matched yet cannot be foreseen.
+        """
+        cut = len(text) - max((_overlap(text, value) for value in self._values), default=0)
+        matchers = [regex for regex in (self._compiled(), *self._patterns) if regex is not None]
+        moved = True
+        while moved:
+            moved = False
+            for regex in matchers:
+                for match in regex.finditer(text):
+                    if match.start() < cut and (match.end() > cut or match.end() == len(text)):
+                        cut, moved = match.start(), True
+        return cut
+
+
+def _overlap(text: str, value: str) -> int:
+    """Length of the longest end of ``text`` that is a beginning of ``value``."""
+    for size in range(min(len(text), len(value)), 0, -1):
+        if text.endswith(value[:size]):
+            return size
+    return 0
 
 
 def check_pattern(pattern: str) -> str | None:
