@@ -633,3 +633,33 @@ def test_comments_do_not_make_a_step_destructive(repo: Repo, preflight: Run) -> 
     root = repo("# X\n- [ ] Safe\n  ```bash\n  # never rm -rf here\n  touch safe.txt\n  ```\n")
     assert preflight(root, "run", "checklists/deploy.md", "--yes").exit_code == 0
     assert (root / "safe.txt").exists()
+
+
+def test_a_run_log_folder_that_cannot_be_made_is_a_usage_error(repo: Repo) -> None:
+    root = repo("# X\n- [ ] Touch\n  ```bash\n  touch ran.txt\n  ```\n")
+    (root / ".preflight").write_text("legacy\n")
+    result = cli(root, "run", "--yes", "checklists/deploy.md")
+    assert result.returncode == 2
+    assert result.stderr == "preflight: error: .preflight/runs: cannot create the run-log folder: Not a directory\n"
+    assert result.stdout == ""
+    result = cli(root, "run", "--yes", "checklists/deploy.md", "--log-dir", "checklists/deploy.md/runs")
+    assert result.returncode == 2
+    assert result.stderr.startswith("preflight: error: checklists/deploy.md/runs: cannot create the run-log folder")
+    (root / ".preflight").unlink()
+    (root / ".preflight").mkdir()
+    (root / ".preflight" / "runs").write_text("")
+    result = cli(root, "run", "--yes", "checklists/deploy.md")
+    assert result.returncode == 2
+    assert result.stderr == "preflight: error: .preflight/runs: cannot create the run-log folder: it is not a folder\n"
+    assert not (root / "ran.txt").exists()
+
+
+def test_a_run_log_that_cannot_be_written_is_a_usage_error(repo: Repo) -> None:
+    # /proc is a folder, but nobody can create a file in it.
+    root = repo("# X\n- [ ] Touch\n  ```bash\n  touch ran.txt\n  ```\n")
+    result = cli(root, "run", "--yes", "checklists/deploy.md", "--log-dir", "/proc")
+    assert result.returncode == 2
+    assert result.stderr.startswith("preflight: error: /proc/")
+    assert ": cannot create the run log: " in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (root / "ran.txt").exists()

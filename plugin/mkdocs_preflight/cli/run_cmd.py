@@ -184,11 +184,25 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def _make_log_folder(folder: Path) -> None:
+    """Create the run-log folder, or stop with a usage error before anything runs."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "it is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+        raise UsageProblem(f"{display_path(folder)}: cannot create the run-log folder: {reason}") from None
+
+
+def _log_problem(exc: OSError, what: str) -> UsageProblem:
+    """A one-line error for a run log that cannot be written (exit 2)."""
+    where = display_path(Path(exc.filename)) if exc.filename else "run log"
+    return UsageProblem(f"{where}: {what}: {exc.strerror or exc}")
+
+
 def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLogWriter, Path]:
     path = log.path
     if not _inside(path, log_dir):
         # A browser export (or a copy): continue in the log folder, where the site looks.
-        log_dir.mkdir(parents=True, exist_ok=True)
         target = log_dir / path.name
         number = 2
         while target.exists():
@@ -434,7 +448,11 @@ def run_command(
         if not remaining:
             term.line(f"Nothing to resume: every step of {log.path} has finished.")
             return
-        writer, log_path = _continue_log(log, folder, redactor)
+        _make_log_folder(folder)
+        try:
+            writer, log_path = _continue_log(log, folder, redactor)
+        except OSError as exc:
+            raise _log_problem(exc, "cannot continue the run log") from None
         run_id = log.run_id
         writer.write(
             {
@@ -454,7 +472,11 @@ def run_command(
         )
     else:
         stamp = now().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        writer = RunLogWriter.create(folder, f"{stamp}-{path.stem}", redactor)
+        _make_log_folder(folder)
+        try:
+            writer = RunLogWriter.create(folder, f"{stamp}-{path.stem}", redactor)
+        except OSError as exc:
+            raise _log_problem(exc, "cannot create the run log") from None
         run_id = writer.path.name.removesuffix(".jsonl")
         header: dict[str, Any] = {
             "type": "header",
