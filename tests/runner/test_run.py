@@ -235,9 +235,47 @@ def test_cwd_option_and_front_matter(repo: Repo, preflight: Run) -> None:
 
 def test_missing_cwd_fails_the_step_clearly(repo: Repo, preflight: Run) -> None:
     root = repo("# X\n- [ ] Go\n  ```bash cwd=nowhere\n  true\n  ```\n")
-    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
     step = [r for r in records(only_log(root)) if r.get("id") == "go--bash"][-1]
     assert step["reason"] == "cwd `nowhere` is not a folder"
+    assert "<== [1/1] go--bash failed in 0.00 s   (1 failed; 0 to go)\n    cwd `nowhere` is not a folder\n" in (
+        result.output
+    )
+
+
+def test_the_terminal_says_why_a_step_ended_as_it_did(repo: Repo) -> None:
+    root = repo(
+        """\
+        # Why
+        - [ ] Slow
+          ```bash timeout=0.2
+          sleep 5
+          ```
+        - [ ] Check the dashboards
+        """,
+        files={
+            "checklists/shell.md": "---\nrun:\n  shell: nosuchshell\n---\n# S\n- [ ] Hi\n  ```bash\n  echo hi\n  ```\n"
+        },
+    )
+    for checklist, expected in (
+        (
+            "checklists/deploy.md",
+            {
+                "slow--bash": "timed out after 0.20 s",
+                "check-the-dashboards": "manual step: confirm it in an interactive run",
+            },
+        ),
+        ("checklists/shell.md", {"hi--bash": "shell `nosuchshell` not found"}),
+    ):
+        result = cli(root, "run", "--yes", "--keep-going", checklist)
+        assert result.returncode == 1
+        lines = result.stdout.splitlines()
+        log = logs(root)[-1]
+        assert {r["id"]: r["reason"] for r in records(log) if r.get("reason")} == expected
+        for step_id, reason in expected.items():
+            progress = next(n for n, line in enumerate(lines) if line.startswith("<== ") and f" {step_id} " in line)
+            assert lines[progress + 1] == f"    {reason}"
 
 
 def test_secrets_never_reach_the_log_or_the_output(repo: Repo, preflight: Run) -> None:

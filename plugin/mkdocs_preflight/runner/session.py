@@ -117,6 +117,8 @@ class Session:
         self.started = time.monotonic()
         self.durations: dict[str, float] = {}
         self.exit_codes: dict[str, int | None] = {}
+        self.reasons: dict[str, str | None] = {}
+        """Why each step ended as it did (the record's ``reason``), for the progress line."""
         self.stop_reason: str | None = None
 
     # -- records ---------------------------------------------------------------------
@@ -133,6 +135,8 @@ class Session:
         }
         record.update({key: value for key, value in fields.items() if value is not None})
         self.latest[step_id] = status
+        if not fields.get("derived"):
+            self.reasons[step_id] = fields.get("reason")
         return record
 
     def record(self, step_id: str, kind: str, status: str, **fields: Any) -> None:
@@ -525,6 +529,12 @@ class Session:
             f"<== [{position}/{total}] {step.id} {term.style(status, status)}{took}"
             + term.style(f"   ({tally}; {left} to go)", "hint")
         )
+        reason = self.reasons.get(step.id)
+        if reason:
+            # The log says why; so must the terminal (a missing cwd or shell has no output).
+            term.line(
+                "    " + term.style(self.redactor.redact(reason), "error" if status in FAILED_STATUSES else "hint")
+            )
 
     def summary(self, status: str, counts: dict[str, int]) -> None:
         term = self.term
