@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -211,6 +212,13 @@ def test_resume_a_browser_export(repo: Repo, preflight: Run) -> None:
     report = preflight(root, "report", str(continued), "--format", "json")
     data = json.loads(report.output)
     assert {s["id"]: s["status"] for s in data["steps"]}["one"] == "manual-done"
+    # The ticked item's block counts as the tick says, in the summary and the footer alike.
+    assert re.search(r"^  1  one--bash +manual-done +- +-$", result.output, re.M)
+    assert "<== [4/4] three--bash passed" in result.output
+    assert "(2 manual-done, 2 passed; 0 to go)" in result.output
+    assert "Run passed: 2 manual-done, 2 passed." in result.output
+    assert records(continued)[-1]["counts"] == {"manual-done": 2, "passed": 2}
+    assert sum(records(continued)[-1]["counts"].values()) == sum(data["run"]["counts"].values())
 
 
 def test_resume_a_browser_export_with_unknown_ids_is_refused(repo: Repo, preflight: Run) -> None:
@@ -225,3 +233,21 @@ def test_resume_a_browser_export_with_unknown_ids_is_refused(repo: Repo, preflig
     result = preflight(root, "run", "--resume", "progress.jsonl")
     assert result.exit_code == 2
     assert "has no step gone-item any more" in result.output
+
+
+def test_a_ticked_sub_item_completes_its_parent_on_resume(repo: Repo, preflight: Run) -> None:
+    root = repo(
+        "# C\n- [ ] Parent { #parent }\n  ```bash\n  echo p\n  ```\n"
+        "  - [ ] Child { #child }\n    ```bash\n    touch child.ran\n    ```\n"
+    )
+    (root / "progress.jsonl").write_text(
+        json.dumps({"type": "header", "version": 1, "source": "browser", "checklist": "checklists/deploy.md"})
+        + "\n"
+        + json.dumps({"type": "step", "id": "child", "kind": "item", "status": "manual-done"})
+        + "\n"
+    )
+    result = preflight(root, "run", "--resume", "progress.jsonl")
+    assert result.exit_code == 0, result.output
+    assert not (root / "child.ran").exists()
+    assert final(only_log(root))["parent"] == "passed"  # its block passed, its sub-item was ticked
+    assert records(only_log(root))[-1]["counts"] == {"manual-done": 1, "passed": 1}

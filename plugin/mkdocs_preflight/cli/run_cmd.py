@@ -20,7 +20,7 @@ from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders
 from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
-from ..runner.session import RunOptions, Session, display_path, done_steps, environment
+from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
 from ..runner.ui import Terminal
 from .common import State, UsageProblem, pass_state
 
@@ -438,13 +438,13 @@ def run_command(
     git = git_state(root)
 
     latest: dict[str, str] = {}
-    skip: set[str] = set()
+    finished: dict[str, str] = {}
     session_durations: dict[str, float] = {}
     session_exits: dict[str, int | None] = {}
     if log is not None:
         latest = {result.id: result.status for result in log.results()}
-        skip = done_steps(plan, latest)
-        remaining = [s for s in steps if s.id not in skip]
+        finished = finished_steps(plan, latest)
+        remaining = [s for s in steps if s.id not in finished]
         if not remaining:
             term.line(f"Nothing to resume: every step of {log.path} has finished.")
             return
@@ -524,7 +524,7 @@ def run_command(
         writer=writer,
         run_id=run_id,
         latest=latest,
-        skip=skip,
+        finished=finished,
     )
     session.durations.update(session_durations)
     session.exit_codes.update(session_exits)

@@ -100,7 +100,7 @@ class Session:
         writer: RunLogWriter,
         run_id: str,
         latest: dict[str, str] | None = None,
-        skip: set[str] | None = None,
+        finished: dict[str, str] | None = None,
     ) -> None:
         self.plan = plan
         self.steps = steps
@@ -112,14 +112,19 @@ class Session:
         self.run_id = run_id
         self.latest: dict[str, str] = dict(latest or {})
         """Latest status per step or item ID, across the whole log (resumed parts too)."""
-        self.skip = skip or set()
-        """Steps already finished in an earlier part of the log (``--resume``)."""
+        self.finished = dict(finished or {})
+        """Steps finished in an earlier part of the log (``--resume``), with the status they
+        count with: their own, or that of a finished item that contains them."""
         self.started = time.monotonic()
         self.durations: dict[str, float] = {}
         self.exit_codes: dict[str, int | None] = {}
         self.reasons: dict[str, str | None] = {}
         """Why each step ended as it did (the record's ``reason``), for the progress line."""
         self.stop_reason: str | None = None
+
+    def status_of(self, step_id: str) -> str | None:
+        """A step's status for counts and tables: as finished earlier, else its latest."""
+        return self.finished.get(step_id) or self.latest.get(step_id)
 
     # -- records ---------------------------------------------------------------------
 
@@ -153,7 +158,7 @@ class Session:
             members = self.plan.composites.get(owner)
             if not members:
                 continue
-            statuses = [self.latest.get(member) for member in members]
+            statuses = [self.status_of(member) for member in members]
             if any(s is None or s not in FINAL_STATUSES for s in statuses):
                 break  # outer items cannot be complete either
             outcome = aggregate([s for s in statuses if s is not None])
@@ -170,7 +175,7 @@ class Session:
             try:
                 total = len(self.steps)
                 for position, step in enumerate(self.steps, 1):
-                    if step.id in self.skip:
+                    if step.id in self.finished:
                         continue
                     self.step(step, position, total)
             except Stop as stop:
@@ -180,7 +185,7 @@ class Session:
                 self.stop_reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
                 self.term.line()
                 self.term.line(self.term.style(f"Interrupted ({self.stop_reason}).", "error"))
-        statuses = [self.latest.get(s.id) for s in self.steps]
+        statuses = [self.status_of(s.id) for s in self.steps]
         if status == "passed" and any(s in FAILED_STATUSES for s in statuses):
             status = "failed"
         exit_code = {"passed": EXIT_OK, "interrupted": EXIT_INTERRUPTED}.get(status, EXIT_FAILED)
@@ -518,7 +523,7 @@ class Session:
             if duration is not None and status not in ("skipped", "manual-done", "manual-pending")
             else ""
         )
-        done = {s.id: self.latest.get(s.id) for s in self.steps}
+        done = {s.id: self.status_of(s.id) for s in self.steps}
         counts: dict[str, int] = {}
         for value in done.values():
             if value in FINAL_STATUSES:
@@ -540,7 +545,7 @@ class Session:
         term = self.term
         rows = []
         for number, step in enumerate(self.steps, 1):
-            value = self.latest.get(step.id)
+            value = self.status_of(step.id)
             state = value if value in FINAL_STATUSES else "not run"
             duration = self.durations.get(step.id)
             code = self.exit_codes.get(step.id)
@@ -582,14 +587,21 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.split("\n"))
 
 
-def done_steps(plan: Plan, latest: dict[str, str]) -> set[str]:
-    """Steps that a resumed run skips: finished themselves, or inside a finished item."""
-    done: set[str] = set()
+def finished_steps(plan: Plan, latest: dict[str, str]) -> dict[str, str]:
+    """Steps that a resumed run skips, with the status they count with.
+
+    A step is finished when its own latest status is done, or when an item that
+    contains it is (an item ticked in the browser): it then counts with the status of
+    the nearest such item, so counts and tables agree with what the operator recorded.
+    """
+    finished: dict[str, str] = {}
     for step in plan.steps:
-        finished = [step.id, *step.ancestors]
-        if any(latest.get(key) in DONE_STATUSES for key in finished):
-            done.add(step.id)
-    return done
+        for key in (step.id, *step.ancestors):  # the step, then its items, innermost first
+            status = latest.get(key)
+            if status in DONE_STATUSES:
+                finished[step.id] = status
+                break
+    return finished
 
 
 @contextlib.contextmanager
