@@ -219,6 +219,9 @@ def test_resume_a_browser_export(repo: Repo, preflight: Run) -> None:
     assert "Run passed: 2 manual-done, 2 passed." in result.output
     assert records(continued)[-1]["counts"] == {"manual-done": 2, "passed": 2}
     assert sum(records(continued)[-1]["counts"].values()) == sum(data["run"]["counts"].values())
+    # The export has no start: the run's duration is unknown, not measured from the first tick.
+    assert data["run"]["start"] == "2025-06-01T10:00:00Z"
+    assert data["run"]["duration"] is None
 
 
 def test_resume_a_browser_export_with_unknown_ids_is_refused(repo: Repo, preflight: Run) -> None:

@@ -392,7 +392,7 @@ class RunSummary:
     start: str | None
     end: str | None
     duration: float | None
-    """Seconds from start to the last footer, when there is one."""
+    """Seconds from the header's ``start`` to the last footer, when there are both."""
     status: str
     """``passed``, ``failed``, ``stopped``, ``interrupted`` or ``incomplete``."""
     counts: dict[str, int]
@@ -410,7 +410,9 @@ class RunSummary:
 
 def summarize(log: RunLog) -> RunSummary:
     """A :class:`RunSummary` of one log."""
-    start = parse_time(log.start)
+    # Only from a recorded start: a browser export may have none, and its first tick
+    # can be months before the run that continued it.
+    start = parse_time(log.header.get("start"))
     end = parse_time(log.end)
     duration = (end - start).total_seconds() if start and end else None
     git = log.header.get("git")
