@@ -310,7 +310,7 @@ def _env_lines(checklist: Checklist) -> list[str]:
 
 def _timeout(block: Block, checklist: Checklist) -> float | None:
     """The step's time limit, as ``preflight run`` without ``--timeout`` sets it."""
-    from .runner.execute import default_timeout, parse_duration
+    from .engine.run_options import default_timeout, parse_duration
 
     raw = block.options.get("timeout")
     if raw:
@@ -321,7 +321,8 @@ def _timeout(block: Block, checklist: Checklist) -> float | None:
 
 def _step_call(checklist: Checklist, block: Block, number: int, total: int, title: str) -> str:
     """The ``preflight_step`` line of one block, without its here-document."""
-    from .runner.execute import block_cwd, expected_exit, shell_argv
+    from .engine.run_options import block_cwd, expected_exit
+    from .runner.execute import shell_argv
 
     limit = _timeout(block, checklist)
     shell = shell_argv(checklist.run.shell, block.lang, "")[:-1]  # the code comes from stdin

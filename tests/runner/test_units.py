@@ -7,12 +7,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mkdocs_preflight.engine import parse_text
+from mkdocs_preflight.engine.run_options import parse_duration
 from mkdocs_preflight.runner.execute import (
     LineSplitter,
     OutputSink,
     output_diff,
     output_matches,
-    parse_duration,
     shell_argv,
 )
 from mkdocs_preflight.runner.patterns import fill, is_destructive, normalize, placeholders

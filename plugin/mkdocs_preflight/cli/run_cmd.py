@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..engine.run_options import parse_duration
 from ..model import Checklist, Level
 from ..runner.context import default_operator, git_state, host_name
-from ..runner.execute import parse_duration
 from ..runner.log import RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders

@@ -29,12 +29,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Block, Command, RunDefaults
+from ..model import Command
 from .redact import Redactor
 
-DEFAULT_TIMEOUT = 600.0
-"""Seconds a block may run when neither the block, the front matter nor ``--timeout`` say."""
-_DURATION = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h)?\s*$", re.I)
 TAIL_LINES = 200
 TAIL_BYTES = 32 * 1024
 LINE_LIMIT = 2000
@@ -300,45 +297,6 @@ def _drain(fd: int, splitter: LineSplitter, decoder: codecs.IncrementalDecoder) 
             break
         splitter.feed(decoder.decode(data))
     splitter.feed(decoder.decode(b"", final=True))
-
-
-def parse_duration(value: str) -> float | None:
-    """``"600"``, ``"90s"``, ``"10m"``, ``"1h"`` in seconds; ``0`` means no limit (``None``).
-
-    Raises:
-        ValueError: the text is not a duration.
-    """
-    match = _DURATION.match(value)
-    if match is None:
-        raise ValueError(f"not a duration: {value!r} (use seconds, or 90s, 10m, 1h)")
-    number = float(match.group("n"))
-    factor = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[(match.group("unit") or "s").lower()]
-    seconds = number * factor
-    return seconds or None
-
-
-def default_timeout(defaults: RunDefaults) -> float | None:
-    """The limit of a block without a ``timeout`` option or ``--timeout``: the front
-    matter's ``run.timeout`` (``0``: none), else :data:`DEFAULT_TIMEOUT`."""
-    if defaults.timeout is not None:
-        return defaults.timeout or None
-    return DEFAULT_TIMEOUT
-
-
-def block_cwd(block: Block, defaults: RunDefaults) -> str | None:
-    """Where a block runs, relative to the repository root: its ``cwd`` option, else the
-    front matter's ``run.cwd``; ``None`` for the root itself."""
-    return block.options.get("cwd") or defaults.cwd
-
-
-def expected_exit(value: str | None) -> int:
-    """The exit code a block passes with: its ``expect`` option, else (or if not a number) 0."""
-    if value is None:
-        return 0
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 def shell_argv(shell: str | None, lang: str, code: str, *, errexit: bool = True) -> list[str]:

@@ -18,19 +18,16 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ..engine.run_options import block_cwd, default_timeout, expected_exit, parse_duration
 from ..model import Command
 from .execute import (
     ConsoleCapture,
     LineSplitter,
     OutputSink,
-    block_cwd,
     console_script,
-    default_timeout,
-    expected_exit,
     new_marker,
     output_diff,
     output_matches,
-    parse_duration,
     run_process,
     shell_argv,
 )
