@@ -219,6 +219,43 @@ def test_destructive_commands_need_the_option(check: Check) -> None:
     assert found[0].message.startswith("`git reset --hard` is destructive")
 
 
+def test_run_options_a_run_cannot_use(check: Check) -> None:
+    found = check(
+        """\
+        ---
+        run:
+          shell: bash
+          timeout: ten minutes
+          envv: {A: "1"}
+        ---
+        # Deploy
+
+        ```bash { data-preflight-timeout="soon" data-preflight-run="sometimes" }
+        echo one
+        ```
+
+        <!-- preflight: expect=x destructive=maybe -->
+        ```bash
+        echo two
+        ```
+
+        ```bash { data-preflight-timeout="10m" data-preflight-run="manual" data-preflight-expect="3" }
+        echo fine
+        ```
+        """,
+        "PF307",
+    )
+    assert [(d.line, d.col, d.message.split(" ")[:3]) for d in found] == [
+        (4, 3, ["Front", "matter", "`run.timeout:"]),
+        (5, 3, ["Front", "matter", "`run.envv:"]),
+        (9, 11, ["Run", "option", "`timeout=soon`"]),
+        (9, 41, ["Run", "option", "`run=sometimes`"]),
+        (13, 17, ["Run", "option", "`expect=x`"]),
+        (13, 26, ["Run", "option", "`destructive=maybe`"]),
+    ]
+    assert found[2].message.endswith("is not a duration (seconds, or 90s, 10m, 1h): the default limit applies")
+
+
 def test_public_matchers_are_reexported() -> None:
     assert commands.is_destructive("rm -rf x") == "rm -rf"
     assert commands.placeholders("x <app> [Bucket]") == ["app", "Bucket"]

@@ -133,6 +133,37 @@ def test_block_cwd_option(check: Check) -> None:
     assert [d.message for d in found] == ["Path `tests/missing_test.py` does not exist (in `apps/backend/`)"]
 
 
+def test_a_cwd_that_does_not_exist(check: Check) -> None:
+    found = check(
+        """\
+        ---
+        run:
+          cwd: apps/gone
+        ---
+        ```bash { data-preflight-cwd="apps/nowhere" }
+        make test
+        ```
+
+        ```bash
+        mkdir -p build/out
+        ```
+
+        ```bash cwd=build/out
+        ls
+        ```
+
+        ```bash cwd=apps/backend
+        pytest tests/test_x.py
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.col, d.message) for d in found] == [
+        (3, 3, "Folder `apps/gone` does not exist: the front matter's `run.cwd`"),
+        (5, 11, "Folder `apps/nowhere` does not exist: block `top--bash` runs in it (`cwd`)"),
+    ], "a folder an earlier step creates is fine, and a block's cwd is relative to the root"
+
+
 def test_inline_code_paths(check: Check) -> None:
     found = check(
         """\

@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..engine.inline import COMMAND_WORDS
+from ..engine.run_options import option_problems
 from ..model import Block, Checklist, Diagnostic, Level
 from .base import FileCheck, Rule
-from .repository import block_locator
+from .repository import block_locator, front_matter_position, option_position, source_lines
 from .shell import (
     Placeholder,
     ScriptError,
@@ -231,7 +232,56 @@ deployed api to staging
 """,
 )
 
-RULES: list[Rule] = [SYNTAX_ERROR, SHELLCHECK, PLACEHOLDER, DESTRUCTIVE, UNTAGGED_SHELL, CONSOLE_WITHOUT_PROMPT]
+INVALID_RUN_OPTION = Rule(
+    "PF307",
+    "invalid-run-option",
+    Level.WARNING,
+    "A run option has a value `preflight run` cannot use (`timeout=soon`, `run=sometimes`, `run:` front matter)",
+    """\
+`preflight run` reads a block's `timeout`, `run`, `destructive` and `expect` options
+and the front matter's `run:` defaults (`shell`, `cwd`, `env`, `timeout`). A value it
+cannot use does not stop the run: the block falls back to the default (the 600 s
+limit, `run=auto`, not marked destructive, exit code 0), which is rarely what the
+writer meant and shows only when the step misbehaves. A `cwd` that does not exist is
+reported by PF201.
+
+Bad:
+
+````markdown
+---
+run:
+  timeout: ten minutes
+---
+
+```bash { data-preflight-timeout="soon" data-preflight-run="sometimes" }
+./scripts/migrate.sh
+```
+````
+
+Good:
+
+````markdown
+---
+run:
+  timeout: 600
+---
+
+```bash { data-preflight-timeout="10m" data-preflight-run="manual" }
+./scripts/migrate.sh
+```
+````
+""",
+)
+
+RULES: list[Rule] = [
+    SYNTAX_ERROR,
+    SHELLCHECK,
+    PLACEHOLDER,
+    DESTRUCTIVE,
+    UNTAGGED_SHELL,
+    CONSOLE_WITHOUT_PROMPT,
+    INVALID_RUN_OPTION,
+]
 
 OPT_IN: list[str] = ["PF302"]
 """Rules too costly to run unless selected by code (for a registry that supports opt-in rules)."""
@@ -476,5 +526,65 @@ def check_fences(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]
     return found
 
 
+_FRONT_RUN_KEYS: dict[str, type | tuple[type, ...]] = {"shell": str, "cwd": str, "env": dict, "timeout": (int, float)}
+
+
+def check_run_options(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]:
+    """PF307: block options and front matter ``run:`` values that a run cannot use."""
+    if not ctx.wants("PF307"):
+        return []
+    found: list[Diagnostic] = []
+    lines: list[str] | None = None
+    for block in checklist.blocks:
+        problems = option_problems(block)
+        if not problems:
+            continue
+        if lines is None:
+            lines = source_lines(checklist, ctx)
+        for key, problem in problems:
+            line, col = option_position(lines, block, key)
+            message = f"Run option `{key}={block.options[key]}` of block `{block.id}` {problem}"
+            found.append(
+                Diagnostic(INVALID_RUN_OPTION.code, message, checklist.path, line, col, INVALID_RUN_OPTION.level)
+            )
+    run = checklist.front_matter.get("run")
+    if "run" in checklist.front_matter and not isinstance(run, dict):
+        lines = lines if lines is not None else source_lines(checklist, ctx)
+        line, col = front_matter_position(lines, "run", top=True)
+        message = "Front matter `run` must be a mapping (`shell`, `cwd`, `env`, `timeout`): ignored"
+        found.append(Diagnostic(INVALID_RUN_OPTION.code, message, checklist.path, line, col, INVALID_RUN_OPTION.level))
+    elif isinstance(run, dict):
+        for key, value in run.items():
+            issue = _front_run_problem(str(key), value)
+            if issue is None:
+                continue
+            lines = lines if lines is not None else source_lines(checklist, ctx)
+            line, col = front_matter_position(lines, str(key), top=False)
+            message = f"Front matter `run.{key}: {value!r}` {issue}"
+            found.append(
+                Diagnostic(INVALID_RUN_OPTION.code, message, checklist.path, line, col, INVALID_RUN_OPTION.level)
+            )
+    return found
+
+
+def _front_run_problem(key: str, value: object) -> str | None:
+    """Why front matter ``run.<key>: value`` is ignored, or ``None`` when it is used."""
+    expected = _FRONT_RUN_KEYS.get(key)
+    if expected is None:
+        return f"is not a run default (`{'`, `'.join(_FRONT_RUN_KEYS)}`): ignored"
+    negative = isinstance(value, (int, float)) and value < 0
+    if isinstance(value, expected) and not isinstance(value, bool) and not negative:
+        return None
+    kind = {"env": "a mapping of names to values", "timeout": "a number of seconds"}.get(key, "text")
+    return f"must be {kind}: ignored"
+
+
 # The pipeline reads the codes each check reports from the first line of its docstring.
-FILE_CHECKS: list[FileCheck] = [check_syntax, check_shellcheck, check_placeholders, check_destructive, check_fences]
+FILE_CHECKS: list[FileCheck] = [
+    check_syntax,
+    check_shellcheck,
+    check_placeholders,
+    check_destructive,
+    check_fences,
+    check_run_options,
+]

@@ -1059,6 +1059,45 @@ def _unicode_slug(title: str) -> str:
 # -- the walk over one checklist ------------------------------------------------------------------
 
 
+# -- where options are written --------------------------------------------------------------
+
+
+def source_lines(checklist: Checklist, ctx: RuleContext) -> list[str]:
+    """The checklist's lines (empty when its file cannot be read)."""
+    data = ctx.source(checklist)
+    return data.decode("utf-8", errors="replace").splitlines() if data else []
+
+
+def option_position(lines: list[str], block: Block, key: str) -> tuple[int, int]:
+    """Where ``key`` is written: in the fence header, else the comment above it, else the fence."""
+    pattern = re.compile(rf"(?<![\w-])(?:data-preflight-)?{re.escape(key)}\s*=")
+    for line in (block.line, block.line - 1):
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        start = block.col - 1 if line == block.line else 0
+        match = pattern.search(text, start)
+        if match is not None:
+            return line, match.start() + 1
+    return block.line, block.col
+
+
+def front_matter_position(lines: list[str], key: str, *, top: bool) -> tuple[int, int]:
+    """The line of ``key`` in the front matter (a key of ``run:`` unless ``top``), else 1:1."""
+    if not lines or lines[0].strip() != "---":
+        return 1, 1
+    inside_run = False
+    for number, text in enumerate(lines[1:], 2):
+        if text.strip() in ("---", "..."):
+            break
+        indented = text[:1] in (" ", "\t")
+        if not indented:
+            inside_run = text.startswith("run:")
+            if top and inside_run:
+                return number, 1
+        elif inside_run and not top and text.strip().startswith(f"{key}:"):
+            return number, len(text) - len(text.lstrip()) + 1
+    return 1, 1
+
+
 def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
     """Find every repository reference of a checklist and what is wrong with it.
 
@@ -1083,12 +1122,22 @@ def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
             events.append((span.line, len(checklist.blocks) + order, span))
     events.sort(key=lambda event: (event[0], event[1]))
     start_cwd = normalize(checklist.run.cwd, "") if checklist.run.cwd else ""
+    lines: list[str] | None = None
+    if start_cwd and not repo.is_dir(start_cwd):
+        lines = source_lines(checklist, ctx)
+        where = front_matter_position(lines, "cwd", top=False)
+        walk.diag(MISSING_FILE, f"Folder `{checklist.run.cwd}` does not exist: the front matter's `run.cwd`", where)
     for _line, _order, thing in events:
         if isinstance(thing, Block):
             walk.step = thing.id
             walk.mentioned = set()
             cwd_option = thing.options.get("cwd")
-            walk.cwd = normalize(cwd_option, start_cwd or "") if cwd_option else start_cwd
+            # Relative to the root, like `preflight run`: a block's cwd replaces run.cwd.
+            walk.cwd = normalize(cwd_option, "") if cwd_option else start_cwd
+            if cwd_option and walk.cwd and not repo.is_dir(walk.cwd) and not walk.excused(cwd_option, walk.cwd):
+                lines = lines if lines is not None else source_lines(checklist, ctx)
+                message = f"Folder `{cwd_option}` does not exist: block `{thing.id}` runs in it (`cwd`)"
+                walk.diag(MISSING_FILE, message, option_position(lines, thing, "cwd"))
             lines = thing.code.split("\n")
             for command in thing.commands:
                 walk.locate = block_locator(thing, command, lines)
