@@ -59,3 +59,13 @@ def test_invalid_yaml_is_one_finding_at_its_line(tmp_path: Path, text: str, line
     assert defs == []
     assert [(p.code, p.line) for p in problems] == [("PF108", line)]
     assert "not valid YAML" in problems[0].message
+
+
+@pytest.mark.parametrize("text", ['requirements: "29.1 Deployment checklist"\n', "# list\nrequirements: 29.1\n"])
+def test_a_requirements_key_with_one_value_is_the_wrong_shape(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "requirements.yml"
+    path.write_text(text, encoding="utf-8")
+    defs, problems = load_registry(path, "requirements.yml")
+    assert defs == [], "not a requirement named `requirements`"
+    assert [(p.code, p.line) for p in problems] == [("PF108", text.count("\n"))]
+    assert "must be a mapping of IDs to titles or a list" in problems[0].message

@@ -194,11 +194,11 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
         return defs, []
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
-            if (
-                isinstance(key, yaml.ScalarNode)
-                and key.value == "requirements"
-                and not isinstance(value, yaml.ScalarNode)
-            ):
+            if isinstance(key, yaml.ScalarNode) and key.value == "requirements":
+                if isinstance(value, yaml.ScalarNode):  # `requirements: "29.1 Title"`: not a requirement
+                    message = "Requirements registry: `requirements` must be a mapping of IDs to titles or a list"
+                    line, col = value.start_mark.line + 1, value.start_mark.column + 1
+                    return defs, [Diagnostic("PF108", message, display, line, col, Level.ERROR)]
                 root = value
                 break
     if isinstance(root, yaml.MappingNode):
