@@ -533,6 +533,13 @@ def test_dry_run_names_what_a_run_needs(repo: Repo, preflight: Run) -> None:
     assert "needs --var app-id=..." in result.output
 
 
+def test_dry_run_shows_the_code_of_a_manual_block(repo: Repo, preflight: Run) -> None:
+    root = repo('# X\n- [ ] Rotate\n  ```bash { data-preflight-run="manual" }\n  vault rotate db\n  ```\n')
+    result = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert "rotate--bash (manual bash: the operator runs it)" in result.output
+    assert "| vault rotate db" in result.output, "what the operator is to run by hand"
+
+
 SELECT = """\
     # Release
 

@@ -86,7 +86,7 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
         block = step.block
         notes: list[str] = []
         if step.manual:
-            notes.append("manual")
+            notes.append("manual" if block is None else f"manual {block.lang}: the operator runs it")
         elif block is not None:
             notes.append(block.lang)
             if block.options.get("cwd"):
@@ -105,7 +105,7 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
         term.line(f"  {position:>3}. {term.style(step.id, 'id')} ({'; '.join(notes)}){where}")
         if step.text:
             term.line(f"       {step.text}")
-        if block is not None and not step.manual:
+        if block is not None:  # a manual block too: the plan shows what to run by hand
             lines = (
                 [f"$ {c.text}" for c in block.commands]
                 if block.lang == "console"
