@@ -92,8 +92,10 @@ as a bash script and every finding is reported at its line in the checklist, wit
 that are noise for runbook snippets are left out: SC1090/SC1091 (sourced files),
 SC2034 (variables set for later steps), SC2148 (no shebang), SC2154 (variables from
 the operator's environment), SC2164 (`cd` without `|| exit`: steps run with `set -e`)
-and SC2317 (unreachable code after an `exit`). Without shellcheck the rule does
-nothing. Shellcheck is slow next to everything else `preflight check` does (about 2 ms
+and SC2317 (unreachable code after an `exit`). Each finding keeps shellcheck's own
+severity (`error`, `warning`, or `info` for its `info` and `style` findings) unless
+`levels` sets one for PF302; the default level applies to findings without one.
+Without shellcheck the rule does nothing. Shellcheck is slow next to everything else `preflight check` does (about 2 ms
 per block, some 30 times the cost of all other rules together), so this rule is
 **opt-in**: it runs only when selected by its exact code, `select: [PF302]` in
 `mkdocs.yml` or `preflight check --select ALL` (a prefix such as `PF3` does not
@@ -164,10 +166,11 @@ Bad:
 git reset --hard origin/main
 ```
 
-Good:
+Good (the brace form: `bash destructive=true` is the short form, which only the
+plugin's own pages read; see PF110):
 
 ````markdown
-```bash destructive=true
+```bash { data-preflight-destructive="true" }
 git reset --hard origin/main
 ```
 ````
@@ -240,9 +243,10 @@ INVALID_RUN_OPTION = Rule(
     """\
 `preflight run` reads a block's `timeout`, `run`, `destructive` and `expect` options
 and the front matter's `run:` defaults (`shell`, `cwd`, `env`, `timeout`). A value it
-cannot use does not stop the run: the block falls back to the default (the 600 s
-limit, `run=auto`, not marked destructive, exit code 0), which is rarely what the
-writer meant and shows only when the step misbehaves. A `cwd` that does not exist is
+cannot use does not stop the run: the block falls back to the default (the time
+limit of `--timeout`, else `run.timeout`, else 600 s; `run=auto`; not marked
+destructive; exit code 0), which is rarely what the writer meant and shows only when
+the step misbehaves. A `cwd` that does not exist is
 reported by PF201.
 
 Bad:

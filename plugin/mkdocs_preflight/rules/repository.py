@@ -256,13 +256,13 @@ hashes given to `git show`, `git revert`, `git cherry-pick`, `git checkout` or
 by one `git cat-file --batch-check` process. Skipped outside a git work tree and in
 shallow clones (where old commits are legitimately absent).
 
-Bad:
+Bad (a typo: the repository has no commit `24a95f6`):
 
 ```markdown
-- [ ] Roll back to commit `24a95o6` if the canary fails
+- [ ] Roll back to commit `24a95f6` if the canary fails
 ```
 
-Good:
+Good (a commit the repository has, as `git log --oneline` shows it):
 
 ```markdown
 - [ ] Roll back to commit `24a9506` if the canary fails
