@@ -533,6 +533,12 @@ def test_dry_run_names_what_a_run_needs(repo: Repo, preflight: Run) -> None:
     assert "needs --var app-id=..." in result.output
 
 
+def test_dry_run_says_when_a_timeout_cannot_be_used(repo: Repo, preflight: Run) -> None:
+    root = repo('# X\n- [ ] Wait\n  ```bash { data-preflight-timeout="soon" }\n  sleep 1\n  ```\n')
+    result = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert "timeout soon: not a duration, the default applies" in result.output
+
+
 def test_dry_run_shows_the_code_of_a_manual_block(repo: Repo, preflight: Run) -> None:
     root = repo('# X\n- [ ] Rotate\n  ```bash { data-preflight-run="manual" }\n  vault rotate db\n  ```\n')
     result = preflight(root, "run", "checklists/deploy.md", "--dry-run")

@@ -79,6 +79,15 @@ def _resolve_checklist(state: State, value: str) -> tuple[Path, Checklist]:
     return path, checklist
 
 
+def _timeout_note(value: str) -> str:
+    """The plan's note for a block's ``timeout`` option, saying when it cannot be used."""
+    try:
+        parse_duration(value)
+    except ValueError:
+        return f"timeout {value}: not a duration, the default applies"
+    return f"timeout {value}"
+
+
 def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, str], allow: bool) -> None:
     total = len(steps)
     term.line(f"Plan for {plan.checklist.path}: {total} step{'s' if total != 1 else ''} (dry run: nothing runs)")
@@ -92,7 +101,7 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
             if block.options.get("cwd"):
                 notes.append(f"cwd {block.options['cwd']}")
             if block.options.get("timeout"):
-                notes.append(f"timeout {block.options['timeout']}")
+                notes.append(_timeout_note(block.options["timeout"]))
             code = "\n".join(c.text for c in block.commands)
             marked = block.destructive
             reason = "destructive=true" if marked else (None if marked is False else is_destructive(code))
