@@ -436,6 +436,23 @@ def test_requirements_refs_defs_and_inheritance() -> None:
     assert all(r[0] != "51.2" for r in refs)
 
 
+def test_front_matter_requirements_are_read_like_the_registry() -> None:
+    c = parse_text(
+        '---\ntitle: T\nrequirements:\n  "29.1": First title\n  "29.1": Second title\n  2.10: Ten\n'
+        "  REQ-7:\n    title: Nested\n---\n- [ ] a (Requirement 2.10)\n",
+        "c.md",
+    )
+    # IDs as written (YAML would read 2.10 as the number 2.1), a key defined twice kept
+    # twice (so PF103 can report it), and each at its own line.
+    assert [(d.id, d.title, d.line) for d in c.requirement_defs] == [
+        ("29.1", "First title", 4),
+        ("29.1", "Second title", 5),
+        ("2.10", "Ten", 6),
+        ("REQ-7", "Nested", 7),
+    ]
+    assert c.items[0].requirements == ["2.10"]
+
+
 def test_reference_columns_point_at_the_id() -> None:
     c = parse("- [ ] Check (Requirement 29.2)\n")
     (ref,) = c.requirement_refs

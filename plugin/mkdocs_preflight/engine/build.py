@@ -201,7 +201,7 @@ class _Walker:
                 timeout=float(timeout) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None,
             )
         if "requirements" in data:
-            checklist.requirement_defs.extend(front_matter_defs(data["requirements"], self.path, start + 1))
+            checklist.requirement_defs.extend(front_matter_defs(token.content, self.path, start + 2))
 
     def heading(self, token: Token, inline: Token) -> None:
         level = int(token.tag[1])

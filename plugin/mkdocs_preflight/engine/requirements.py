@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..config import SAFE_LOADER
-from ..model import Diagnostic, Level, RequirementDef
+from ..model import DefSource, Diagnostic, Level, RequirementDef
 
 
 class _RegistryLoader(SAFE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
@@ -201,24 +201,32 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
                     return defs, [Diagnostic("PF108", message, display, line, col, Level.ERROR)]
                 root = value
                 break
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
+    if not isinstance(root, (yaml.MappingNode, yaml.SequenceNode)):
+        return defs, [
+            Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)
+        ]
+    return defs_from_node(root, "registry", display, 1), []
+
+
+def defs_from_node(node: yaml.Node, source: DefSource, path: str, first_line: int) -> list[RequirementDef]:
+    """The definitions of an ``ID: title`` mapping or a list of ``{id, title}`` (composed,
+    so IDs stay as written and a key defined twice is kept twice); ``first_line`` is the
+    file's line of the node text's first line."""
+    defs: list[RequirementDef] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                defs.append(RequirementDef(str(key.value), _title(value), "registry", display, key.start_mark.line + 1))
-    elif isinstance(root, yaml.SequenceNode):
-        for entry in root.value:
+                line = first_line + key.start_mark.line
+                defs.append(RequirementDef(str(key.value), _title(value), source, path, line))
+    elif isinstance(node, yaml.SequenceNode):
+        for entry in node.value:
             if isinstance(entry, yaml.MappingNode):
                 fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
                 if "id" in fields and isinstance(fields["id"], yaml.ScalarNode):
                     title = _title(fields["title"]) if "title" in fields else ""
-                    defs.append(
-                        RequirementDef(str(fields["id"].value), title, "registry", display, entry.start_mark.line + 1)
-                    )
-    else:
-        return defs, [
-            Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)
-        ]
-    return defs, []
+                    line = first_line + entry.start_mark.line
+                    defs.append(RequirementDef(str(fields["id"].value), title, source, path, line))
+    return defs
 
 
 def _title(node: yaml.Node) -> str:
@@ -231,14 +239,16 @@ def _title(node: yaml.Node) -> str:
     return ""
 
 
-def front_matter_defs(value: Any, path: str, line: int) -> list[RequirementDef]:
-    """Definitions from a front matter ``requirements:`` mapping (or list of ``{id, title}``)."""
-    defs: list[RequirementDef] = []
-    if isinstance(value, dict):
-        for key, title in value.items():
-            defs.append(RequirementDef(str(key), "" if title is None else str(title), "front-matter", path, line))
-    elif isinstance(value, list):
-        for entry in value:
-            if isinstance(entry, dict) and "id" in entry:
-                defs.append(RequirementDef(str(entry["id"]), str(entry.get("title", "")), "front-matter", path, line))
-    return defs
+def front_matter_defs(text: str, path: str, first_line: int) -> list[RequirementDef]:
+    """Definitions from the front matter's ``requirements:`` (``text``: the front matter,
+    whose first line is ``first_line`` of the file), read like the registry."""
+    try:
+        root = yaml.compose(text, Loader=_RegistryLoader)
+    except yaml.YAMLError:
+        return []  # the front matter itself is reported (PF107)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "requirements":
+            return defs_from_node(value, "front-matter", path, first_line)
+    return []
