@@ -202,8 +202,9 @@ _ABOUT = """\
 # `timeout` (GNU coreutils) is installed; without it (stock macOS) steps have no limit.
 # Unlike `preflight run`: no run log (no PREFLIGHT_RUN_ID), placeholders such as
 # <app-id> are not filled, destructive steps are not confirmed, console blocks run
-# their `$` commands without comparing the output, nothing asks before a step, and
-# blocks marked run=manual run like the others."""
+# their `$` commands without comparing the output, and nothing asks before a step.
+# Blocks marked run=manual are shown for the operator to run by hand, not run (as
+# `preflight run --yes` leaves them pending)."""
 
 _STEP_FUNCTION = """\
 # preflight_exec DIR ID COMMAND...: become COMMAND, in DIR, with the step's environment.
@@ -243,6 +244,14 @@ preflight_step() {
     printf 'preflight: step %s failed: exit code %s, expected %s\\n' "$id" "$rc" "$expect" >&2
     return $((rc ? rc : 1))
   fi
+}
+
+# preflight_manual ID NUMBER TOTAL TITLE: show a run=manual step's code, which is not run.
+preflight_manual() {
+  local line
+  printf '\\n==> [%s] step %s/%s: %s\\n' "$1" "$2" "$3" "$4" >&2
+  printf 'preflight: manual step %s: run it by hand (not run by this script):\\n' "$1" >&2
+  while IFS= read -r line || [ -n "$line" ]; do printf '    %s\\n' "$line" >&2; done
 }"""
 
 _FIND_ROOT = """\
@@ -373,7 +382,11 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
             lines.append(f"# item: {item.id}: {_comment(item.text)}")
         if block.requirements:
             lines.append(f"# requirements: {', '.join(block.requirements)}")
-        lines.append(f"{_step_call(checklist, block, number, total, title)} <<'{delimiter}'")
+        if block.run_mode == "manual":
+            words = [_quote(block.id), str(number), str(total), _quote(_comment(title)[:120])]
+            lines.append(f"preflight_manual {' '.join(words)} <<'{delimiter}'")
+        else:
+            lines.append(f"{_step_call(checklist, block, number, total, title)} <<'{delimiter}'")
         lines.append(code.rstrip("\n"))
         lines.append(delimiter)
     lines.append("")

@@ -158,6 +158,23 @@ def test_script_honours_expect_and_the_time_limit(make_project: MakeProject, tmp
     assert not (tmp_path / "finished").exists() and not (tmp_path / "after").exists()
 
 
+def test_a_manual_block_is_shown_not_run(make_project: MakeProject, tmp_path: Path) -> None:
+    checklist = (
+        "# Rotate\n\n- [ ] Rotate by hand\n"
+        '  ```bash { data-preflight-run="manual" }\n  touch "$OUT/manual"\n  ```\n'
+        '- [ ] Then\n  ```bash\n  touch "$OUT/after"\n  ```\n'
+    )
+    root = make_project({"checklists/rotate.md": checklist}, config=CONFIG, git=True)
+    script = root / "rotate.sh"
+    script.write_text(preflight(root, "extract", "--format", "sh").stdout)
+    result = bash(script, root, OUT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "manual").exists(), "run=manual: the operator runs it, as with `preflight run --yes`"
+    assert (tmp_path / "after").exists()
+    assert "manual step rotate-by-hand--bash: run it by hand" in result.stderr
+    assert '    touch "$OUT/manual"' in result.stderr
+
+
 SLOW = """\
 # Slow
 
