@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,18 @@ from click.testing import CliRunner
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def require_tool(name: str, why: str) -> str:
+    """The path of the program ``name``; without it, fail in CI (never a silent skip
+    there) and skip elsewhere (a developer's machine, stock macOS...)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    reason = f"`{name}` not found: {why}"
+    if os.environ.get("CI"):
+        pytest.fail(f"cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeProject
+from conftest import MakeProject, require_tool
 
 CONFIG = "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: checklists\n"
 TRICKY = 'it\'s "quoted" $HOME `date` \\n back\\slash\nsecond line\n'
@@ -143,8 +143,8 @@ run:
 """
 
 
-@pytest.mark.skipif(shutil.which("timeout") is None, reason="needs coreutils `timeout`")
 def test_script_honours_expect_and_the_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
+    require_tool("timeout", "the scripts' time limits use coreutils `timeout`")
     root = make_project({"checklists/limits.md": STRICT}, config=CONFIG, git=True)
     script = root / "limits.sh"
     script.write_text(preflight(root, "extract", "--format", "sh").stdout)
@@ -195,8 +195,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@pytest.mark.skipif(shutil.which("timeout") is None, reason="needs coreutils `timeout`")
 def test_ctrl_c_stops_a_step_under_a_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
+    require_tool("timeout", "the scripts' time limits use coreutils `timeout`")
     root = make_project({"checklists/slow.md": SLOW}, config=CONFIG)
     script = root / "slow.sh"
     script.write_text(preflight(root, "extract", "--format", "sh").stdout)
