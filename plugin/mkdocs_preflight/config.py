@@ -404,7 +404,15 @@ def _option_positions(config_file: Path) -> dict[str, tuple[int, int]]:
     return {}
 
 
-def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+def mapping_entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) nodes of ``key`` in a composed YAML mapping, if it has one."""
     if not isinstance(node, yaml.MappingNode):
         return None
-    return next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None)
+    return next(
+        ((name, value) for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None
+    )
+
+
+def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    entry = mapping_entry(node, key)
+    return entry[1] if entry else None

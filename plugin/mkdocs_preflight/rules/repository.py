@@ -1081,21 +1081,26 @@ def option_position(lines: list[str], block: Block, key: str) -> tuple[int, int]
 
 
 def front_matter_position(lines: list[str], key: str, *, top: bool) -> tuple[int, int]:
-    """The line of ``key`` in the front matter (a key of ``run:`` unless ``top``), else 1:1."""
+    """Where ``key`` is written in the front matter (a key of ``run:`` unless ``top``), else 1:1."""
+    import yaml  # only when a finding needs the place
+
+    from ..config import SAFE_LOADER, mapping_entry
+
     if not lines or lines[0].strip() != "---":
         return 1, 1
-    inside_run = False
-    for number, text in enumerate(lines[1:], 2):
-        if text.strip() in ("---", "..."):
-            break
-        indented = text[:1] in (" ", "\t")
-        if not indented:
-            inside_run = text.startswith("run:")
-            if top and inside_run:
-                return number, 1
-        elif inside_run and not top and text.strip().startswith(f"{key}:"):
-            return number, len(text) - len(text.lstrip()) + 1
-    return 1, 1
+    end = next((i for i, text in enumerate(lines[1:], 1) if text.strip() in ("---", "...")), len(lines))
+    try:
+        root = yaml.compose("\n".join(lines[1:end]), Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return 1, 1
+    if not top:
+        run = mapping_entry(root, "run")
+        root = run[1] if run else None
+    entry = mapping_entry(root, key)
+    if entry is None:
+        return 1, 1
+    mark = entry[0].start_mark
+    return mark.line + 2, mark.column + 1  # the front matter starts on line 2
 
 
 def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
