@@ -61,6 +61,26 @@ def test_the_worker_is_given_files_only_a_window_ahead_of_the_pages(tmp_path: Pa
         cache.close()
 
 
+def test_the_worker_keeps_the_collector_off_what_it_inherits_and_parses(tmp_path: Path) -> None:
+    count = models.PARALLEL_MIN
+    write(tmp_path, {f"c{n:03}.md": f"# C{n}\n\n- [ ] Step {n}\n" for n in range(count)})
+    cache = models.ModelCache()
+    cache.begin(default_matcher())
+    cache.start([cache.load(tmp_path / f"c{n:03}.md", f"c{n:03}.md") for n in range(count)])
+    try:
+        assert cache._pool is not None, "a worker for this many files"
+        enabled, frozen = cache._pool.submit(_collector_state).result(timeout=60)
+        assert not enabled
+        assert frozen > 1000, "the heap the worker started with is frozen"
+    finally:
+        cache.close()
+    assert gc.isenabled(), "this process's collector is untouched"
+
+
+def _collector_state() -> tuple[bool, int]:
+    return gc.isenabled(), gc.get_freeze_count()
+
+
 def _worker_never_overtaken(monkeypatch: pytest.MonkeyPatch) -> list[models.ModelCache]:
     """Make each build wait for the worker's first window, so that the worker, not this
     process, parses every file of a build smaller than the window, however slowly the

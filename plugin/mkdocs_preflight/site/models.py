@@ -20,6 +20,7 @@ sees it). So:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -93,6 +94,19 @@ def _worker_checker(settings: Settings | None) -> Checker | None:
             checker = None
         _WORKER_CHECKER[:] = [(settings, checker)]
     return _WORKER_CHECKER[0][1]
+
+
+def _worker_start() -> None:
+    """Keep the collector off the worker's objects (runs once, when the worker starts).
+
+    The forked worker inherits the whole heap of the build (MkDocs' files, nav, theme),
+    and each automatic collection walked it all again, writing to every object's header
+    and so copying its memory page: on 2,000 pages the worker's CPU time went from 35.8
+    to 28.0 s with this. What it parses holds no reference cycles (see
+    :mod:`..engine.gc_pause`), so reference counting frees it.
+    """
+    gc.freeze()
+    gc.disable()
 
 
 def parse_chunk(
@@ -246,7 +260,7 @@ class ModelCache:
             model._rank = rank
         self._order, self._data, self._chunks, self.submitted = deque(ranked), pending, 0, 0
         try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_start)
         except (OSError, RuntimeError, ValueError):
             self.close()
             return
