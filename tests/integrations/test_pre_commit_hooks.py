@@ -31,6 +31,7 @@ def test_manifest_is_valid_and_runs_once_per_commit(tmp_path: Path) -> None:
     assert set(hooks) == {"preflight-check", "preflight-extract-check"}
     for hook in hooks.values():
         assert hook["pass_filenames"] is False, "checks look at the whole project, not at staged files"
+        assert hook["always_run"] is True, "a commit that only deletes a script is checked too"
         assert hook["entry"].startswith("preflight ")
 
 
@@ -40,6 +41,13 @@ def test_try_repo_passes_on_a_clean_project_and_fails_on_a_broken_one(
 ) -> None:
     home = tmp_path / "pre-commit-home"
     preflight = (sys.executable, "-m", "mkdocs_preflight")
+    script = project / "scripts" / "hello.sh"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\necho hello\n", encoding="utf-8")
+    script.chmod(0o755)
+    (project / "checklists" / "hello.md").write_text(
+        "# Hello\n\n- [ ] Say hello\n    ```bash\n    ./scripts/hello.sh\n    ```\n", encoding="utf-8"
+    )
     extract = run(*preflight, "extract", "--format", "sh", "--out", "scripts/checklists", cwd=project)
     assert extract.returncode == 0, extract.stderr
     run("git", "add", "-A", cwd=project)
@@ -48,6 +56,15 @@ def test_try_repo_passes_on_a_clean_project_and_fails_on_a_broken_one(
     assert code == 0, output
     assert "preflight check" in output and "preflight extract --check" in output
     assert output.count("Passed") == 2, output
+
+    # A commit that only deletes the script a checklist runs: no staged file to pass,
+    # and still the hook runs and fails.
+    run("git", "commit", "-qm", "hello", cwd=project)
+    run("git", "rm", "-q", "scripts/hello.sh", cwd=project)
+    code, output = pre_commit("try-repo", hook_repo, "preflight-check", cwd=project, home=home)
+    assert code == 1, output
+    assert "PF201" in output and "scripts/hello.sh" in output
+    run("git", "reset", "-q", "--hard", cwd=project)
 
     example = project / "checklists" / "example.md"
     example.write_text(
