@@ -92,6 +92,19 @@ def test_statistics_and_output_file(make_project: MakeProject, invoke: Invoke) -
     assert result.stdout == ""
     assert result.stderr == "Found 1 error, 2 warnings.\n"
     assert json.loads((root / "report.json").read_text())["summary"]["errors"] == 1
+    result = invoke(root, "check", "-o", "report.txt")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Found 1 error, 2 warnings.\n", "the text format says so too"
+    assert "PF101" in (root / "report.txt").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif", "junit"])
+def test_statistics_are_for_the_text_format_only(make_project: MakeProject, invoke: Invoke, fmt: str) -> None:
+    root = make_project({"checklists/a.md": "# A\n- [] a\n"}, config=config())
+    result = invoke(root, "check", "--statistics", "--format", fmt)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"preflight: error: --statistics works with --format text only, not {fmt}\n"
 
 
 def test_jobs_do_not_change_the_result(make_project: MakeProject) -> None:

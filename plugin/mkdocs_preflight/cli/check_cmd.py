@@ -70,7 +70,11 @@ def use_color(stream: object) -> bool:
     type=click.IntRange(min=1),
     help="Worker processes [default: the number of CPUs]. The output does not depend on it.",
 )
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of each finding (text format only).",
+)
 @click.option(
     "--scripts-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -144,6 +148,8 @@ def check_command(
         scripts_dir = project.root / configured
     if scripts_dir is not None and not scripts_dir.is_dir():
         raise UsageProblem(f"{scripts_dir}: no such folder (--scripts-dir: where `preflight extract --out` wrote)")
+    if statistics and fmt != "text":
+        raise UsageProblem(f"--statistics works with --format text only, not {fmt}")
     fail_level = fail_on or str(state.settings.values.get("fail_on") or "error")
     try:
         result = check(
@@ -176,10 +182,9 @@ def check_command(
             output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageProblem(f"{output}: cannot write: {exc.strerror}") from None
-        if fmt != "text":
-            from ..report.text import summary_line
+        from ..report.text import summary_line
 
-            click.echo(summary_line(result), err=True)
+        click.echo(summary_line(result), err=True)
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
