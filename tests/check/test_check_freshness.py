@@ -119,9 +119,18 @@ def test_stale_generated_scripts(make_project: MakeProject, invoke: Invoke) -> N
 
 def test_lock_file_option_is_honoured(make_project: MakeProject, invoke: Invoke) -> None:
     root = make_project(FILES, config=config(lock_file="ops/review.lock"), git=True)
-    (root / "ops").mkdir()
-    assert invoke(root, "lock").exit_code == 0
+    assert invoke(root, "lock").exit_code == 0, "its folder is created, as `check -o` creates one"
     assert (root / "ops/review.lock").is_file()
     status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
     assert "ops/" in status.stdout
     assert not (root / "preflight.lock").exists()
+
+
+def test_a_step_that_names_the_lock_file_can_be_locked(make_project: MakeProject, invoke: Invoke) -> None:
+    files = {"checklists/release.md": "# Release\n\n- [ ] Review and commit `preflight.lock` { #commit-lock }\n"}
+    root = make_project(files, config=config(), git=True)
+    assert invoke(root, "lock").exit_code == 0
+    assert invoke(root, "lock", "--check").exit_code == 0, "locking does not make the lock stale"
+    result = invoke(root, "check")
+    assert result.exit_code == 0, result.output
+    assert [line for line in _lock_lines(root) if "preflight.lock" in line] == []

@@ -67,6 +67,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     try:
         from ..pin import write_atomic
 
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(lock_path, text.encode("utf-8"))
     except OSError as exc:
         raise UsageProblem(f"{shown}: cannot write: {exc.strerror}") from None

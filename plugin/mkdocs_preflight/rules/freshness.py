@@ -61,7 +61,9 @@ RULES: list[Rule] = [
 
             Steps and references that are not in the lock yet are not reported (run
             `preflight lock` to start tracking them); `preflight lock --check` exits 1 when
-            the lock is not up to date. Give steps explicit IDs (`{ #id }`) so that editing
+            the lock is not up to date. A step that names the lock file itself ("commit
+            `preflight.lock`") does not record it: every lock would change its hash. Give
+            steps explicit IDs (`{ #id }`) so that editing
             a step's text does not detach it from its lock entries.
 
             **Example**: `scripts/backup.sh` gained a required `--region` flag.
@@ -113,15 +115,17 @@ def step_references(checklist: Checklist, ctx: RuleContext) -> dict[str, list[st
 
     Uses the repository rules' reference extraction (the same one PF201 checks), keeps
     only paths inside the repository that are files or do not exist (folders have no
-    hash), each once per step, in order.
+    hash), each once per step, in order. The lock file itself is left out: a step that
+    says "commit `preflight.lock`" could never be locked, as locking changes its hash.
     """
     from .repository import references
 
     root = ctx.root.resolve()
+    lock_file = (root / str(ctx.settings.values["lock_file"])).resolve()
     found: dict[str, dict[str, None]] = {}
     for step_id, relpath in references(checklist, ctx):
         path = (root / relpath).resolve()
-        if path == root or root not in path.parents or path.is_dir():
+        if path in (root, lock_file) or root not in path.parents or path.is_dir():
             continue
         found.setdefault(step_id, {})[path.relative_to(root).as_posix()] = None
     return {step: list(files) for step, files in found.items()}
