@@ -72,6 +72,18 @@ def test_unused_suppression_is_quiet_when_pf111_is_not_selected(run_check: RunCh
     assert found(run_check({"checklists/a.md": text}, select=["PF106"])) == []
 
 
+@pytest.mark.parametrize(
+    "mkdocs",
+    [config(ignore="[PF106]"), config(per_path_ignores="{'checklists/a.md': [PF106]}")],
+    ids=["ignore", "per_path_ignores"],
+)
+def test_a_suppression_of_a_code_turned_off_is_spared_however_it_was_turned_off(
+    run_check: RunCheck, mkdocs: str
+) -> None:
+    text = "# A\n<!-- preflight: ignore PF106 -->\n- [] malformed\n"
+    assert found(run_check({"checklists/a.md": text}, mkdocs=mkdocs)) == []
+
+
 def test_project_level_findings_can_be_suppressed(run_check: RunCheck) -> None:
     text = "# A\n<!-- preflight: ignore PF102 -->\n- [ ] x (Requirement 9.9)\n- [ ] y (Requirement 9.8)\n"
     files = {"checklists/a.md": text, "req.yml": '"1.1": defined\n'}

@@ -358,7 +358,9 @@ RULES: list[Rule] = [
             A suppression comment silences findings on its own line and the next one (or,
             right before a fence, in the whole block). When the finding it was written for
             is gone, the comment only hides the next real problem that lands there. Also
-            reported: codes in the comment that are not rule codes.
+            reported: codes in the comment that are not rule codes. A comment whose codes
+            are all turned off for the file (`select`, `ignore`, `per_path_ignores`) is not
+            reported: the run cannot tell whether it still silences something.
 
             **Example** (the script exists again)
 
