@@ -112,6 +112,25 @@ def test_github_annotations(make_project: MakeProject, invoke: Invoke) -> None:
     assert escape_property("a:b,c") == "a%3Ab%2Cc"
 
 
+def test_github_and_sarif_paths_start_at_the_repository_root(tmp_path: Path, invoke: Invoke) -> None:
+    """GitHub resolves annotation and code-scanning paths from the repository's root; the
+    project (mkdocs.yml) may live in a subfolder, as action.yml's `working-directory` allows."""
+    repository = tmp_path / "repo"
+    project = repository / "ops"
+    (project / "checklists").mkdir(parents=True)
+    (repository / ".git").mkdir()
+    (project / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (project / "checklists" / "a.md").write_text("# A\n- [] malformed\n", encoding="utf-8")
+    result = invoke(project, "check", "--format", "github")
+    assert result.stdout.startswith("::warning file=ops/checklists/a.md,line=2,"), result.stdout
+    sarif = json.loads(invoke(project, "check", "--format", "sarif").stdout)
+    run = sarif["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "ops/checklists/a.md", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repository.resolve().as_uri() + "/"
+    assert "checklists/a.md:2:" in invoke(project, "check").stdout, "the text format keeps the project's paths"
+
+
 def _require(obj: dict[str, Any], *keys: str) -> None:
     for key in keys:
         assert key in obj, f"missing {key!r} in {sorted(obj)}"

@@ -6,6 +6,7 @@ them changes which findings exist or how the run exits.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +23,23 @@ class ReportOptions(NamedTuple):
     statistics: bool = False
     root: Path | None = None
     fixing: bool = False
+
+
+def repository_prefix(root: Path | None) -> tuple[Path | None, str]:
+    """The repository around ``root`` (the nearest folder with a ``.git``) and the path of
+    ``root`` inside it, ``/``-terminated (``""`` when they are the same or there is none).
+
+    GitHub reads annotation and code-scanning paths from the repository's root, while
+    preflight's paths start at the folder of ``mkdocs.yml``, which may be a subfolder.
+    """
+    if root is None:
+        return None, ""
+    start = root.resolve()
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git"):
+            inside = start.relative_to(folder).as_posix()
+            return folder, "" if inside == "." else inside + "/"
+    return None, ""
 
 
 def render(result: CheckResult, fmt: str, options: ReportOptions) -> str:

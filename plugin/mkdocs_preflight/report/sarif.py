@@ -19,7 +19,7 @@ from .. import __version__
 from ..model import Diagnostic, Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
-from . import ReportOptions
+from . import ReportOptions, repository_prefix
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -92,6 +92,8 @@ def sarif_dict(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         }
         for rule in rules
     ]
+    # %SRCROOT% is the repository's root, where code scanning resolves paths from.
+    repository, prefix = repository_prefix(options.root)
     results: list[dict[str, Any]] = []
     for d, fingerprint in zip(result.diagnostics, fingerprints(result.diagnostics, options.root), strict=True):
         entry: dict[str, Any] = {
@@ -101,7 +103,7 @@ def sarif_dict(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(prefix + d.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": max(1, d.line), "startColumn": max(1, d.col)},
                     }
                 }
@@ -126,8 +128,9 @@ def sarif_dict(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
         "results": results,
         "invocations": [{"executionSuccessful": True}],
     }
-    if options.root is not None:
-        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": options.root.resolve().as_uri() + "/"}}
+    base = repository or options.root
+    if base is not None:
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
