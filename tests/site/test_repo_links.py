@@ -123,3 +123,27 @@ def test_broken_links_are_left_for_mkdocs_and_check(tmp_path: Path) -> None:
     built = build_site(tmp_path)
     assert not built.ok
     assert any("'../scripts/missing.sh'" in m for m in built.logged(logging.WARNING))
+
+
+@pytest.mark.parametrize(
+    ("extensions", "unread"),
+    [
+        (["attr_list", "pymdownx.superfences", "pymdownx.tasklist"], 0),
+        # MkDocs always adds fenced_code: the block at the margin is code, the one in the item is not.
+        (["attr_list"], 1),
+    ],
+)
+def test_the_build_says_when_code_blocks_are_not_read_as_code(
+    tmp_path: Path, extensions: list[str], unread: int
+) -> None:
+    checklist = "# Deploy\n\n- [ ] Deploy\n\n    ```bash\n    echo nested\n    ```\n\n```bash\necho top\n```\n"
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": checklist})
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"], markdown_extensions=extensions))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages  # information, never a reason to fail a --strict build
+    said = [m for m in built.logged(logging.INFO) if "render as Markdown text" in m]
+    expected = (
+        f"mkdocs_preflight: {unread} code block(s) in 1 checklist(s) render as Markdown text, not code "
+        "(first: checklists/deploy.md:5): add pymdownx.superfences to markdown_extensions"
+    )
+    assert said == ([expected] if unread else [])

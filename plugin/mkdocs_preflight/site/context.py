@@ -63,6 +63,9 @@ class PageContext:
     which the search indexer pays for at every tag). Otherwise the extension does it."""
     slugs: dict[int, str] = field(default_factory=dict)
     """The HTML ``id`` of each section's heading, by section index (set while the page renders)."""
+    unread_blocks: list[int] = field(default_factory=list)
+    """Source lines of the closed fences this page's Markdown does not read as code (no
+    ``pymdownx.superfences``): their content renders as Markdown text."""
     step_anchors: list[str] = field(default_factory=list)
     """The ``id`` of each runnable block: in stashed HTML, where MkDocs' anchor check cannot see it."""
     decorations: list[str] = field(default_factory=list)

@@ -149,6 +149,10 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
         if context is None or context.checklist is None:
             return lines
         fences = _fence_reach(self.md)
+        if fences != "nested":
+            context.unread_blocks = [
+                block.line for block in context.checklist.blocks if block.closed and (fences == "none" or block.col > 1)
+            ]
         return rewrite_source(lines, context.checklist, context.source, context.line_offset, fences)
 
 

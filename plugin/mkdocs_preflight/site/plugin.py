@@ -116,6 +116,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._registry_ids: frozenset[str] | None = None
         self._uri_by_display: dict[str, str] | None = None
         self._resolver: LinkResolver | None = None
+        self._unread_blocks: list[tuple[str, list[int]]] = []
         self._site_key = ""
         self._docs_dir = Path()
         self._base = Path()
@@ -262,6 +263,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         uri = page.file.src_uri
         context = self._page_data.get(uri)
         if isinstance(context, PageContext):
+            if context.unread_blocks and uri in self._entries:
+                self._unread_blocks.append((self._entries[uri].display, context.unread_blocks))
             if context.step_anchors and page.present_anchor_ids is not None:
                 # Links to a step (`deploy.md#db-backup`) are valid: tell MkDocs' anchor check.
                 page.present_anchor_ids.update(context.step_anchors)
@@ -311,8 +314,17 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Tell the user about repository links that could not be linked."""
+        """Tell the user about repository links that could not be linked, and about code
+        blocks the site's Markdown extensions do not read as code."""
         self._collector.release()
+        if self._unread_blocks:
+            blocks = sum(len(lines) for _, lines in self._unread_blocks)
+            path, lines = min(self._unread_blocks)
+            # Info, not a warning: adding the plugin must not fail a site's --strict build.
+            log.info(
+                f"{blocks} code block(s) in {len(self._unread_blocks)} checklist(s) render as Markdown text, "
+                f"not code (first: {path}:{lines[0]}): add pymdownx.superfences to markdown_extensions"
+            )
         if self._resolver is not None and self._resolver.unlinked:
             log.info(
                 f"{self._resolver.unlinked} link(s) to repository files are shown as text: set repo_url "
