@@ -103,6 +103,18 @@ def test_list_json_contract(runner: CliRunner, project: Path) -> None:
     assert deploy["requirements"]["referenced"][0]["id"] == "1.1"
 
 
+def test_a_hand_marker_on_a_wrapped_items_first_line_is_not_in_its_text(
+    runner: CliRunner, make_project: MakeProject
+) -> None:
+    source = "# H\n\n- [ ] Pinned by hand on the first line { #by-hand }\n  of a wrapped item\n"
+    root = make_project({"checklists/h.md": source}, config="site_name: t\n")
+    code, out, _ = run(runner, root, "list")
+    assert code == 0
+    assert "by-hand  Pinned by hand on the first line of a wrapped item\n" in out
+    items = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["items"]
+    assert [(i["id"], i["text"]) for i in items] == [("by-hand", "Pinned by hand on the first line of a wrapped item")]
+
+
 def test_extract_filters_and_formats(runner: CliRunner, project: Path) -> None:
     code, out, _ = run(runner, project, "extract", "--format", "json", "--section", "ship")
     assert code == 0

@@ -275,6 +275,28 @@ def test_pinned_ids_and_markers() -> None:
     assert blocks[2].destructive is True
 
 
+def test_a_marker_on_a_wrapped_items_first_line_is_not_part_of_its_text() -> None:
+    c = parse(
+        """
+        - [ ] Pinned by hand on the first line { #by-hand }
+          of a wrapped item
+        - [ ] Before a *hard* break { #hard }\x20\x20
+          and after it
+        - [ ] Only the first { #first }
+          of two markers { #second }
+        - [ ] A code span `{ #not-a-marker }`
+          ends the first line
+        """
+    )
+    assert [(i.id, i.explicit_id, i.text) for i in c.items] == [
+        ("by-hand", True, "Pinned by hand on the first line of a wrapped item"),
+        ("hard", True, "Before a hard break and after it"),
+        ("first", True, "Only the first of two markers { #second }"),
+        ("a-code-span-not-a-marker-ends-the-first-line", False, "A code span { #not-a-marker } ends the first line"),
+    ]
+    assert c.items[0].id_marker == (1, 40, 52)
+
+
 def test_admonitions_and_tabs_hold_items_and_blocks() -> None:
     c = parse(
         """

@@ -48,15 +48,31 @@ _MALFORMED_BOX_ONLY = re.compile(r"^\[(?:|\s+[xX]|[xX]\s+|\s{2,})\](?:\s|$)")
 _GLUED_BULLET = re.compile(r"^(?P<marker>[-*+])\[[ xX]?\]", re.M)
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_][\w]*)\1")
 _COMMENT_PREFIXES = ("#", "//", "--")
+_MARKER_AT_END = re.compile(r"[ \t]*\{:?[ \t]*#[^\s}]+[^}\n]*\}[ \t]*$")
+"""An item's ``{ #id }`` marker at the end of one text token (``_ID_MARKER`` for a line)."""
+_BREAKS = ("softbreak", "hardbreak")
 
 
-def _plain(children: Sequence[Token] | None) -> str:
+def _plain(children: Sequence[Token] | None, marker: bool = False) -> str:
+    """The plain text of inline ``children``; with ``marker``, without the item's ``{ #id }``.
+
+    The marker ends a line of the item's paragraph, not necessarily its last one (the
+    engine and the site read it there), so it is cut from the text that ends that line.
+    """
     if not children:
         return ""
     parts: list[str] = []
-    for child in children:
+    last = len(children) - 1
+    for index, child in enumerate(children):
         kind = child.type
-        if kind == "text" or kind == "code_inline":
+        if kind == "text" and marker and (index == last or children[index + 1].type in _BREAKS):
+            found = _MARKER_AT_END.search(child.content)
+            if found is not None:
+                marker = False
+                parts.append(child.content[: found.start()])
+                continue
+            parts.append(child.content)
+        elif kind == "text" or kind == "code_inline":
             parts.append(child.content)
         elif kind == "softbreak" or kind == "hardbreak":
             parts.append(" ")
@@ -289,9 +305,7 @@ class _Walker:
         self.owners.append(item)
         self.checklist.items.append(item)
         if inline is not None:
-            text = _plain(inline.children)
-            if marker:
-                text = _ID_MARKER.sub("", text, count=1)
+            text = _plain(inline.children, marker is not None)
             item.text = " ".join(text.split())
             item.refs = self.refs_in(raw, line, "item")
             self.collect_inline(inline, line, item)
