@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import parse_bytes
+from .engine.fences import add_brace_id
 from .engine.requirements import Matcher
 from .model import Block, Checklist
 from .rules.structure import brace_fix, superfences_reads
@@ -51,8 +52,7 @@ def _pin_block_line(line: bytes, block: Block) -> bytes | None:
     if not stripped:
         return None
     if "{" in stripped:
-        brace = info.index("{")
-        new_info = info[: brace + 1] + f" #{block.id}" + info[brace + 1 :]
+        new_info = add_brace_id(info, block.id)
     elif "=" in stripped:
         short = stripped + f" id={block.id}"
         if superfences_reads(stripped):

@@ -261,6 +261,22 @@ def test_ids_write_keeps_headers_superfences_reads_and_hard_line_breaks(
     assert [(i["id"], i["text"]) for i in items] == [(i["id"], i["text"]) for i in before]
 
 
+def test_ids_write_pins_brace_headers_as_a_word_of_their_own(runner: CliRunner, make_project: MakeProject) -> None:
+    source = "# B\n\n- [ ] Tight\n  ```{.bash}\n  echo t\n  ```\n- [ ] Spaced\n  ~~~{ .sh data-x=1 }\n  echo s\n  ~~~\n"
+    root = make_project({"checklists/b.md": source}, config="site_name: t\n")
+    before = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["blocks"]
+    code, _, err = run(runner, root, "ids", "--write")
+    assert code == 0, err
+    after = (root / "checklists" / "b.md").read_text()
+    assert "  ```{ #tight--bash .bash}\n" in after
+    assert "  ~~~{ #spaced--sh .sh data-x=1 }\n" in after
+    blocks = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["blocks"]
+    assert [b["id"] for b in blocks] == [b["id"] for b in before] == ["tight--bash", "spaced--sh"]
+    same = [(b["lang"], b["code"], b["runnable"]) for b in before]
+    assert [(b["lang"], b["code"], b["runnable"]) for b in blocks] == same, "the same blocks"
+    assert run(runner, root, "ids", "--check")[0] == 0
+
+
 def test_ids_check_fails_on_automatic_ids(runner: CliRunner, project: Path) -> None:
     code, out, err = run(runner, project, "ids", "--check")
     assert code == 1

@@ -34,6 +34,8 @@ def block_header(info: str, code: str = "echo hi\n") -> str | None:
         ("bash run=never", '{ .bash data-preflight-run="never" }'),
         ("bash { #pinned }", None),
         ("bash { .big }", "bash { #step--bash .big }"),
+        ("{.bash}", "{ #step--bash .bash}"),
+        ("bash {data-x=1}", "bash { #step--bash data-x=1}"),
         ("{ .bash #pinned }", None),
         ("python", None),
         ('python title="x.py"', None),
@@ -43,6 +45,13 @@ def block_header(info: str, code: str = "echo hi\n") -> str | None:
 )
 def test_fence_headers_on_the_site(info: str, header: str | None) -> None:
     assert block_header(info) == header
+
+
+def test_a_tight_brace_header_keeps_its_language_and_takes_the_step_id() -> None:
+    text = "- [ ] Step\n\n    ```{.bash}\n    echo hi\n    ```\n"
+    html = render(text, "attr_list", "pymdownx.superfences", "pymdownx.tasklist")
+    assert 'id="step--bash"' in html
+    assert '<span class="nb">echo</span>' in html, "still highlighted as bash"
 
 
 def test_rewrite_hides_id_markers_and_marks_items() -> None:

@@ -157,3 +157,15 @@ def render_brace_header(lang: str, info: FenceInfo) -> str:
     if not parts:
         return lang
     return f"{lang} {{ {' '.join(parts)} }}"
+
+
+def add_brace_id(header: str, block_id: str) -> str:
+    """A brace-form ``header`` with ``#block_id`` first inside its braces.
+
+    ``{.bash}`` becomes ``{ #id .bash}``: the ID must be a word of its own, or the engine
+    and superfences both read ``#id.bash`` as the ID, and the block loses its language.
+    """
+    brace = header.index("{")
+    rest = header[brace + 1 :]
+    gap = "" if rest[:1] in (" ", "\t") else " "
+    return f"{header[: brace + 1]} #{block_id}{gap}{rest}"

@@ -37,7 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from ..engine import parse_text
-from ..engine.fences import parse_info, render_brace_header
+from ..engine.fences import add_brace_id, parse_info, render_brace_header
 from ..engine.project import default_matcher
 from ..model import Block, Checklist, Section
 from . import markup
@@ -291,8 +291,7 @@ def fence_header(block: Block) -> str | None:
     old = info.options.get("id")
     if old and f"#{old}" in raw:
         return raw.replace(f"#{old}", f"#{want_id}", 1)
-    brace = raw.find("{")
-    return raw[: brace + 1] + f" #{want_id}" + raw[brace + 1 :]
+    return add_brace_id(raw, want_id)
 
 
 def _dot_form(lang: str, header: str) -> str:
