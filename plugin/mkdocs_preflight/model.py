@@ -189,6 +189,8 @@ class Item:
     explicit_id: bool = False
     id_marker: tuple[int, int, int] | None = None
     """Where a ``{ #id }`` marker sits: (line, start col, end col), 1-based, end exclusive."""
+    text_end_line: int = 0
+    """The last line of the item's own text (its first paragraph), 1-based; 0 if unknown."""
 
 
 @dataclass(slots=True, eq=False, repr=False)

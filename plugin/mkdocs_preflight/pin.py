@@ -1,9 +1,10 @@
 """``preflight ids --write``: pin automatic IDs into the sources, touching nothing else.
 
-Edits are made on the raw bytes, line by line, so line endings (CRLF), a BOM and every
-other byte stay as they were. After editing, the file is parsed again: an item whose
-marker did not take (for example a first line that ends inside a code span) is left
-unpinned, and nothing is written unless every ID is unchanged.
+An item's marker goes at the end of its text (the last line of its first paragraph), a
+block's into its fence header. Edits are made on the raw bytes, line by line, so line
+endings (CRLF), a BOM and every other byte stay as they were. After editing, the file
+is parsed again: an ID whose marker did not take, or whose item's text changed, is left
+unpinned with what to do instead, and nothing is written unless every ID is unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from .engine import parse_bytes
 from .engine.fences import add_brace_id
 from .engine.requirements import Matcher
-from .model import Block, Checklist
+from .model import Block, Checklist, Item
 from .rules.structure import brace_fix, superfences_reads
 
 _TRAILING = re.compile(rb"([ \t]*)(\r\n|\n|\r)?$")
@@ -68,54 +69,75 @@ def _pin_block_line(line: bytes, block: Block) -> bytes | None:
     return (head + new_info + ending).encode("utf-8", errors="surrogateescape")
 
 
+def _item_unpinned(lines: list[bytes], item: Item) -> str:
+    """Why a marker at the end of ``item``'s text did not take, and what to do instead."""
+    text = b"".join(lines[item.line - 1 : item.text_end_line])
+    if text.count(b"`") % 2:
+        # The engine reads no marker after an odd number of backticks (it would be code).
+        return (
+            "an unmatched backtick (`) in its text hides the marker; write that backtick as &#96;, "
+            "then run preflight ids --write again"
+        )
+    return f"a {{ #{item.id} }} marker at the end of its text would not be read; pin the ID by hand elsewhere"
+
+
+def _block_unpinned(block: Block) -> str:
+    return (
+        f"the fence header cannot take an ID; pin it by hand with <!-- preflight: id={block.id} --> "
+        "on the line before the fence"
+    )
+
+
 def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> PinResult:
     """Pin every automatic item ID and shell block ID of ``checklist`` (parsed from ``data``)."""
     lines = data.splitlines(keepends=True)
-    edits: dict[int, tuple[bytes, str]] = {}
+    edits: dict[int, tuple[bytes, Item | Block]] = {}
     result = PinResult(data)
+
+    def skip(step: Item | Block, why: str) -> None:
+        result.skipped.append((step.id, step.line, why))
+
     for item in checklist.items:
         if item.explicit_id:
             continue
-        index = item.line - 1
+        # At the end of the item's text, as on a one-line item. On a wrapped item that is
+        # its last line: a hard line break (a backslash, two spaces) or a code span may end an
+        # earlier line, and the text after the marker stays text.
+        index = (item.text_end_line or item.line) - 1
         if index in edits or index >= len(lines):
-            result.skipped.append((item.id, item.line, "another ID is pinned on the same line"))
+            skip(item, "another ID is pinned on the same line; pin it by hand")
             continue
-        if lines[index].rstrip(b"\r\n").endswith(b"\\"):
-            # A marker after the `\` would turn the hard line break into text.
-            result.skipped.append((item.id, item.line, "the first line ends with a hard line break (\\)"))
-            continue
-        edits[index] = (_append_marker(lines[index], f"{{ #{item.id} }}".encode()), item.id)
+        edits[index] = (_append_marker(lines[index], f"{{ #{item.id} }}".encode()), item)
     for block in checklist.blocks:
         if block.explicit_id or not (block.runnable or block.manual):
             continue
         index = block.line - 1
         new_line = _pin_block_line(lines[index], block) if index < len(lines) else None
         if new_line is None or index in edits:
-            result.skipped.append((block.id, block.line, "the fence header cannot take an ID"))
+            skip(block, _block_unpinned(block))
             continue
-        edits[index] = (new_line, block.id)
+        edits[index] = (new_line, block)
     if not edits:
         return result
     expected = {i.id for i in checklist.items} | {b.id for b in checklist.blocks}
+    texts = {i.id: i.text for i in checklist.items}
     for _attempt in range(3):
         candidate = b"".join(edits[i][0] if i in edits else line for i, line in enumerate(lines))
         again = parse_bytes(candidate, checklist.path, matcher)
-        texts = {i.id: i.text for i in checklist.items}
         pinned = {i.id for i in again.items if i.explicit_id and texts.get(i.id) == i.text}
         pinned |= {b.id for b in again.blocks if b.explicit_id}
-        failed = [(index, ident) for index, (_, ident) in edits.items() if ident not in pinned]
+        failed = [(index, step) for index, (_, step) in edits.items() if step.id not in pinned]
         if not failed:
             now = {i.id for i in again.items} | {b.id for b in again.blocks}
             if now != expected:
-                result.skipped.extend(
-                    (ident, index + 1, "pinning would change other IDs") for index, (_, ident) in edits.items()
-                )
+                for _, step in edits.values():
+                    skip(step, "pinning would change other IDs; pin it by hand")
                 return result
             result.data = candidate
-            result.pinned = [ident for _, (_, ident) in sorted(edits.items())]
+            result.pinned = [step.id for _, (_, step) in sorted(edits.items())]
             return result
-        for index, ident in failed:
-            result.skipped.append((ident, index + 1, "the marker does not take on this line"))
+        for index, step in failed:
+            skip(step, _item_unpinned(lines, step) if isinstance(step, Item) else _block_unpinned(step))
             del edits[index]
         if not edits:
             return result

@@ -230,12 +230,14 @@ def test_ids_write_is_idempotent_and_touches_nothing_else(runner: CliRunner, mak
     after_ids = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]
     assert [i["id"] for i in after_ids["items"]] == [i["id"] for i in before_ids["items"]]
     assert [b["id"] for b in after_ids["blocks"]] == [b["id"] for b in before_ids["blocks"]]
-    assert "checklists/t.md:4: not pinned: second-code-span-end: the marker does not take on this line" in err
+    # A first line that ends inside a code span: the marker goes at the end of the text.
+    assert b"- [x] Second `code\r\n  span` end { #second-code-span-end }\r\n" in after
+    assert "not pinned" not in err
     run(runner, root, "ids", "--write")
     assert file.read_bytes() == after  # twice changes nothing
     code, out, _ = run(runner, root, "ids", "--check")
-    assert code == 1  # the item whose first line ends inside a code span stays automatic
-    assert "item second-code-span-end (auto)" in out
+    assert code == 0
+    assert "item second-code-span-end (pinned)" in out
 
 
 def test_ids_write_keeps_headers_superfences_reads_and_hard_line_breaks(
@@ -253,12 +255,80 @@ def test_ids_write_keeps_headers_superfences_reads_and_hard_line_breaks(
     after = (root / "checklists" / "f.md").read_text()
     assert '  ```bash { #titled--bash title="deploy.sh" }\n' in after, "still read by superfences"
     assert "  ```bash timeout=60 id=short--bash\n" in after, "the short form stays short"
-    assert "- [ ] Ends with a break\\\n  next line\n" in after, "the hard line break is kept"
-    assert (
-        "checklists/f.md:7: not pinned: ends-with-a-break-next-line: the first line ends with a hard line break" in err
-    )
+    assert "- [ ] Ends with a break\\\n  next line { #ends-with-a-break-next-line }\n" in after, "the break is kept"
     items = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]["items"]
     assert [(i["id"], i["text"]) for i in items] == [(i["id"], i["text"]) for i in before]
+
+
+def test_ids_write_pins_wrapped_items_at_the_end_of_their_text(runner: CliRunner, make_project: MakeProject) -> None:
+    source = (
+        "# Health\n\n"
+        "- [ ] Check that the health endpoint answers with 200 and that the\n"
+        "  response time stays under 300 ms\n"
+        "- [ ] Hard break here  \n"
+        "  and more text\n"
+        "  ```bash\n  echo hi\n  ```\n"
+        "  - [ ] Nested and\n"
+        "    wrapped\n"
+    )
+    root = make_project({"checklists/h.md": source}, config="site_name: t\n")
+    file = root / "checklists" / "h.md"
+    before = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]
+    code, out, err = run(runner, root, "ids", "--write")
+    assert (code, err) == (0, "")
+    assert "checklists/h.md: pinned 4 IDs" in out
+    assert file.read_text() == (
+        "# Health\n\n"
+        "- [ ] Check that the health endpoint answers with 200 and that the\n"
+        "  response time stays under 300 ms { #check-that-the-health-endpoint-answers-with-200 }\n"
+        "- [ ] Hard break here  \n"
+        "  and more text { #hard-break-here-and-more-text }\n"
+        "  ```bash { #hard-break-here-and-more-text--bash }\n  echo hi\n  ```\n"
+        "  - [ ] Nested and\n"
+        "    wrapped { #nested-and-wrapped }\n"
+    )
+    after = json.loads(run(runner, root, "list", "--format", "json")[1])["checklists"][0]
+    assert [(i["id"], i["text"], i["parent"]) for i in after["items"]] == [
+        (i["id"], i["text"], i["parent"]) for i in before["items"]
+    ]
+    assert after["items"][1]["text"] == "Hard break here and more text"
+    code, out, err = run(runner, root, "ids", "--check")
+    assert (code, err) == (0, "")
+    assert "(auto)" not in out
+    written = file.read_bytes()
+    assert run(runner, root, "ids", "--write")[0] == 0
+    assert file.read_bytes() == written  # twice changes nothing
+
+
+def test_an_id_ids_write_cannot_pin_fails_and_check_says_what_to_do(
+    runner: CliRunner, make_project: MakeProject
+) -> None:
+    # The engine reads no marker after an odd number of backticks: it would be inside code.
+    source = "# U\n\n- [ ] Use a lone ` here and\n  wrap it\n- [ ] Fine\n"
+    root = make_project({"checklists/u.md": source}, config="site_name: t\n")
+    file = root / "checklists" / "u.md"
+    why = (
+        "checklists/u.md:3: not pinned: use-a-lone-here-and-wrap-it: an unmatched backtick (`) in its text "
+        "hides the marker; write that backtick as &#96;, then run preflight ids --write again"
+    )
+    code, out, err = run(runner, root, "ids", "--check")
+    assert code == 1
+    assert why in err
+    assert "1 ID is not pinned; run: preflight ids --write" in err  # `Fine` can be pinned
+    assert "1 ID cannot be pinned by preflight ids --write: see above for what to do instead" in err
+    code, out, err = run(runner, root, "ids", "--write")
+    assert code == 1
+    assert "checklists/u.md: pinned 1 ID" in out
+    assert why in err
+    assert file.read_text() == "# U\n\n- [ ] Use a lone ` here and\n  wrap it\n- [ ] Fine { #fine }\n"
+    code, out, err = run(runner, root, "ids", "--check")
+    assert code == 1
+    assert why in err
+    assert "run: preflight ids --write" not in err, "no loop: --write cannot pin it"
+    file.write_text(file.read_text().replace("` here", "&#96; here"))
+    assert run(runner, root, "ids", "--write")[0] == 0
+    code, out, err = run(runner, root, "ids", "--check")
+    assert (code, err) == (0, "")
 
 
 def test_ids_write_pins_brace_headers_as_a_word_of_their_own(runner: CliRunner, make_project: MakeProject) -> None:

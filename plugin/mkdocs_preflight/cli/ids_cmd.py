@@ -19,10 +19,12 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
 
     Automatic IDs come from the item's text (and its section, on collisions), so they
     change when the text changes. Pinning writes them into the source, as
-    `{ #id }` at the end of an item's first line and as `{ #id }` (or `id=`) in a
-    fence header; after that, editing the text keeps the ID, so links, browser
-    state and run logs keep pointing at the same step. Running `--write` twice
-    changes nothing the second time.
+    `{ #id }` at the end of an item's text (on its last line when it is wrapped)
+    and as `{ #id }` (or `id=`) in a fence header; after that, editing the text
+    keeps the ID, so links, browser state and run logs keep pointing at the same
+    step. Running `--write` twice changes nothing the second time. An ID that
+    `--write` cannot pin is reported with what to do instead, and the exit
+    status is 1 (`--check` reports it the same way).
 
     \b
     Examples:
@@ -32,17 +34,25 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
     """
     project = state.project
     unpinned = 0
+    stuck: list[str] = []
+    """What ``--write`` cannot pin, with what to do instead."""
     for file in checklist_files(state, paths):
         checklist = project.parse(file)
-        if write:
-            data = file.read_bytes()
-            result = pin(data, checklist, project.matcher)
-            for ident, line, why in result.skipped:
-                click.echo(f"{checklist.path}:{line}: not pinned: {ident}: {why}", err=True)
-            if result.pinned:
-                write_atomic(file, result.data)
-                click.echo(f"{checklist.path}: pinned {len(result.pinned)} ID{'s' if len(result.pinned) != 1 else ''}")
-            continue
+        if write or check:
+            automatic = any(not i.explicit_id for i in checklist.items) or any(
+                not b.explicit_id and (b.runnable or b.manual) for b in checklist.blocks
+            )
+            result = pin(file.read_bytes(), checklist, project.matcher) if automatic else None
+            if result is not None:
+                stuck.extend(
+                    f"{checklist.path}:{line}: not pinned: {ident}: {why}" for ident, line, why in result.skipped
+                )
+            if write:
+                if result is not None and result.pinned:
+                    write_atomic(file, result.data)
+                    count = len(result.pinned)
+                    click.echo(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}")
+                continue
         for step in checklist.steps():
             if isinstance(step, Item):
                 kind = "item"
@@ -53,8 +63,20 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
             pinned = step.explicit_id
             unpinned += not pinned
             click.echo(f"{checklist.path}:{step.line}: {kind} {step.id} ({'pinned' if pinned else 'auto'})")
+    for message in stuck:
+        click.echo(message, err=True)
+    if write and stuck:
+        raise SystemExit(1)
     if check and unpinned:
-        click.echo(
-            f"{unpinned} ID{'s are' if unpinned != 1 else ' is'} not pinned; run: preflight ids --write", err=True
-        )
+        writable = unpinned - len(stuck)
+        if writable:
+            click.echo(
+                f"{writable} ID{'s are' if writable != 1 else ' is'} not pinned; run: preflight ids --write", err=True
+            )
+        if stuck:
+            click.echo(
+                f"{len(stuck)} ID{'s' if len(stuck) != 1 else ''} cannot be pinned by preflight ids --write: "
+                "see above for what to do instead",
+                err=True,
+            )
         raise SystemExit(1)

@@ -284,6 +284,7 @@ class _Walker:
             checked=bool(meta["checked"]),
             line=line,
             end_line=max(line, end),
+            text_end_line=inline.map[1] if inline is not None and inline.map else line,
             col=col,
             marker=(token.info + token.markup) if token.info else token.markup,
             depth=len(self.owners),
