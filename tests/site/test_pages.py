@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import site_samples as samples
+from click.testing import CliRunner
 from site_html import Node
 from site_support import (
     Built,
@@ -27,6 +28,7 @@ from site_support import (
     write_config,
 )
 
+from mkdocs_preflight.cli import main
 from mkdocs_preflight.model import Checklist
 
 THEMES = ("material", "mkdocs")
@@ -340,3 +342,33 @@ def _serialize(node: Node) -> str:
             attrs = " ".join(f"{k}={v}" for k, v in sorted(child.attrs.items()))
             parts.append(f"<{child.tag} {attrs}>{_serialize(child)}</{child.tag}>")
     return "".join(parts)
+
+
+def test_wrapped_items_pinned_by_ids_write_keep_their_anchor_and_hide_the_marker(tmp_path: Path) -> None:
+    source = (
+        "# Health\n\n"
+        "- [ ] Check that the health endpoint answers with 200 and that the\n"
+        "  response time stays under 300 ms\n"
+        "- [ ] Hard break here  \n"
+        "  and more text\n"
+        "- [ ] Pinned by hand on the first line { #by-hand }\n"
+        "  of a wrapped item\n"
+    )
+    root = write(tmp_path, {"checklists/health.md": source, "docs/index.md": "# Home\n"})
+    write_config(root, site_config(plugins=["search", "preflight"]))
+    result = CliRunner().invoke(main, ["--config-file", str(root / "mkdocs.yml"), "ids", "--write"])
+    assert result.exit_code == 0, result.output
+    pinned = (root / "checklists" / "health.md").read_text()
+    assert "  response time stays under 300 ms { #check-that-the-health-endpoint-answers-with-200 }\n" in pinned
+    built = build_site(root)
+    assert built.ok, built.messages
+    (checklist,) = engine_checklists(root).values()
+    ids = ["check-that-the-health-endpoint-answers-with-200", "hard-break-here-and-more-text", "by-hand"]
+    assert [item.id for item in checklist.items] == ids
+    page = built.page("checklists/health/")
+    assert "{ #" not in article(page).visible_text()
+    items = items_of(page)
+    assert list(items) == ids
+    for item in checklist.items:
+        shown = " ".join(items[item.id].visible_text().replace("\u00b6", "").split())
+        assert shown == item.text, "the engine's text is what the site shows"
