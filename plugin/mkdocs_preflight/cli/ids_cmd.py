@@ -11,7 +11,9 @@ from .common import State, checklist_files, pass_state
 
 @click.command("ids")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--write", is_flag=True, help="Pin every automatic ID into its source file.")
+@click.option(
+    "--write", is_flag=True, help="Pin every automatic ID into its source file; exit 1 if some cannot be pinned."
+)
 @click.option("--check", is_flag=True, help="Exit 1 when some ID is automatic (not pinned); CI can require pinned IDs.")
 @pass_state
 def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) -> None:
