@@ -78,10 +78,11 @@ def _item_unpinned(lines: list[bytes], item: Item) -> str:
             "an unmatched backtick (`) in its text hides the marker; write that backtick as &#96;, "
             "then run preflight ids --write again"
         )
-    return f"a {{ #{item.id} }} marker at the end of its text would not be read; pin the ID by hand elsewhere"
+    return f"a {{ #{item.id} }} marker at the end of its text is not read there or changes the text; pin it by hand"
 
 
 def _block_unpinned(block: Block) -> str:
+    """What to do about a block whose fence header cannot take an ID."""
     return (
         f"the fence header cannot take an ID; pin it by hand with <!-- preflight: id={block.id} --> "
         "on the line before the fence"
