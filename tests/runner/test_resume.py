@@ -254,3 +254,50 @@ def test_a_ticked_sub_item_completes_its_parent_on_resume(repo: Repo, preflight:
     assert not (root / "child.ran").exists()
     assert final(only_log(root))["parent"] == "passed"  # its block passed, its sub-item was ticked
     assert records(only_log(root))[-1]["counts"] == {"manual-done": 1, "passed": 1}
+
+
+def test_a_second_ctrl_c_during_the_kill_grace_still_kills_the_step(repo: Repo) -> None:
+    # The step ignores SIGTERM, so stopping it takes the whole grace period; the
+    # operator presses Ctrl-C again (and CI sends TERM) before SIGKILL is due.
+    root = repo(
+        """\
+        # Stubborn
+        - [ ] Migrate
+          ```bash
+          trap '' TERM
+          for i in $(seq 1 40); do sleep 0.5731; done
+          touch still-ran-to-the-end.txt
+          ```
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        _wait_for(lambda: _running(root, "migrate--bash"))
+        _wait_for(lambda: bool(processes_with("sleep 0.5731")))
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    assert processes_with("sleep 0.5731") == []  # SIGKILLed with its group, not left behind
+    log = only_log(root)
+    step = [r for r in records(log) if r.get("id") == "migrate--bash"][-1]
+    assert step["status"] == "aborted"
+    assert step["duration"] >= 2.0  # recorded only after the grace and the SIGKILL
+    assert records(log)[-1]["type"] == "footer"
+    resumed = cli(root, "run", "--resume", str(log), "--yes", "--timeout", "1")
+    assert resumed.returncode == 1  # the rerun times out; no second copy ran alongside
+    assert not (root / "still-ran-to-the-end.txt").exists()

@@ -15,6 +15,7 @@ from .. import __version__
 from ..engine.run_options import parse_duration
 from ..model import Checklist, Level
 from ..runner.context import default_operator, git_state, host_name
+from ..runner.execute import group_alive
 from ..runner.log import RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders
@@ -153,32 +154,10 @@ def _verify_resume(log: RunLog, checklist: Checklist, plan: Plan) -> None:
         )
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether a process group has a live (not zombie) member."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        # After the command name: state, ppid, pgrp, ...
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
-            return True
-    return False
-
-
 def _refuse_if_still_running(log: RunLog) -> None:
     here = host_name()
     for step_id, pgid, host in log.interrupted():
-        if host == here and _group_alive(pgid):
+        if host == here and group_alive(pgid):
             raise UsageProblem(
                 f"{log.path}: cannot resume: step {step_id} of the interrupted run is still running "
                 f"(process group {pgid}); wait for it to end, or stop it with `kill -- -{pgid}`"

@@ -203,13 +203,67 @@ def _kill_group(pgid: int, sig: int) -> None:
         os.killpg(pgid, sig)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, then SIGKILL what is left after a grace period."""
-    _kill_group(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(KILL_GRACE)
-    _kill_group(process.pid, signal.SIGKILL)
-    process.wait()
+class GroupSurvived(Exception):
+    """The step's process group outlived SIGKILL: its log record must stay ``running``.
+
+    ``interrupt`` is the Ctrl-C or signal that started the stop, if one did.
+    """
+
+    def __init__(self, pgid: int, interrupt: BaseException | None) -> None:
+        super().__init__(f"process group {pgid} is still alive after SIGKILL")
+        self.pgid = pgid
+        self.interrupt = interrupt
+
+
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+"""Signals held back while a step is being stopped (delivered once it is gone)."""
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process group has a live (not zombie) member."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After the command name: state, ppid, pgrp, ...
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
+def _stop(process: subprocess.Popen[bytes], interrupt: BaseException | None = None) -> None:
+    """SIGTERM the process group, then SIGKILL what is left after a grace period.
+
+    Ctrl-C, SIGTERM and SIGHUP are blocked meanwhile: an impatient second Ctrl-C must
+    not skip the SIGKILL and leave the step running behind a log that says it ended.
+    They are delivered when this returns. Raises :class:`GroupSurvived` when members of
+    the group are still alive (uninterruptible sleep, another user's process).
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        _kill_group(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(KILL_GRACE)
+        _kill_group(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + KILL_GRACE
+        while group_alive(process.pid):
+            if time.monotonic() >= deadline:
+                raise GroupSurvived(process.pid, interrupt)
+            _kill_group(process.pid, signal.SIGKILL)
+            time.sleep(0.05)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def run_process(
@@ -269,9 +323,11 @@ def run_process(
                 exited_at = time.monotonic()
             elif exited_at is not None and time.monotonic() >= exited_at + 0.2:
                 break
-    except BaseException:
-        _stop(process)
-        process.stdout.close()
+    except BaseException as exc:
+        try:
+            _stop(process, exc)
+        finally:
+            process.stdout.close()
         splitter.feed(decoder.decode(b"", final=True))
         splitter.close()
         raise

@@ -22,6 +22,7 @@ from ..engine.run_options import block_cwd, default_timeout, expected_exit, pars
 from ..model import Command
 from .execute import (
     ConsoleCapture,
+    GroupSurvived,
     LineSplitter,
     OutputSink,
     console_script,
@@ -419,6 +420,22 @@ class Session:
             )
         except FileNotFoundError:
             return self.conclude(step, "failed", clock, sink, fields, reason=f"shell `{argv[0]}` not found")
+        except GroupSurvived as exc:
+            # No final record: the log keeps the step `running`, so `--resume` refuses
+            # to start it again while it lives.
+            if console is not None:
+                console.close()
+            sink.finish()
+            self.term.line(
+                self.term.style(
+                    f"preflight: {step.id}: the step is still running after SIGKILL (process group {exc.pgid}); "
+                    f"stop it with `kill -KILL -- -{exc.pgid}`",
+                    "error",
+                )
+            )
+            if exc.interrupt is not None:
+                raise exc.interrupt from None
+            raise Stop("failed") from None
         except (KeyboardInterrupt, Interrupted) as exc:
             if console is not None:
                 console.close()
