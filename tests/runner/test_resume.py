@@ -301,3 +301,47 @@ def test_a_second_ctrl_c_during_the_kill_grace_still_kills_the_step(repo: Repo) 
     resumed = cli(root, "run", "--resume", str(log), "--yes", "--timeout", "1")
     assert resumed.returncode == 1  # the rerun times out; no second copy ran alongside
     assert not (root / "still-ran-to-the-end.txt").exists()
+
+
+SHIP = "# Deploy\n- [ ] Build\n  ```bash\n  echo building\n  ```\n- [ ] Ship\n  ```bash\n  test -f ready\n  ```\n"
+
+
+def test_masking_leaves_the_log_metadata_alone(repo: Repo, preflight: Run) -> None:
+    # A pattern for hex tokens matches the checklist's SHA-256 and the commit too.
+    root = repo(SHIP)
+    hex_token = "0123456789abcdef0123456789abcdef"
+    code = "echo building\n  echo token " + hex_token
+    (root / "checklists" / "deploy.md").write_text(SHIP.replace("echo building", code))
+    subprocess.run(["git", "commit", "-qam", "token"], cwd=root, check=True)
+    redact = ("--redact", "[0-9a-f]{32,}")
+    assert preflight(root, "run", "checklists/deploy.md", *redact).exit_code == 1
+    log = only_log(root)
+    text = log.read_text(encoding="utf-8")
+    assert hex_token not in text
+    assert "token ***" in text
+    header = records(log)[0]
+    assert len(header["sha256"]) == 64
+    assert len(header["git"]["commit"]) == 40
+    (root / "ready").touch()
+    resumed = preflight(root, "run", "--resume", str(log), *redact)
+    assert resumed.exit_code == 0, resumed.output
+    assert final(log)["ship--bash"] == "passed"
+    assert header["git"]["commit"][:12] in preflight(root, "report", str(log), "--format", "markdown").output
+
+
+def test_a_secret_that_occurs_in_a_path_masks_output_not_the_path(repo: Repo, preflight: Run) -> None:
+    root = repo(SHIP.replace("echo building", "echo building deploy"))
+    env = {"DEPLOY_KEY_NAME": "deploy"}
+    assert preflight(root, "run", "checklists/deploy.md", env=env).exit_code == 1
+    log = only_log(root)
+    header = records(log)[0]
+    assert header["checklist"] == "checklists/deploy.md"
+    assert header["run_id"].endswith("-deploy")
+    assert [step["id"] for step in header["steps"]] == ["build--bash", "ship--bash"]
+    build = [r for r in records(log) if r.get("id") == "build--bash"][-1]
+    assert build["command"] == "echo building ***"
+    assert build["output"] == "building ***"
+    (root / "ready").touch()
+    resumed = preflight(root, "run", "--resume", str(log), env=env)
+    assert resumed.exit_code == 0, resumed.output
+    assert final(log)["ship--bash"] == "passed"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -15,6 +18,7 @@ from mkdocs_preflight.runner.execute import (
     output_matches,
     shell_argv,
 )
+from mkdocs_preflight.runner.log import MASKED_FIELDS, encode
 from mkdocs_preflight.runner.patterns import fill, is_destructive, normalize, placeholders
 from mkdocs_preflight.runner.plan import SelectionError, build_plan
 from mkdocs_preflight.runner.redact import MASK, Redactor, check_pattern, is_secret_name
@@ -291,3 +295,22 @@ def test_output_sink_keeps_a_redacted_bounded_tail() -> None:
     assert tail[-1] == "line 299 ***"
     assert "s3cret-value" not in "".join(written)
     assert "".join(written).startswith("[x] line 0 ***\n")
+
+
+@given(
+    secret=st.text(min_size=4, max_size=20).filter(lambda s: s.strip() == s),
+    around=st.text(max_size=20),
+)
+def test_a_log_record_never_holds_a_secret_where_one_can_appear(secret: str, around: str) -> None:
+    # Every field that carries command text, output or the command line is masked; the
+    # log's own metadata is kept as it is, even when a secret happens to match it.
+    redactor = Redactor()
+    redactor.add_value(secret)
+    carrying = around + secret + around
+    record: dict[str, Any] = dict.fromkeys(MASKED_FIELDS, carrying)
+    record["argv"] = ["preflight", "run", f"--var=token={carrying}"]
+    metadata = {"type": "step", "id": secret, "checklist": carrying, "sha256": secret, "git": {"commit": secret}}
+    decoded = json.loads(encode({**record, **metadata}, redactor))
+    for key in MASKED_FIELDS:
+        assert secret not in json.dumps(decoded[key], ensure_ascii=False)
+    assert {key: decoded[key] for key in metadata} == metadata

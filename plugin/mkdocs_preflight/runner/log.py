@@ -36,7 +36,8 @@ UTF-8, each with a ``type``:
 Times are ISO 8601 with a UTC offset (``2025-06-01T14:03:07+02:00``; ``Z`` is
 accepted). Readers ignore unknown keys and tolerate a torn last line (the runner was
 killed while writing it). Every record is flushed and fsynced before the runner moves
-on, and every string passes the secret redactor first.
+on, and the fields that can carry secrets (``argv``, ``command``, ``output``,
+``reason``, ``diff``) pass the secret redactor first.
 """
 
 from __future__ import annotations
@@ -95,19 +96,29 @@ def parse_time(value: Any) -> datetime | None:
     return moment
 
 
-def _scrub(value: Any, redactor: Redactor) -> Any:
+MASKED_FIELDS = frozenset({"argv", "command", "output", "reason", "diff"})
+"""The record fields that can carry secrets: the only ones the redactor rewrites.
+
+The log's own metadata (run ID, checklist path, SHA-256, commit, step IDs) stays as it
+is: a ``--redact`` pattern or a secret value that happens to match it would otherwise
+make the log unresumable and unrelatable to its checklist.
+"""
+
+
+def _mask(value: Any, redactor: Redactor) -> Any:
     if isinstance(value, str):
         return redactor.redact(value)
     if isinstance(value, dict):
-        return {key: _scrub(item, redactor) for key, item in value.items()}
+        return {key: _mask(item, redactor) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_scrub(item, redactor) for item in value]
+        return [_mask(item, redactor) for item in value]
     return value
 
 
 def encode(record: dict[str, Any], redactor: Redactor) -> bytes:
-    """One record as a JSON line, secrets masked."""
-    return (json.dumps(_scrub(record, redactor), ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+    """One record as a JSON line, secrets masked in :data:`MASKED_FIELDS`."""
+    scrubbed = {key: _mask(value, redactor) if key in MASKED_FIELDS else value for key, value in record.items()}
+    return (json.dumps(scrubbed, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
         "utf-8", errors="surrogateescape"
     )
 
