@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from .helpers import Repo, Run, cli, final, logs, only_log, processes_with, records
 
@@ -714,3 +717,57 @@ def test_a_run_log_that_cannot_be_written_is_a_usage_error(repo: Repo) -> None:
     assert ": cannot create the run log: " in result.stderr
     assert result.stderr.count("\n") == 1
     assert not (root / "ran.txt").exists()
+
+
+def _limit_file_size(limit: int) -> Callable[[], None]:
+    """A pre-exec hook: files the runner writes cannot grow beyond ``limit`` bytes.
+
+    A write past the limit then fails with EFBIG, like one on a full disk (Python
+    ignores SIGXFSZ, which would otherwise kill the runner).
+    """
+
+    def hook() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return hook
+
+
+def _run_limited(root: Path, limit: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=_limit_file_size(limit),
+    )
+
+
+def test_a_run_log_that_fails_mid_run_is_a_one_line_error(repo: Repo) -> None:
+    # The final record of `out` (its output) does not fit: the run stops there.
+    root = repo(
+        "# Fill\n- [ ] Out\n  ```bash\n  for i in $(seq 1 100); do printf 'line %04d %075d\\n' $i 0; done\n  ```\n"
+        "- [ ] Next\n  ```bash\n  touch next.txt\n  ```\n"
+    )
+    result = _run_limited(root, 4096)
+    log = only_log(root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == f"preflight: error: {log.relative_to(root)}: cannot write the run log: File too large\n"
+    assert not (root / "next.txt").exists()
+    lines = records(log)  # every line whole: the failed record was cut off again
+    assert [r.get("status") for r in lines[1:]] == ["running"]
+
+
+def test_a_run_log_that_fails_as_a_step_starts_stops_the_step(repo: Repo) -> None:
+    # The `running` record (with the long command) does not fit: the step must not run on.
+    filler = "# " + "x" * 3000
+    root = repo(f"# Slow\n- [ ] Wait\n  ```bash\n  {filler}\n  sleep 57.123\n  touch waited.txt\n  ```\n")
+    started = time.monotonic()
+    result = _run_limited(root, 2048)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.endswith(": cannot write the run log: File too large\n")
+    assert result.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
+    assert processes_with("sleep 57.123") == []
+    assert [r["type"] for r in records(only_log(root))] == ["header"]

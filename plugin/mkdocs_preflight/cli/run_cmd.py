@@ -16,7 +16,7 @@ from ..engine.run_options import parse_duration
 from ..model import Checklist, Level
 from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
-from ..runner.log import RunLogWriter, iso, now
+from ..runner.log import LogWriteError, RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders
 from ..runner.plan import Plan, SelectionError, Step, build_plan
@@ -185,6 +185,11 @@ def _log_problem(exc: OSError, what: str) -> UsageProblem:
     """A one-line error for a run log that cannot be written (exit 2)."""
     where = display_path(Path(exc.filename)) if exc.filename else "run log"
     return UsageProblem(f"{where}: {what}: {exc.strerror or exc}")
+
+
+def _cannot_write(exc: LogWriteError) -> UsageProblem:
+    """A one-line error for a run log that failed mid-run (exit 2)."""
+    return UsageProblem(f"{display_path(exc.path)}: cannot write the run log: {exc.error.strerror or exc.error}")
 
 
 def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLogWriter, Path]:
@@ -442,18 +447,22 @@ def run_command(
         except OSError as exc:
             raise _log_problem(exc, "cannot continue the run log") from None
         run_id = log.run_id
-        writer.write(
-            {
-                "type": "resume",
-                "at": iso(now()),
-                "operator": who,
-                "host": host_name(),
-                "argv": argv,
-                "git": git,
-                "torn": log.torn,
-                "preflight": __version__,
-            }
-        )
+        try:
+            writer.write(
+                {
+                    "type": "resume",
+                    "at": iso(now()),
+                    "operator": who,
+                    "host": host_name(),
+                    "argv": argv,
+                    "git": git,
+                    "torn": log.torn,
+                    "preflight": __version__,
+                }
+            )
+        except LogWriteError as exc:
+            writer.close()
+            raise _cannot_write(exc) from None
         term.line(
             f"Resuming {display_path(log_path)} ({len(steps) - len(remaining)} of {len(steps)} steps finished; "
             f"continuing with {remaining[0].id})"
@@ -482,7 +491,11 @@ def run_command(
             "argv": argv,
             "preflight": __version__,
         }
-        writer.write(header)
+        try:
+            writer.write(header)
+        except LogWriteError as exc:
+            writer.close()
+            raise _cannot_write(exc) from None
         count = f"{len(steps)} step{'s' if len(steps) != 1 else ''}"
         term.line(f"Running {parsed.path}: {count}, log {display_path(writer.path)}")
 
@@ -518,6 +531,10 @@ def run_command(
     session.exit_codes.update(session_exits)
     try:
         code = session.run()
+    except LogWriteError as exc:
+        # The step's process group is stopped already; the log ends with its last
+        # whole record and no footer, so --resume can continue it.
+        raise _cannot_write(exc) from None
     finally:
         writer.close()
     click.get_current_context().exit(code)

@@ -42,6 +42,7 @@ on, and the fields that can carry secrets (``argv``, ``command``, ``output``,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from datetime import datetime, timezone
@@ -123,6 +124,15 @@ def encode(record: dict[str, Any], redactor: Redactor) -> bytes:
     )
 
 
+class LogWriteError(Exception):
+    """The run log cannot be written any more (disk full, I/O error): the run must stop."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: cannot write the run log: {error.strerror or error}")
+        self.path = path
+        self.error = error
+
+
 class RunLogWriter:
     """Appends records to a run log: one ``write`` system call and one fsync per record."""
 
@@ -159,13 +169,26 @@ class RunLogWriter:
         self.write_many([record])
 
     def write_many(self, records: list[dict[str, Any]]) -> None:
-        """Append records that belong to one event with one write and one fsync."""
+        """Append records that belong to one event with one write and one fsync.
+
+        Raises :class:`LogWriteError` when that fails; what was written of the records
+        is cut off again, so the log ends with its last whole record.
+        """
         data = b"".join(encode(record, self._redactor) for record in records)
         view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
+        try:
+            size = os.fstat(self._fd).st_size
+        except OSError as exc:
+            raise LogWriteError(self.path, exc) from None
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise LogWriteError(self.path, exc) from None
 
     def close(self) -> None:
         """Close the file (idempotent)."""
