@@ -771,3 +771,17 @@ def test_a_run_log_that_fails_as_a_step_starts_stops_the_step(repo: Repo) -> Non
     assert time.monotonic() - started < 30
     assert processes_with("sleep 57.123") == []
     assert [r["type"] for r in records(only_log(root))] == ["header"]
+
+
+def test_console_block_fails_when_the_shell_ends_early(repo: Repo, preflight: Run) -> None:
+    # `exit 0` ends the shell with status 0: the commands after it never run.
+    root = repo("# C\n- [ ] Early\n  ```console\n  $ echo one\n  one\n  $ exit 0\n  $ echo two\n  three\n  ```\n")
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1, result.output
+    step = [r for r in records(only_log(root)) if r.get("id") == "early--console"][-1]
+    assert step["status"] == "failed"
+    assert step["reason"] == "the shell ended before `echo two` ran"
+    assert step["exit_code"] == 0
+    # Ending the shell with the last command leaves nothing unrun.
+    root = repo("# C\n- [ ] Last\n  ```console\n  $ echo one\n  one\n  $ exec true\n  ```\n", name="last.md")
+    assert preflight(root, "run", "checklists/last.md").exit_code == 0

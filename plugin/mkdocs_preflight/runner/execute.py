@@ -430,6 +430,17 @@ class ConsoleCapture:
         """Output ended without a marker (the shell died): show held lines."""
         self._flush_held()
 
+    def unrun(self) -> Command | None:
+        """The first command the shell never got to, or ``None`` when every one ran.
+
+        A command that fails prints its marker before the shell exits; one that ends
+        the shell (``exit``, ``exec``) prints none but did run.
+        """
+        ran = len(self.outputs)
+        if not self.exit_codes or self.exit_codes[-1] == 0:
+            ran += 1
+        return self._commands[ran] if ran < len(self._commands) else None
+
     def partial(self, text: str, shown: int) -> int:
         """Show what is safe of an unfinished line."""
         return self._sink.partial(text, shown)

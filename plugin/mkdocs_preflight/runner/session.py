@@ -469,6 +469,13 @@ class Session:
         if result.exit_code != expected_code:
             what = f"exit code {result.exit_code}" + (f", expected {expected_code}" if expected_code else "")
             return self.conclude(step, "failed", clock, sink, fields, reason=what)
+        if console is not None:
+            unrun = console.unrun()
+            if unrun is not None:
+                # `exit 0` or `exec` ended the shell early: later commands and their
+                # documented output were never checked.
+                reason = f"the shell ended before `{unrun.text}` ran"
+                return self.conclude(step, "failed", clock, sink, fields, reason=reason)
         return self.conclude(step, "passed", clock, sink, fields)
 
     def conclude(
