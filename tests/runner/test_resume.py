@@ -177,6 +177,9 @@ def test_resume_with_nothing_left(repo: Repo, preflight: Run) -> None:
     assert result.exit_code == 0
     assert "Nothing to resume" in result.output
     assert _count(root, "a.count") == 1
+    plan = preflight(root, "run", "--resume", str(only_log(root)), "--dry-run")
+    assert plan.exit_code == 0
+    assert plan.output == f"Nothing to resume: every step of {only_log(root)} has finished.\n"
 
 
 def test_resume_rejects_selection_and_foreign_files(repo: Repo, preflight: Run) -> None:
@@ -345,3 +348,20 @@ def test_a_secret_that_occurs_in_a_path_masks_output_not_the_path(repo: Repo, pr
     resumed = preflight(root, "run", "--resume", str(log), env=env)
     assert resumed.exit_code == 0, resumed.output
     assert final(log)["ship--bash"] == "passed"
+
+
+def test_resume_dry_run_shows_what_a_resume_would_run(repo: Repo, preflight: Run) -> None:
+    root = repo(COUNTING.replace("exec sleep 53.531", "exit 9"))
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    log = only_log(root)
+    plan = preflight(root, "run", "--resume", str(log), "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    assert "Plan for checklists/deploy.md: 3 steps (dry run: nothing runs)" in plan.output
+    assert "one--bash" not in plan.output  # finished: a resume does not run it again
+    assert "1. two-slow-the-first-time--bash" in plan.output
+    assert _count(root, "two.count") == 1
+    (root / "slept").touch()
+    assert preflight(root, "run", "--resume", str(log)).exit_code == 0
+    plan = preflight(root, "run", "--resume", str(log), "--dry-run")
+    assert "Plan for checklists/deploy.md: 1 step " in plan.output  # manual-pending: offered again
+    assert "1. check-by-hand (manual)" in plan.output

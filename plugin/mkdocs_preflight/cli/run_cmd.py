@@ -410,8 +410,20 @@ def run_command(
         except SelectionError as exc:
             raise UsageProblem(str(exc)) from None
 
+    latest: dict[str, str] = {}
+    finished: dict[str, str] = {}
+    remaining = steps
+    if log is not None:
+        latest = {result.id: result.status for result in log.results()}
+        finished = finished_steps(plan, latest)
+        remaining = [s for s in steps if s.id not in finished]
+        if not remaining:
+            term.line(f"Nothing to resume: every step of {log.path} has finished.")
+            return
+
     if dry_run:
-        _dry_run(term, plan, steps, values, allow_destructive)
+        # A resume's plan is what it would run, not the finished steps again.
+        _dry_run(term, plan, remaining, values, allow_destructive)
         return
 
     redactor = Redactor(redact)
@@ -430,17 +442,9 @@ def run_command(
     argv = ["preflight", *sys.argv[1:]]
     git = git_state(root)
 
-    latest: dict[str, str] = {}
-    finished: dict[str, str] = {}
     session_durations: dict[str, float] = {}
     session_exits: dict[str, int | None] = {}
     if log is not None:
-        latest = {result.id: result.status for result in log.results()}
-        finished = finished_steps(plan, latest)
-        remaining = [s for s in steps if s.id not in finished]
-        if not remaining:
-            term.line(f"Nothing to resume: every step of {log.path} has finished.")
-            return
         _make_log_folder(folder)
         try:
             writer, log_path = _continue_log(log, folder, redactor)
