@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -785,3 +787,18 @@ def test_console_block_fails_when_the_shell_ends_early(repo: Repo, preflight: Ru
     # Ending the shell with the last command leaves nothing unrun.
     root = repo("# C\n- [ ] Last\n  ```console\n  $ echo one\n  one\n  $ exec true\n  ```\n", name="last.md")
     assert preflight(root, "run", "checklists/last.md").exit_code == 0
+
+
+def test_the_hint_for_a_missing_value_can_be_pasted(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Name it\n  ```bash\n  echo '[Release Name]' > name.txt\n  ```\n")
+    plan = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert "needs --var 'Release Name=...'" in plan.output
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
+    hint = re.search(r"pass (--var .*) \(or --env-file\)", result.output)
+    assert hint is not None, result.output
+    assert hint.group(1) == "--var 'Release Name=VALUE'"
+    # What a shell makes of the pasted hint, with the value filled in.
+    pasted = cli(root, "run", "checklists/deploy.md", "--yes", *shlex.split(hint.group(1).replace("VALUE", "1.0")))
+    assert pasted.returncode == 0, pasted.stdout + pasted.stderr
+    assert (root / "name.txt").read_text() == "1.0\n"

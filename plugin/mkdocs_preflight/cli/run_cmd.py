@@ -18,7 +18,7 @@ from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
 from ..runner.log import LogWriteError, RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
-from ..runner.patterns import is_destructive, normalize, placeholders
+from ..runner.patterns import is_destructive, normalize, placeholders, var_option
 from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
 from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
@@ -110,7 +110,7 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
                 notes.append(f"destructive: {reason}" + ("" if allow else ", needs confirmation"))
             missing = [p for p in placeholders(code) if normalize(p) not in values]
             if missing:
-                notes.append("needs " + ", ".join(f"--var {p}=..." for p in missing))
+                notes.append("needs " + ", ".join(var_option(p, "...") for p in missing))
         where = f" [{step.section_path}]" if step.section_path else ""
         term.line(f"  {position:>3}. {term.style(step.id, 'id')} ({'; '.join(notes)}){where}")
         if step.text:

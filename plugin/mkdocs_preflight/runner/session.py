@@ -33,7 +33,7 @@ from .execute import (
     shell_argv,
 )
 from .log import DONE_STATUSES, FAILED_STATUSES, FINAL_STATUSES, RunLogWriter, iso, now
-from .patterns import fill, is_destructive, normalize, placeholders
+from .patterns import fill, is_destructive, normalize, placeholders, var_option
 from .plan import Plan, Step
 from .redact import Redactor, is_secret_name
 from .ui import Terminal
@@ -292,7 +292,7 @@ class Session:
             if key in self.options.values:
                 continue
             if not self.options.interactive:
-                message = f"missing value for placeholder `{name}`: pass --var {name}=VALUE (or --env-file)"
+                message = f"missing value for placeholder `{name}`: pass {var_option(name, 'VALUE')} (or --env-file)"
                 self.record(step.id, step.kind, "aborted", reason=message)
                 self.term.line(self.term.style(f"preflight: {step.id}: {message}", "error"))
                 raise Stop("stopped")
