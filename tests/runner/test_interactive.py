@@ -205,7 +205,7 @@ def test_ctrl_c_kills_the_step_and_records_it(repo: Repo) -> None:
     while not processes_with("sleep 55.321") and time.monotonic() < deadline:
         time.sleep(0.05)
     child.sendintr()
-    child.expect("Interrupted")
+    child.expect(r"Interrupted \(Ctrl-C\)\.")
     assert finish(child) == 130
     assert processes_with("sleep 54.321") == []
     assert processes_with("sleep 55.321") == []
@@ -224,7 +224,7 @@ def test_sigterm_stops_like_ctrl_c(repo: Repo) -> None:
     while not processes_with("sleep 56.321") and time.monotonic() < deadline:
         time.sleep(0.05)
     child.kill(signal.SIGTERM)
-    child.expect("Interrupted")
+    child.expect(r"Interrupted \(SIGTERM\)\.")
     assert finish(child) == 130
     assert processes_with("sleep 56.321") == []
     step = [r for r in records(only_log(root)) if r.get("id") == "wait--bash"][-1]

@@ -180,7 +180,7 @@ class Session:
                 status = stop.status
             except (KeyboardInterrupt, Interrupted) as exc:
                 status = "interrupted"
-                self.stop_reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+                self.stop_reason = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else str(exc)
                 self.term.line()
                 self.term.line(self.term.style(f"Interrupted ({self.stop_reason}).", "error"))
         statuses = [self.status_of(s.id) for s in self.steps]
