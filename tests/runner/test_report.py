@@ -79,6 +79,17 @@ def test_json_report(repo: Repo, preflight: Run) -> None:
     assert steps["test--bash"]["global_id"] == "checklists/deploy#test--bash"
     assert steps["never-reached--bash"]["status"] == "not-run"
     assert {i["id"]: i["status"] for i in data["items"]} == {"build-app": "passed", "test": "failed"}
+    assert steps["test--bash"]["output_truncated"] is False
+    assert steps["test--bash"]["derived"] is False
+
+
+def test_json_report_says_when_output_is_only_the_tail(repo: Repo, preflight: Run) -> None:
+    root = repo("# X\n- [ ] Noisy\n  ```bash\n  seq 1 500; exit 3\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 1
+    data = json.loads(preflight(root, "report", str(only_log(root)), "--format", "json").output)
+    step = data["steps"][0]
+    assert step["output_truncated"] is True
+    assert step["output"].split("\n")[-1] == "500"
 
 
 def test_junit_report_reads_with_junitparser(repo: Repo, preflight: Run) -> None:

@@ -60,6 +60,8 @@ class StepResult:
     diff: str | None = None
     derived: bool = False
     attempts: int = 1
+    output_truncated: bool = False
+    """Whether ``output`` is only the tail: earlier output was dropped."""
 
 
 @dataclass(slots=True)
@@ -229,6 +231,7 @@ def _result(record: dict[str, Any], stem: str, text: str, attempts: int) -> Step
         diff=_str(record.get("diff")),
         derived=record.get("derived") is True,
         attempts=attempts,
+        output_truncated=record.get("output_truncated") is True,
     )
 
 

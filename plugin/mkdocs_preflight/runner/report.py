@@ -230,8 +230,10 @@ def report_dict(log: RunLog) -> dict[str, Any]:
                     "attempts": result.attempts,
                     "command": result.command,
                     "output": result.output,
+                    "output_truncated": result.output_truncated,
                     "reason": result.reason,
                     "diff": result.diff,
+                    "derived": result.derived,
                 }
             )
         steps.append(entry)
