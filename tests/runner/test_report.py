@@ -113,6 +113,7 @@ def test_junit_report_reads_with_junitparser(repo: Repo, preflight: Run) -> None
             assert failure.message == "exit code 2"
             assert "red" in (failure.text or "")
             assert "\x1b" not in (failure.text or "")  # terminal escapes are not valid XML
+            assert "red" in (case.system_out or "")  # as documented: the output goes to system-out
     assert outcomes == {
         "build-app--bash": "pass",
         "review-the-change-log": "Skipped",

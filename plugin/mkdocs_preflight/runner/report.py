@@ -328,7 +328,8 @@ def render_junit(log: RunLog) -> str:
         elif status in ("skipped", "manual-pending", "not-run", "running"):
             message = {"not-run": "not run", "running": "interrupted while running"}.get(status, reason)
             ET.SubElement(case, "skipped", message=_xml(message))
-        if result is not None and result.output and status not in ("failed", "timeout", "aborted"):
+        if result is not None and result.output:
+            # Every step's output, a failure's too: CI tools show system-out as the log.
             ET.SubElement(case, "system-out").text = _xml(result.output)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
