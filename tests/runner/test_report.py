@@ -46,7 +46,7 @@ def test_text_report(repo: Repo, preflight: Run) -> None:
     assert "build-app--bash" in text
     assert re.search(r"never-reached--bash +not-run", text)
     assert "test--bash: failed: exit code 2" in text
-    assert "Totals: 1 failed, 1 manual-pending, 1 passed." in text
+    assert "Totals: 1 failed, 1 manual-pending, 1 not-run, 1 passed." in text  # adds up to the 4 steps
 
 
 def test_markdown_sign_off_record(repo: Repo, preflight: Run) -> None:
@@ -65,6 +65,7 @@ def test_markdown_sign_off_record(repo: Repo, preflight: Run) -> None:
     assert "### `test--bash`: failed" in text
     assert "## Sign-off" in text
     assert "| Reviewer | | | |" in text
+    assert "Totals: 1 failed, 1 manual-pending, 1 not-run, 1 passed." in text
 
 
 def test_json_report(repo: Repo, preflight: Run) -> None:
@@ -78,6 +79,7 @@ def test_json_report(repo: Repo, preflight: Run) -> None:
     assert steps["test--bash"]["exit_code"] == 2
     assert steps["test--bash"]["global_id"] == "checklists/deploy#test--bash"
     assert steps["never-reached--bash"]["status"] == "not-run"
+    assert data["run"]["counts"] == {"passed": 1, "manual-pending": 1, "failed": 1, "not-run": 1}
     assert {i["id"]: i["status"] for i in data["items"]} == {"build-app": "passed", "test": "failed"}
     assert steps["test--bash"]["output_truncated"] is False
     assert steps["test--bash"]["derived"] is False

@@ -43,6 +43,18 @@ def rows(log: RunLog) -> list[Row]:
     return out
 
 
+def totals(log: RunLog) -> dict[str, int]:
+    """Steps per status, as the report lists them, ``not-run`` included.
+
+    Planned steps the run never reached count too, so the totals add up to the steps
+    listed, like the counts of the run's summary and footer.
+    """
+    counts: dict[str, int] = {}
+    for row in rows(log):
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
+
+
 def _when(value: str | None) -> str:
     moment = parse_time(value)
     return moment.strftime("%Y-%m-%d %H:%M:%S %z") if moment else "-"
@@ -112,7 +124,7 @@ def render_text(log: RunLog) -> str:
         out.append(f"{row.id}: {result.status}" + (f": {result.reason}" if result.reason else ""))
         for line in _tail(result.diff or result.output):
             out.append(f"  | {line}")
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(totals(log).items()))
     out.append("")
     out.append(f"Totals: {counts or 'no steps recorded'}.")
     out.extend(f"warning: {w}" for w in log.warnings)
@@ -187,7 +199,7 @@ def render_markdown(log: RunLog) -> str:
                 lines = _tail(body, 40)
                 fence = "`" * max(3, _longest_backticks(body) + 1)
                 out += [fence + ("diff" if result.diff else "text"), *lines, fence]
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(totals(log).items()))
     out += [
         "",
         f"Totals: {counts or 'no steps recorded'}.",
@@ -253,7 +265,7 @@ def report_dict(log: RunLog) -> dict[str, Any]:
             "start": summary.start,
             "end": summary.end,
             "duration": summary.duration,
-            "counts": summary.counts,
+            "counts": totals(log),
             "torn": summary.torn,
         },
         "steps": steps,
