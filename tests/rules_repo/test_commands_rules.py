@@ -186,6 +186,13 @@ def test_placeholders_in_runnable_blocks(check: Check) -> None:
     )
 
 
+def test_the_placeholder_hint_can_be_pasted_into_a_shell(check: Check) -> None:
+    found = check("```bash\ngit tag [Release Name]\n```\n", "PF303")
+    assert [d.message for d in found] == [
+        "Placeholder `[Release Name]` must be filled in before this runs (`preflight run --var 'Release Name=...'`)"
+    ]
+
+
 # -- PF304 destructive -----------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from .shell import (
     shellcheck_path,
     syntax_errors,
     trivially_valid,
+    var_option,
 )
 
 if TYPE_CHECKING:
@@ -431,7 +432,7 @@ def check_placeholders(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagn
                     Diagnostic(
                         PLACEHOLDER.code,
                         f"Placeholder `{span.text}` must be filled in before this runs "
-                        f"(`preflight run --var {span.name}=...`)",
+                        f"(`preflight run {var_option(span.name, '...')}`)",
                         checklist.path,
                         line,
                         col,

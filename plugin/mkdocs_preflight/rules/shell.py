@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -1383,3 +1384,8 @@ def plan(command: str) -> tuple[Step, ...]:
     state (current folder, paths created so far).
     """
     return tuple(_Planner().command(command))
+
+
+def var_option(name: str, value: str) -> str:
+    """``--var NAME=VALUE`` as it can be pasted into a shell (``'Release Name=VALUE'``)."""
+    return "--var " + shlex.quote(f"{name}={value}")

@@ -8,10 +8,9 @@ This module only adds how names compare and how values are filled in.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping
 
-from ..rules.shell import find_placeholders, is_destructive, placeholders
+from ..rules.shell import find_placeholders, is_destructive, placeholders, var_option
 
 __all__ = ["fill", "is_destructive", "normalize", "placeholders", "var_option"]
 
@@ -19,11 +18,6 @@ __all__ = ["fill", "is_destructive", "normalize", "placeholders", "var_option"]
 def normalize(name: str) -> str:
     """How placeholder and ``--var`` names compare: case, ``-``, ``_`` and spaces do not matter."""
     return re.sub(r"[-_\s]+", "_", name.strip()).lower()
-
-
-def var_option(name: str, value: str) -> str:
-    """``--var NAME=VALUE`` as it can be pasted into a shell (``'Release Name=VALUE'``)."""
-    return "--var " + shlex.quote(f"{name}={value}")
 
 
 def fill(command: str, values: Mapping[str, str]) -> str:
