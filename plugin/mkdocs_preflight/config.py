@@ -2,7 +2,7 @@
 
 The options live in the ``preflight`` entry of ``plugins:`` in ``mkdocs.yml``. The CLI
 reads that file with a lenient YAML loader (``!ENV`` resolved, Python tags ignored) so
-that it never imports MkDocs; the plugin derives its ``Config`` class from
+that it never imports MkDocs, and follows ``INHERIT:`` as MkDocs does; the plugin derives its ``Config`` class from
 :data:`OPTIONS` (``site/config.py``), so there is exactly one list of names, defaults and
 help texts.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 
@@ -354,54 +354,193 @@ def load_settings(config_file: Path | None = None, *, root: Path | None = None) 
         return Settings(root=(root or Path.cwd()).resolve(), config_file=None, values=values)
     if explicit and not config_file.is_file():
         raise ConfigError(f"{config_file}: no such configuration file")
-    document = load_yaml(config_file)
-    if document is None:
-        document = {}
-    if not isinstance(document, dict):
-        raise ConfigError(f"{config_file}: expected a mapping at the top level")
+    document = load_config(config_file)
     raw = plugin_options(document) or {}
-    values, warnings = validate(raw, locate=_option_locator(config_file))
+    values, warnings = validate(raw, locate=option_locator(config_file))
+    # As in MkDocs, paths are relative to the file given, even when an inherited file sets them.
     root = config_file.parent.resolve()
     return Settings(root=root, config_file=config_file, values=values, mkdocs=document, warnings=warnings)
 
 
-def _option_locator(config_file: Path) -> Callable[[str], str]:
-    """``mkdocs.yml:LINE:COL: preflight`` for an option of the file's ``preflight`` entry
-    (``mkdocs.yml: preflight`` when it cannot be found). Reads the file again, with its
-    positions, only when a message needs one."""
-    keys: dict[str, tuple[int, int]] | None = None
+INHERIT = "INHERIT"
 
-    def locate(name: str) -> str:
-        nonlocal keys
-        if keys is None:
-            keys = _option_positions(config_file)
-        position = keys.get(name)
-        return (
-            f"{config_file.name}:{position[0]}:{position[1]}: preflight"
-            if position
-            else f"{config_file.name}: preflight"
-        )
+
+def load_config(config_file: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as MkDocs sees it: ``INHERIT`` followed, each file merged over its parent.
+
+    Raises:
+        ConfigError: a file cannot be read or is not a mapping, an inherited file is
+            missing, or the files inherit in a loop.
+    """
+    merged: dict[str, Any] = {}
+    for _, document in reversed(config_chain(config_file)):
+        merged = deep_merge(merged, document)
+    return merged
+
+
+def config_chain(config_file: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """``config_file`` and the files it inherits from, nearest first, each loaded on its own
+    (its ``INHERIT`` key removed).
+
+    Raises:
+        ConfigError: as :func:`load_config`.
+    """
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    path: Path | None = config_file
+    while path is not None:
+        document = load_yaml(path)
+        if document is None:
+            document = {}
+        if not isinstance(document, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level")
+        chain.append((path, document))
+        path = _inherited(chain, document.pop(INHERIT), config_file) if INHERIT in document else None
+    return chain
+
+
+def _inherited(chain: list[tuple[Path, dict[str, Any]]], value: Any, config_file: Path) -> Path:
+    """The file that the last file of ``chain`` inherits from (``INHERIT: value``)."""
+    child = chain[-1][0]
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{_value_position(child, INHERIT)}: INHERIT must name a file, got {value!r}")
+    # Lexically normalised and relative to the child's folder, like MkDocs' yaml_load.
+    parent = Path(os.path.normpath(child.parent / value))
+    if not parent.is_file():
+        raise ConfigError(f"{_value_position(child, INHERIT)}: inherited file {value!r} does not exist ({parent})")
+    if parent.resolve() in {path.resolve() for path, _ in chain}:
+        # MkDocs would recurse until Python gives up; name the loop instead.
+        loop = " -> ".join(_shown(path, config_file) for path in [*(path for path, _ in chain), parent])
+        raise ConfigError(f"{_value_position(child, INHERIT)}: INHERIT loop: {loop}")
+    return parent
+
+
+def deep_merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent`` as MkDocs merges an inherited file (``mergedeep``, REPLACE):
+    mappings are merged key by key, anything else (lists too) is replaced by the child's."""
+    merged = dict(parent)
+    for key, value in child.items():
+        old = merged.get(key)
+        merged[key] = deep_merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def _shown(path: Path, config_file: Path) -> str:
+    """How messages name a configuration file: relative to the folder of the main one."""
+    if path == config_file:
+        return config_file.name
+    try:
+        return os.path.relpath(path, config_file.parent)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    """A file's YAML node tree (with positions), ``None`` when it cannot be read."""
+    try:
+        node: yaml.Node | None = yaml.compose(path.read_text(encoding="utf-8", errors="replace"), Loader=SAFE_LOADER)
+    except (OSError, yaml.YAMLError):
+        return None
+    return node
+
+
+def _value_position(path: Path, key: str) -> str:
+    """``FILE:LINE:COL`` of the value of a top-level key (``FILE`` when it cannot be found)."""
+    entry = mapping_entry(_compose(path), key)
+    if entry is None:
+        return str(path)
+    mark = entry[1].start_mark
+    return f"{path}:{mark.line + 1}:{mark.column + 1}"
+
+
+class Locate(Protocol):
+    """Finds where an option (or a part of its value) is written: see :func:`option_locator`."""
+
+    def __call__(self, name: str, /, *path: str | int, value: bool = False) -> str: ...
+
+
+_Found = tuple[str, yaml.Node, yaml.Node]
+"""A file (as messages name it) and the key and value nodes of one mapping entry in it."""
+
+
+def option_locator(config_file: Path) -> Locate:
+    """``FILE:LINE:COL: preflight`` for an option of the ``preflight`` entry (``FILE: preflight``
+    when it cannot be found).
+
+    ``FILE`` is the file that sets the option, which may be an inherited one. ``path``
+    leads into the option's value: mapping keys and list indexes; the position is that
+    of the last key (or list item) found, or of its value with ``value=True``. The files
+    are read again, with their positions, only when a message needs one.
+    """
+    options: list[tuple[str, yaml.Node]] | None = None
+
+    def locate(name: str, /, *path: str | int, value: bool = False) -> str:
+        nonlocal options
+        if options is None:
+            options = _option_nodes(config_file)
+        found = _lookup(options, name)
+        if not found:
+            return f"{config_file.name}: preflight"
+        for step in path:
+            deeper = _step(found, step)
+            if not deeper:
+                break
+            found = deeper
+        shown, key, node = found[0]
+        mark = (node if value else key).start_mark
+        return f"{shown}:{mark.line + 1}:{mark.column + 1}: preflight"
 
     return locate
 
 
-def _option_positions(config_file: Path) -> dict[str, tuple[int, int]]:
-    """Line and column (1-based) of each key of the ``preflight`` plugin's options."""
+def _option_nodes(config_file: Path) -> list[tuple[str, yaml.Node]]:
+    """The ``preflight`` options mappings that make up the merged options, nearest file first."""
     try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8", errors="replace"), Loader=SAFE_LOADER)
-    except (OSError, yaml.YAMLError):
-        return {}
-    plugins = _mapping_value(root, "plugins")
-    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
-    for entry in entries:
-        options = _mapping_value(entry, "preflight")
-        if isinstance(options, yaml.MappingNode):
-            return {
-                str(key.value): (key.start_mark.line + 1, key.start_mark.column + 1)
-                for key, _ in options.value
-                if isinstance(key, yaml.ScalarNode)
-            }
-    return {}
+        paths = [path for path, _ in config_chain(config_file)]
+    except ConfigError:
+        paths = [config_file]
+    roots = [(_shown(path, config_file), node) for path in paths if (node := _compose(path)) is not None]
+    plugins = _lookup(roots, "plugins")
+    if not plugins:
+        return []
+    shown, _, first = plugins[0]
+    if isinstance(first, yaml.SequenceNode):  # a list is never merged: the nearest one is the list
+        for entry in first.value:
+            if isinstance(entry, yaml.ScalarNode) and entry.value == "preflight":
+                return []
+            found = _lookup([(shown, entry)], "preflight")
+            if found:
+                return [(shown, found[0][2])] if isinstance(found[0][2], yaml.MappingNode) else []
+        return []
+    entries = _lookup([(name, node) for name, _, node in plugins], "preflight")
+    return [(name, node) for name, _, node in entries if isinstance(node, yaml.MappingNode)]
+
+
+def _lookup(view: Sequence[tuple[str, yaml.Node]], key: str) -> list[_Found]:
+    """Where ``key`` of a merged mapping (``view``: its parts, nearest file first) comes from:
+    the nearest file that sets it, then the farther ones as long as all of them set a
+    mapping (MkDocs merges those; any other value replaces the farther ones)."""
+    found: list[_Found] = []
+    for shown, node in view:
+        entry = mapping_entry(node, key)
+        if entry is None:
+            continue
+        if found and not isinstance(entry[1], yaml.MappingNode):
+            break
+        found.append((shown, *entry))
+        if not isinstance(entry[1], yaml.MappingNode):
+            break
+    return found
+
+
+def _step(found: list[_Found], step: str | int) -> list[_Found]:
+    """One step into a located value: a key of a mapping or an item of a plain list."""
+    if isinstance(step, str):
+        return _lookup([(shown, node) for shown, _, node in found], step)
+    shown, _, node = found[0]
+    if isinstance(node, yaml.SequenceNode) and node.tag == "tag:yaml.org,2002:seq" and 0 <= step < len(node.value):
+        item = node.value[step]
+        return [(shown, item, item)]
+    return []
 
 
 def mapping_entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
