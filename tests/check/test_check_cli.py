@@ -71,7 +71,7 @@ def test_bad_configuration_is_one_line(make_project: MakeProject, invoke: Invoke
     result = invoke(root, "check")
     assert result.exit_code == 2
     assert (
-        result.stderr == "preflight: error: mkdocs.yml: preflight: option 'select': "
+        result.stderr == "preflight: error: mkdocs.yml:4:21: preflight: option 'select': "
         "unknown rule code or prefix 'BOGUS' (see: preflight rules)\n"
     )
     broken = make_project({"mkdocs.yml": "plugins: [\n"})

@@ -119,18 +119,34 @@ def test_config_layers_levels_and_per_path(run_check: RunCheck) -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "where", "message"),
     [
-        ({"select": "[PF999]"}, "option 'select': unknown rule code or prefix 'PF999'"),
-        ({"ignore": "[XYZ]"}, "option 'ignore': unknown rule code or prefix 'XYZ'"),
-        ({"levels": "{PF101: fatal}"}, "level of 'PF101' must be error, warning or info"),
-        ({"levels": "{PF9: info}"}, "unknown rule code or prefix 'PF9'"),
-        ({"per_path_ignores": "{'a/*': [NOPE]}"}, "unknown rule code or prefix 'NOPE'"),
-        ({"per_path_ignores": "{'a/*': 3}"}, "expected a code or a list of codes"),
+        ({"select": "[PF999]"}, "4:16", "option 'select': unknown rule code or prefix 'PF999'"),
+        ({"select": "[PF1, 'PF2 PF9']"}, "4:21", "option 'select': unknown rule code or prefix 'PF9'"),
+        ({"ignore": "[XYZ]"}, "4:16", "option 'ignore': unknown rule code or prefix 'XYZ'"),
+        ({"levels": "{PF101: fatal}"}, "4:23", "level of 'PF101' must be error, warning or info"),
+        ({"levels": "{PF1: info, PF9: info}"}, "4:27", "unknown rule code or prefix 'PF9'"),
+        ({"per_path_ignores": "{'a/*': [PF1, NOPE]}"}, "4:39", "(a/*): unknown rule code or prefix 'NOPE'"),
+        ({"per_path_ignores": "{'a/*': NOPE}"}, "4:33", "unknown rule code or prefix 'NOPE'"),
+        ({"per_path_ignores": "{'a/*': 3}"}, "4:33", "expected a code or a list of codes"),
     ],
 )
-def test_config_errors_are_one_line(run_check: RunCheck, options: dict[str, str], message: str) -> None:
+def test_config_errors_are_one_line_with_the_position_of_the_value(
+    run_check: RunCheck, options: dict[str, str], where: str, message: str
+) -> None:
     with pytest.raises(ConfigError) as error:
         run_check({"checklists/a.md": BAD}, mkdocs=config(**options))
+    assert str(error.value).startswith(f"mkdocs.yml:{where}: preflight: option ")
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_block_list_error_points_at_its_item(run_check: RunCheck) -> None:
+    mkdocs = "site_name: t\nplugins:\n  - preflight:\n      ignore:\n        - PF1\n        - PF2, XX\n"
+    with pytest.raises(ConfigError, match=r"^mkdocs\.yml:6:11: preflight: option 'ignore': unknown rule code"):
+        run_check({"checklists/a.md": BAD}, mkdocs=mkdocs)
+
+
+def test_without_a_config_file_errors_name_the_option() -> None:
+    with pytest.raises(ConfigError, match=r"^--select: unknown rule code or prefix 'PF999'"):
+        Policy.build(CODES, select=["PF999"])

@@ -170,3 +170,22 @@ def test_inherit_problems_are_one_line_errors_with_a_position(
     result = run_cli(tmp_path, "preflight", "check")
     assert result.returncode == 2
     assert re.fullmatch(f"preflight: error: \\S*{message}.*\n", result.stderr), result.stderr
+
+
+def test_the_build_and_the_cli_report_a_bad_code_where_it_is_written(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/a.md": "# A\n\n- [ ] fine\n",
+            "base.yml": "site_name: B\nplugins:\n  - search\n  - preflight:\n      levels: {PF1: info, PF3: fatal}\n",
+            "mkdocs.yml": "INHERIT: base.yml\n",
+        },
+    )
+    where = "base.yml:5:32: preflight: option 'levels': level of 'PF3' must be error, warning or info, got 'fatal'"
+    built = run_cli(tmp_path, "mkdocs", "build")
+    assert built.returncode == 1
+    assert f"ERROR   -  preflight: {where}" in built.stderr
+    checked = run_cli(tmp_path, "preflight", "check")
+    assert checked.returncode == 2
+    assert checked.stderr == f"preflight: error: {where}\n"

@@ -10,26 +10,27 @@ line comes after ``mkdocs.yml``: ``--select`` replaces the configured selection,
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import ConfigError, Settings
+from ..config import ConfigError, Settings, option_locator
 from ..model import Level
 
 LEVEL_NAMES = {level.value: level for level in Level}
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
 
-def _prefixes(values: Iterable[str], codes: Collection[str], where: str) -> list[str]:
+def _prefixes(values: Iterable[str], codes: Collection[str], where: Callable[[int], str]) -> list[str]:
+    """The codes and prefixes in ``values``; ``where(index)`` names the place of a bad one."""
     result: list[str] = []
-    for raw in values:
+    for index, raw in enumerate(values):
         for part in str(raw).replace(",", " ").split():
             value = part.strip().upper()
             if value == "ALL":
                 value = ""
             elif not any(code.startswith(value) for code in codes):
-                raise ConfigError(f"{where}: unknown rule code or prefix '{part}' (see: preflight rules)")
+                raise ConfigError(f"{where(index)}: unknown rule code or prefix '{part}' (see: preflight rules)")
             result.append(value)
     return result
 
@@ -86,41 +87,62 @@ class Policy:
             ConfigError: an unknown code or prefix, or a bad level (one line, ready to print).
         """
         values: Mapping[str, Any] = settings.values if settings is not None else {}
-        source = f"{settings.config_file.name}: preflight" if settings and settings.config_file else "preflight"
+        locate = option_locator(settings.config_file) if settings and settings.config_file else None
+
+        def where(name: str, *path: str | int, value: bool = False, note: str = "") -> str:
+            # The file, line and column of the offending part, found only for a message.
+            place = locate(name, *path, value=value) if locate else "preflight"
+            return f"{place}: option '{name}'{note}"
+
+        def item(name: str, *path: str, note: str = "") -> Callable[[int], str]:
+            return lambda index: where(name, *path, index, note=note)
+
+        def fixed(name: str, *path: str, value: bool = False, note: str = "") -> Callable[[int], str]:
+            return lambda _: where(name, *path, value=value, note=note)
+
         conf_select = values.get("select") or []
+        conf_prefixes = _prefixes(conf_select, codes, item("select"))
         enabled = _apply(
             set(codes),
             codes,
-            _prefixes(conf_select, codes, f"{source}: option 'select'") if conf_select else None,
-            _prefixes(values.get("ignore") or [], codes, f"{source}: option 'ignore'"),
+            conf_prefixes if conf_select else None,
+            _prefixes(values.get("ignore") or [], codes, item("ignore")),
         )
-        cli_select = _prefixes(select, codes, "--select") if select else None
-        enabled = _apply(enabled, codes, cli_select, _prefixes(ignore, codes, "--ignore"))
+        cli_select = _prefixes(select, codes, lambda _: "--select") if select else None
+        enabled = _apply(enabled, codes, cli_select, _prefixes(ignore, codes, lambda _: "--ignore"))
         # Opt-in rules (shellcheck: ~8x the parse time) run only when named exactly or by ALL.
-        named = set(cli_select if cli_select is not None else _prefixes(conf_select, codes, source))
+        named = set(cli_select if cli_select is not None else conf_prefixes)
         enabled -= {code for code in opt_in if code not in named and "" not in named}
 
         levels: dict[str, Level] = {}
         configured = values.get("levels") or {}
         ranked = sorted(configured.items(), key=lambda kv: len(str(kv[0])))
         for key, name in ranked:  # shorter prefixes first, so specific codes win
-            where = f"{source}: option 'levels'"
             level = LEVEL_NAMES.get(str(name).lower()) if isinstance(name, str) else None
             if level is None:
-                raise ConfigError(f"{where}: level of '{key}' must be error, warning or info, got {name!r}")
-            for prefix in _prefixes([str(key)], codes, where):
+                raise ConfigError(
+                    f"{where('levels', str(key), value=True)}: level of '{key}' must be error, warning or info, "
+                    f"got {name!r}"
+                )
+            for prefix in _prefixes([str(key)], codes, fixed("levels", str(key))):
                 for code in codes:
                     if code.startswith(prefix):
                         levels[code] = level
 
         per_path: list[tuple[str, list[str]]] = []
         for pattern, value in (values.get("per_path_ignores") or {}).items():
-            where = f"{source}: option 'per_path_ignores' ({pattern})"
+            note = f" ({pattern})"
             try:
                 listed = _as_list(value)
             except ConfigError as exc:
-                raise ConfigError(f"{where}: {exc}") from None
-            per_path.append((str(pattern).removeprefix("./") or "*", _prefixes(listed, codes, where)))
+                raise ConfigError(f"{where('per_path_ignores', str(pattern), value=True, note=note)}: {exc}") from None
+            # A list points at its bad item, a single code at the value.
+            spot = (
+                item("per_path_ignores", str(pattern), note=note)
+                if isinstance(value, list)
+                else fixed("per_path_ignores", str(pattern), value=True, note=note)
+            )
+            per_path.append((str(pattern).removeprefix("./") or "*", _prefixes(listed, codes, spot)))
         return cls(frozenset(enabled), levels, per_path)
 
     def allows(self, code: str, path: str) -> bool:
