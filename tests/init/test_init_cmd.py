@@ -206,10 +206,37 @@ def test_a_config_that_cannot_be_edited_safely_gets_instructions_and_exit_1(repo
 
 
 def test_inherit_without_plugins_is_not_edited(repo: Path) -> None:
+    (repo / "base.yml").write_text("theme: mkdocs\n", encoding="utf-8")
     (repo / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: x\n", encoding="utf-8")
     result = preflight("init", cwd=repo)
     assert result.returncode == 1
     assert "INHERIT" in result.stderr
+
+
+def test_a_plugin_from_an_inherited_file_is_used_and_mkdocs_yml_left_alone(repo: Path) -> None:
+    # The inherited file is elsewhere; its checklists_dir is relative to mkdocs.yml, as in MkDocs.
+    (repo / "shared").mkdir()
+    base = "site_name: Base\ndocs_dir: pages\nplugins:\n  - search\n  - preflight:\n      checklists_dir: runbooks\n"
+    (repo / "shared" / "base.yml").write_text(base, encoding="utf-8")
+    config = "INHERIT: shared/base.yml  # the team's settings\nsite_name: Ops\n"
+    (repo / "mkdocs.yml").write_text(config, encoding="utf-8")
+    out = ok(preflight("init", cwd=repo))
+    assert "kept       mkdocs.yml  (the preflight plugin comes from the file it inherits)" in out
+    assert "preflight run --dry-run runbooks/example.md" in out
+    assert (repo / "mkdocs.yml").read_text(encoding="utf-8") == config
+    assert set(snapshot(repo)) == {"mkdocs.yml", "shared/base.yml", "pages/index.md", "runbooks/example.md"}
+    ok(preflight("check", cwd=repo))
+    ok(mkdocs_build(repo))
+    assert (repo / "site" / "checklists" / "example" / "index.html").is_file()
+
+
+def test_a_missing_inherited_file_is_one_line_exit_2_and_nothing_written(repo: Path) -> None:
+    (repo / "mkdocs.yml").write_text("site_name: x\nINHERIT: ../base.yml\n", encoding="utf-8")
+    result = preflight("init", cwd=repo)
+    assert result.returncode == 2
+    assert result.stderr.startswith("preflight: error: mkdocs.yml:2:10: inherited file '../base.yml' does not exist")
+    assert result.stderr.count("\n") == 1
+    assert set(snapshot(repo)) == {"mkdocs.yml"}
 
 
 @pytest.mark.parametrize(

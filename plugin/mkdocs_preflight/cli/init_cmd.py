@@ -64,9 +64,10 @@ def init_command(directory: Path, site_name: str | None, force: bool) -> None:
 
     If an mkdocs.yml (or mkdocs.yaml, properdocs.yml) exists, only the preflight
     plugin is added to its plugins list; its content and comments stay as they
-    are. When it cannot be edited safely (a multi-line flow list, `INHERIT:`),
-    init says what to add by hand and exits with 1. No file is overwritten,
-    except the example checklist with --force.
+    are. A plugin that comes from a file named by `INHERIT:` counts, and its
+    checklists_dir is used. When the file cannot be edited safely (a multi-line
+    flow list, `INHERIT:` without the plugin), init says what to add by hand and
+    exits with 1. No file is overwritten, except the example checklist with --force.
 
     \b
     Examples:

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from ..config import CONFIG_NAMES
+from ..config import CONFIG_NAMES, INHERIT, ConfigError, load_config
 from ..pin import write_atomic
-from .yamledit import PLUGIN, Edit, InvalidYaml, add_plugin, load
+from .yamledit import PLUGIN, Edit, InvalidYaml, add_plugin, load, plugin_names
 
 EXAMPLE_NAME = "example.md"
 DEFAULT_CHECKLISTS_DIR = "checklists"
@@ -111,6 +111,14 @@ def _preflight_options(document: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _merged(config: Path) -> dict[str, Any]:
+    """The configuration with ``INHERIT`` followed, as MkDocs (and ``preflight check``) read it."""
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        raise ScaffoldError(str(exc)) from None
+
+
 def _checklists_dir(config: Path, options: dict[str, Any]) -> str:
     value = options.get("checklists_dir", DEFAULT_CHECKLISTS_DIR)
     candidates = [value] if isinstance(value, str) else value if isinstance(value, list) else []
@@ -157,11 +165,16 @@ def plan(root: Path, *, site_name: str | None = None, force: bool = False) -> Pl
             raise ScaffoldError(f"{config}:{exc}") from None
         if not isinstance(document, dict):
             raise ScaffoldError(f"{config}: expected a mapping at the top level")
-        checklists_dir = _checklists_dir(config, _preflight_options(document))
-        raw_docs_dir = document.get("docs_dir")
+        merged = _merged(config) if INHERIT in document else document
+        inherited = merged is not document and PLUGIN in plugin_names(merged.get("plugins"))
+        checklists_dir = _checklists_dir(config, _preflight_options(merged))
+        raw_docs_dir = merged.get("docs_dir")
         docs_dir = raw_docs_dir if isinstance(raw_docs_dir, str) else DEFAULT_DOCS_DIR
         if edit.status == "present":
             actions.append(Action(config, "keep", None, "the preflight plugin is already configured"))
+        elif inherited:
+            # Any edit would be wrong: a `plugins:` list here would replace the inherited one.
+            actions.append(Action(config, "keep", None, "the preflight plugin comes from the file it inherits"))
         elif edit.status == "added":
             assert edit.text is not None
             actions.append(Action(config, "update", (_BOM if bom else "") + edit.text, "added the preflight plugin"))
