@@ -2,9 +2,9 @@
 
 The options live in the ``preflight`` entry of ``plugins:`` in ``mkdocs.yml``. The CLI
 reads that file with a lenient YAML loader (``!ENV`` resolved, Python tags ignored) so
-that it never imports MkDocs, and follows ``INHERIT:`` as MkDocs does; the plugin derives its ``Config`` class from
-:data:`OPTIONS` (``site/config.py``), so there is exactly one list of names, defaults and
-help texts.
+that it never imports MkDocs, and follows ``INHERIT:`` as MkDocs does; the plugin
+derives its ``Config`` class from :data:`OPTIONS` (``site/config.py``), so there is
+exactly one list of names, defaults and help texts.
 """
 
 from __future__ import annotations
@@ -550,8 +550,3 @@ def mapping_entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Nod
     return next(
         ((name, value) for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key), None
     )
-
-
-def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    entry = mapping_entry(node, key)
-    return entry[1] if entry else None
