@@ -278,6 +278,16 @@ def test_a_file_in_the_way_is_a_usage_error(tmp_path: Path) -> None:
     assert result.stderr == "preflight: error: taken: not a folder\n"
 
 
+def test_a_file_where_a_folder_goes_is_refused_before_anything_is_written(repo: Path) -> None:
+    (repo / "checklists").write_text("not a folder\n", encoding="utf-8")
+    result = preflight("init", cwd=repo)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "preflight: error: checklists: exists and is not a folder (needed for checklists/example.md)\n"
+    )
+    assert set(snapshot(repo)) == {"checklists"}, "no mkdocs.yml, no docs/index.md"
+
+
 def test_help_teaches_with_examples(repo: Path) -> None:
     out = ok(preflight("init", "--help", cwd=repo))
     assert "preflight init my-runbooks" in out

@@ -196,7 +196,17 @@ def plan(root: Path, *, site_name: str | None = None, force: bool = False) -> Pl
             "an example checklist that shows every feature",
         )
     )
+    for action in actions:
+        if action.content is not None:
+            _check_folders(root, action.path)
     return Plan(root=root, config=config, checklists_dir=checklists_dir, actions=actions)
+
+
+def _check_folders(root: Path, path: Path) -> None:
+    """Refuse before anything is written when a folder ``path`` needs is taken by a file."""
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            raise ScaffoldError(f"{folder}: exists and is not a folder (needed for {path.relative_to(folder.parent)})")
 
 
 def apply(plan: Plan) -> None:
