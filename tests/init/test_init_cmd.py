@@ -172,8 +172,14 @@ def test_existing_config_gains_the_plugin_and_keeps_content_and_comments(repo: P
     (repo / "mkdocs.yml").write_text(EXISTING, encoding="utf-8")
     (repo / "docs").mkdir()
     (repo / "docs" / "index.md").write_text("# Handbook\n", encoding="utf-8")
-    out = ok(preflight("init", cwd=repo))
+    result = preflight("init", cwd=repo)
+    out = ok(result)
     assert "updated    mkdocs.yml" in out
+    assert result.stderr == (
+        "note: mkdocs.yml does not enable admonition, attr_list, pymdownx.superfences, pymdownx.tasklist; "
+        "the example's code blocks and tips render as plain text without them. Add them to markdown_extensions "
+        "(init leaves that to you: they can change how your other pages render).\n"
+    )
     assert (repo / "mkdocs.yml").read_text(encoding="utf-8") == EXISTING.replace(
         "  - search          # built-in search\n", "  - search          # built-in search\n  - preflight\n"
     )
@@ -181,6 +187,15 @@ def test_existing_config_gains_the_plugin_and_keeps_content_and_comments(repo: P
     assert (repo / "checklists" / "example.md").is_file()
     ok(mkdocs_build(repo))
     assert (repo / "site" / "checklists" / "example" / "index.html").is_file()
+
+
+def test_no_note_when_the_extensions_are_there(repo: Path) -> None:
+    extensions = "markdown_extensions:\n  - markdown.extensions.admonition\n  - attr_list\n"
+    extensions += "  - pymdownx.superfences\n  - pymdownx.tasklist:\n      custom_checkbox: true\n"
+    (repo / "mkdocs.yml").write_text(EXISTING + extensions, encoding="utf-8")
+    result = preflight("init", cwd=repo)
+    ok(result)
+    assert result.stderr == ""
 
 
 def test_existing_preflight_options_choose_where_the_example_goes(repo: Path) -> None:

@@ -92,4 +92,11 @@ def init_command(directory: Path, site_name: str | None, force: bool) -> None:
     if manual is not None:
         click.echo(_MANUAL.format(config=_shown(manual.path), reason=manual.note), err=True, nl=False)
         sys.exit(1)
+    if result.missing_extensions:
+        click.echo(
+            f"note: {_shown(result.config)} does not enable {', '.join(result.missing_extensions)}; the example's "
+            "code blocks and tips render as plain text without them. Add them to markdown_extensions "
+            "(init leaves that to you: they can change how your other pages render).",
+            err=True,
+        )
     click.echo(_next_steps(result))

@@ -22,6 +22,9 @@ EXAMPLE_NAME = "example.md"
 DEFAULT_CHECKLISTS_DIR = "checklists"
 DEFAULT_DOCS_DIR = "docs"
 _BOM = "\ufeff"
+EXAMPLE_EXTENSIONS = ("admonition", "attr_list", "pymdownx.superfences", "pymdownx.tasklist")
+"""The Markdown extensions the example checklist is written for (its code blocks inside
+items, brace fence headers and admonition need them)."""
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -49,6 +52,9 @@ class Plan:
     config: Path
     checklists_dir: str
     actions: list[Action] = field(default_factory=list)
+    missing_extensions: list[str] = field(default_factory=list)
+    """Of :data:`EXAMPLE_EXTENSIONS`, those an existing ``mkdocs.yml`` does not enable
+    (``init`` never adds them: they can change how the site's other pages render)."""
 
     @property
     def manual(self) -> Action | None:
@@ -149,6 +155,7 @@ def plan(root: Path, *, site_name: str | None = None, force: bool = False) -> Pl
     name = site_name if site_name is not None else (root.resolve().name or "Runbooks")
     config = find_config(root)
     actions: list[Action] = []
+    missing: list[str] = []
     if config is None:
         config = root / "mkdocs.yml"
         checklists_dir = DEFAULT_CHECKLISTS_DIR
@@ -168,6 +175,8 @@ def plan(root: Path, *, site_name: str | None = None, force: bool = False) -> Pl
         merged = _merged(config) if INHERIT in document else document
         inherited = merged is not document and PLUGIN in plugin_names(merged.get("plugins"))
         checklists_dir = _checklists_dir(config, _preflight_options(merged))
+        enabled = _extension_names(merged.get("markdown_extensions"))
+        missing = [name for name in EXAMPLE_EXTENSIONS if name not in enabled]
         raw_docs_dir = merged.get("docs_dir")
         docs_dir = raw_docs_dir if isinstance(raw_docs_dir, str) else DEFAULT_DOCS_DIR
         if edit.status == "present":
@@ -199,7 +208,14 @@ def plan(root: Path, *, site_name: str | None = None, force: bool = False) -> Pl
     for action in actions:
         if action.content is not None:
             _check_folders(root, action.path)
-    return Plan(root=root, config=config, checklists_dir=checklists_dir, actions=actions)
+    return Plan(root=root, config=config, checklists_dir=checklists_dir, actions=actions, missing_extensions=missing)
+
+
+def _extension_names(value: Any) -> set[str]:
+    """The names in a ``markdown_extensions`` list (``markdown.extensions.x`` read as ``x``)."""
+    entries = value if isinstance(value, list) else []
+    names = {next(iter(entry)) if isinstance(entry, dict) and entry else entry for entry in entries}
+    return {name.removeprefix("markdown.extensions.") for name in names if isinstance(name, str)}
 
 
 def _check_folders(root: Path, path: Path) -> None:
