@@ -256,3 +256,19 @@ def test_every_runnable_block_gets_its_step_label_where_ever_the_fence_is(taskli
     assert len(runnable) == 4
     assert [s.get("data-preflight-block") for s in page.find_all("div", cls="preflight-step")] == runnable
     assert [li.get("id") for li in page.find_all("li", cls="preflight-item")] == [i.id for i in checklist.items]
+
+
+@pytest.mark.parametrize("extensions", [EXTENSIONS, ["attr_list"]], ids=["tasklist", "no-tasklist"])
+def test_items_of_parenthesis_ordered_lists_are_items_on_the_site(extensions: list[str]) -> None:
+    """`1)` starts a list item in CommonMark (the engine), not in Python-Markdown: every item
+    the engine counts must be an item on the page, with its own ID, or ticks go astray."""
+    text = "# Mixed\n\n- [ ] One\n\n1. [ ] Ordered one\n\n2) [x] Ordered two\n3) [ ] Ordered three\n"
+    page = parse(render(text, *extensions))
+    items = page.find_all("li", cls="preflight-item")
+    assert [(li.get("id"), li.text().split()[-1].rstrip("¶")) for li in items] == [
+        ("one", "One"),
+        ("ordered-one", "one"),
+        ("ordered-two", "two"),
+        ("ordered-three", "three"),
+    ]
+    assert ["checked" in box.attrs for box in page.find_all("input")] == [False, False, True, False]

@@ -207,7 +207,13 @@ def rewrite_source(
             box = _BOX.search(out[index])
             if box is not None:
                 text = out[index]
-                out[index] = text[: box.end()] + _MARKER.format(number) + text[box.end() :]
+                head = text[: box.start()]
+                if item.marker.endswith(")") and head.rstrip(" \t").endswith(item.marker):
+                    # `1)` starts a list item in CommonMark (the engine, GitHub) but not in
+                    # Python-Markdown, which would show the line as text with no checkbox.
+                    cut = len(head.rstrip(" \t")) - 1
+                    head = head[:cut] + "." + head[cut + 1 :]
+                out[index] = head + text[box.start() : box.end()] + _MARKER.format(number) + text[box.end() :]
     for block in checklist.blocks:
         if fences == "none" or not block.closed or (fences == "top" and block.col != 1):
             continue
