@@ -592,7 +592,7 @@ def _progress(
         for section in checklist.section_path(item.section):
             totals[section.index] = totals.get(section.index, 0) + 1
             done[section.index] = done.get(section.index, 0) + item.checked
-    page_bar = markup.progress("", checklist.done, len(checklist.items))
+    page_bar = markup.progress("", checklist.done, len(checklist.items), checklist.title)
     if context.interactive:
         page_bar += markup.controls()
     page_heading = root[0] if len(root) and root[0].tag == "h1" else None
@@ -602,7 +602,8 @@ def _progress(
         parent = parents.get(heading)
         if not total or heading is page_heading or parent is None:
             continue
-        bar = markup.progress(slugs.get(section.index, section.slug), done.get(section.index, 0), total)
+        slug = slugs.get(section.index, section.slug)
+        bar = markup.progress(slug, done.get(section.index, 0), total, section.title)
         _insert_after(parent, heading, _decoration(context, bar, parent))
 
 

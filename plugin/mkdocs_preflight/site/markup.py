@@ -98,12 +98,17 @@ def expand(content: str, decorations: Sequence[str]) -> str:
     return PLACEHOLDER.sub(one, content)
 
 
-def progress(scope: str, done: int, total: int) -> str:
-    """A progress bar: ``<div class="preflight-progress" ...><progress .../> <span>3/17 done</span></div>``."""
+def progress(scope: str, done: int, total: int, name: str = "") -> str:
+    """A progress bar: ``<div class="preflight-progress" ...><progress .../> <span>3/17 done</span></div>``.
+
+    ``name`` (the checklist's or section's title) names the bar for screen readers, which
+    otherwise hear several unnamed progress bars on a page.
+    """
+    label = f' aria-label="{_attr("Progress: " + name)}"' if name else ""
     return (
         f'<div class="preflight-progress" data-preflight-scope="{_attr(scope)}" '
         f'data-preflight-done="{done}" data-preflight-total="{total}">'
-        f'<progress max="{total}" value="{done}">{done}/{total}</progress> '
+        f'<progress max="{total}" value="{done}"{label}>{done}/{total}</progress> '
         f'<span class="preflight-progress-label">{done}/{total} done</span></div>'
     )
 

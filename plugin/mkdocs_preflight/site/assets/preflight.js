@@ -297,6 +297,10 @@
     if (ctx.interactive) {
       for (const item of ctx.items) {
         item.input.disabled = false;
+        // The item's text sits outside the box's <label>: name the box after it.
+        if (item.text && !item.input.hasAttribute("aria-label")) {
+          item.input.setAttribute("aria-label", item.text);
+        }
       }
       setUpControls(ctx);
     }
