@@ -232,6 +232,16 @@ def test_ids_are_stable_when_unrelated_items_move() -> None:
     assert {i.text: i.id for i in before.items}["Gamma"] == {i.text: i.id for i in after.items}["Gamma"]
 
 
+def test_items_in_other_scripts_get_ids_of_their_own_words() -> None:
+    items = "- [ ] Проверить базу\n- [ ] Сделать бэкап\n- [ ] 部署步骤\n"
+    before = parse_text("# Развертывание\n\n" + items)
+    after = parse_text("# Развертывание\n\n- [ ] Новый шаг\n" + items)
+    assert [i.id for i in before.items] == ["проверить-базу", "сделать-бэкап", "部署步骤"]
+    assert [i.id for i in after.items] == ["новый-шаг", *(i.id for i in before.items)], "adding one moves no other"
+    pinned = parse_text("- [ ] Проверить базу { #проверка }\n")
+    assert (pinned.items[0].id, pinned.diagnostics) == ("проверка", [])
+
+
 def test_pinned_ids_and_markers() -> None:
     c = parse(
         """

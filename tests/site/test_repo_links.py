@@ -147,3 +147,16 @@ def test_the_build_says_when_code_blocks_are_not_read_as_code(
         "(first: checklists/deploy.md:5): add pymdownx.superfences to markdown_extensions"
     )
     assert said == ([expected] if unread else [])
+
+
+def test_items_in_other_scripts_have_their_ids_as_anchors(tmp_path: Path) -> None:
+    checklist = "# Развертывание\n\n- [ ] Проверить базу\n\n    ```bash\n    echo ok\n    ```\n\n- [ ] Сделать бэкап\n"
+    index = "# Home\n\n[The backup step](checklists/deploy.md#сделать-бэкап)\n"
+    write(tmp_path, {"docs/index.md": index, "checklists/deploy.md": checklist})
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages  # --strict: the link's anchor is found
+    content = article(built.page("checklists/deploy/"))
+    ids = [li.get("id") for li in content.find_all("li", cls="preflight-item")]
+    assert ids == ["проверить-базу", "сделать-бэкап"]
+    assert content.by_id("проверить-базу--bash") is not None

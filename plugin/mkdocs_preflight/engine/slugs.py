@@ -40,11 +40,15 @@ def toc_unique(slug: str, used: set[str]) -> str:
 
 
 def id_slug(text: str, fallback: str = "item") -> str:
-    """A short, URL- and CSS-friendly ID from free text: ``a-z``, ``0-9`` and ``-``.
+    """A short, URL-friendly ID from free text: lower-case letters, digits and ``-``.
 
-    Cut at a word boundary so that at most :data:`MAX_ID_LENGTH` characters remain.
+    Latin letters lose their accents (``Vérifier`` → ``verifier``); letters of other
+    scripts are kept (``Проверить базу`` → ``проверить-базу``), so that such items get
+    IDs of their own words instead of ``item``, ``item-2``..., which shift whenever an
+    item is added. Cut at a word boundary so that at most :data:`MAX_ID_LENGTH`
+    characters remain.
     """
-    value = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    value = text if text.isascii() else _fold(text)
     # translate + split/join: what `re.sub("[^a-z0-9]+", "-", ...)` does, at a third of the cost.
     value = "-".join(value.lower().translate(_TO_SPACE).split())
     if len(value) > MAX_ID_LENGTH:
@@ -53,7 +57,25 @@ def id_slug(text: str, fallback: str = "item") -> str:
     return value or fallback
 
 
-_EXPLICIT_ID = re.compile(r"^[A-Za-z][\w.:-]*$")
+def _fold(text: str) -> str:
+    """``text`` with Latin letters reduced to ASCII and other letters (and their marks) kept."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isascii():
+            out.append(char)
+            continue
+        ascii_form = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        if ascii_form:
+            out.append(ascii_form)
+        elif char.isalnum() or unicodedata.category(char) in ("Mn", "Mc"):
+            out.append(char)  # a letter, or a vowel sign of an Indic script: part of the word
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+_EXPLICIT_ID = re.compile(r"^[^\W\d_][\w.:-]*$")
+"""A letter of any script first, then letters, digits, ``_ . : -``."""
 
 
 def valid_explicit_id(value: str) -> bool:

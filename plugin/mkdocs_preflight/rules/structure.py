@@ -279,8 +279,8 @@ RULES: list[Rule] = [
         doc(
             """
             An explicit ID becomes an HTML anchor, a key in saved progress and a word on the
-            `preflight run --only` command line. It must start with a letter and contain only
-            letters, digits, `-`, `_`, `.` and `:`. An invalid ID is ignored and the step gets
+            `preflight run --only` command line. It must start with a letter (of any script)
+            and contain only letters, digits, `-`, `_`, `.` and `:`. An invalid ID is ignored and the step gets
             an automatic one.
 
             **Example**
