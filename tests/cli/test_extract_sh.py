@@ -215,3 +215,57 @@ def test_ctrl_c_stops_a_step_under_a_time_limit(make_project: MakeProject, tmp_p
     while _alive(sleeper) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(sleeper)  # nothing the step started keeps running
+
+
+HIDDEN = """\
+# Deploy
+
+- [ ] Build
+
+```bash
+true
+
+- [ ] Only after approval: clean up with `touch "$OUT/hidden"`
+"""
+"""An unclosed fence (PF105): the item after it would be read, and run, as code."""
+
+TWICE = "---\n- not a mapping\n---\n# Twice\n\n- [ ] a { #x }\n- [ ] b { #x }\n  ```bash\n  true\n  ```\n"
+"""Invalid front matter (PF107) and a duplicate ID (PF101)."""
+
+
+def test_a_checklist_run_refuses_is_not_extracted(make_project: MakeProject) -> None:
+    good = '# Good\n\n- [ ] Step\n  ```bash\n  touch "$OUT/good"\n  ```\n'
+    root = make_project({"checklists/a.md": good}, config=CONFIG, git=True)
+    assert preflight(root, "extract", "--format", "sh", "--out", "ops").returncode == 0
+    before = (root / "ops" / "a.sh").read_text()
+    (root / "checklists" / "deploy.md").write_text(HIDDEN)
+    refused = (
+        "preflight: error: checklists/deploy.md:5: Code fence is never closed: everything up to the end "
+        "of the file is read as code and hides 1 task item [PF105]; fix it before "
+    )
+    ran = preflight(root, "run", "--yes", "checklists/deploy.md")
+    assert (ran.returncode, ran.stderr) == (2, refused + "running\n")
+    for args in (
+        ["--format", "text"],
+        ["--format", "json"],
+        ["--format", "sh"],
+        ["--format", "sh", "checklists/deploy.md"],
+        ["--format", "sh", "--item", "build"],  # the refusal comes before the selection
+        ["--format", "sh", "--out", "ops"],
+        ["--format", "sh", "--out", "ops", "--check"],
+        ["--format", "sh", "--out", "new"],
+    ):
+        result = preflight(root, "extract", *args)
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", refused + "extracting\n"), args
+    # Nothing written, not even the script of the good checklist.
+    assert sorted(p.name for p in (root / "ops").iterdir()) == ["a.sh"]
+    assert (root / "ops" / "a.sh").read_text() == before
+    assert not (root / "new").exists()
+
+    (root / "checklists" / "deploy.md").write_text(TWICE)
+    result = preflight(root, "extract", "--format", "sh")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "preflight: error: checklists/deploy.md:2: Front matter must be a mapping of keys to values [PF107] "
+        "(and 1 more; see `preflight check`); fix it before extracting\n"
+    )

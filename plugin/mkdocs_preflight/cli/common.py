@@ -14,6 +14,7 @@ import click
 from .. import startup
 from ..config import ConfigError, Settings, load_settings
 from ..engine import Project
+from ..model import Checklist, Level
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +80,19 @@ def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
     if not files:  # like ruff: nothing to do is not an error, but say so
         click.echo(f"preflight: warning: no checklists (*.md files) found in {', '.join(paths)}", err=True)
     return files
+
+
+def refuse_checklist_errors(checklist: Checklist, doing: str) -> None:
+    """Refuse a checklist the parser found errors in (PF101, PF105, PF107...), in one line.
+
+    Its steps cannot be trusted: a fence that is never closed reads the items after it
+    as code. ``doing`` ends the message: ``fix it before running``.
+    """
+    errors = [d for d in checklist.diagnostics if d.level is Level.ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; see `preflight check`)" if len(errors) > 1 else ""
+        raise UsageProblem(f"{first.path}:{first.line}: {first.message} [{first.code}]{more}; fix it before {doing}")
 
 
 def echo_json(data: Any) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -22,7 +24,10 @@ from ..extract import (
 from ..model import Block, Checklist
 from ..pin import write_atomic
 from ..serialize import VERSION, block_dict
-from .common import State, UsageProblem, checklist_files, pass_state
+from .common import State, UsageProblem, checklist_files, pass_state, refuse_checklist_errors
+
+_SPOOL_BYTES = 8 << 20
+"""Output kept in memory before it spills to a temporary file."""
 
 
 def _base_folder(state: State) -> str | None:
@@ -100,6 +105,10 @@ def extract_command(
     Runnable blocks are fenced blocks in bash, sh, shell, zsh or console (only the
     `$ ` lines of console blocks) that hold at least one command. Nothing is run.
 
+    A checklist with errors from the parser (duplicate IDs, invalid front matter, an
+    unclosed fence that hides items) is refused as `preflight run` refuses it: exit 2,
+    and nothing is written, in any format (`preflight check` lists the problems).
+
     A script (`--format sh`) runs its steps like `preflight run --yes`: in the
     repository root, which it finds at run time (PREFLIGHT_ROOT, else the nearest
     folder with mkdocs.yml above the script, else above the current folder), or in
@@ -123,12 +132,20 @@ def extract_command(
     selection = Selection(items=items, sections=sections, langs=langs, requirements=requirements, inline=inline)
     project = state.project
     files = checklist_files(state, paths)
+
+    def parse(file: Path) -> Checklist:
+        # Like `preflight run`: a checklist with parser errors (a fence that swallows the
+        # items after it, say) would turn Markdown into commands, so nothing is extracted.
+        checklist = project.parse(file)
+        refuse_checklist_errors(checklist, "extracting")
+        return checklist
+
     if items or sections or requirements:
         # A first pass keeps only the names, so that a typo is an error before any output.
         from ..runner.plan import SelectionError
 
         try:
-            check_selection((project.parse(file) for file in files), selection)
+            check_selection((parse(file) for file in files), selection)
         except SelectionError as exc:
             raise UsageProblem(str(exc)) from None
 
@@ -136,17 +153,28 @@ def extract_command(
         # One checklist at a time: memory stays bounded by the largest file.
         with paused_gc(len(files)):
             for file in files:
-                checklist = project.parse(file)
+                checklist = parse(file)
                 yield checklist, select(checklist, selection)
 
     if out is not None:
         _write_scripts(state, chosen(), out, check)
         return
-    write = sys.stdout.write
+    # Held back until every checklist has passed `parse`: a refusal leaves no partial
+    # output behind (a script cut short would still run). On disk past a few MB.
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8") as spool:
+        _render(state, chosen(), fmt, spool.write)
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout)
+
+
+def _render(
+    state: State, chosen: Iterable[tuple[Checklist, list[Block]]], fmt: str, write: Callable[[str], object]
+) -> None:
+    """Write the chosen blocks in ``fmt`` (``text``, ``json`` or ``sh``) through ``write``."""
     if fmt == "json":
         write(f'{{"version": {VERSION}, "blocks": [')
         first = True
-        for checklist, picked in chosen():
+        for checklist, picked in chosen:
             for block in picked:
                 write("\n" if first else ",\n")
                 write(json.dumps(block_dict(checklist, block, with_path=True), ensure_ascii=False))
@@ -154,12 +182,12 @@ def extract_command(
         write("\n]}\n")
     elif fmt == "sh":
         first = True
-        for checklist, picked in chosen():
+        for checklist, picked in chosen:
             if picked:
                 write(("" if first else "\n") + render_sh(checklist, picked, config_name=_config_name(state)))
                 first = False
     else:
-        for checklist, picked in chosen():
+        for checklist, picked in chosen:
             for block in picked:
                 owner = f" [item: {block.item}]" if block.item else ""
                 write(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n")

@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..engine.run_options import parse_duration
-from ..model import Checklist, Level
+from ..model import Checklist
 from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
 from ..runner.log import LogWriteError, RunLogWriter, iso, now
@@ -23,7 +23,7 @@ from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
 from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
 from ..runner.ui import Terminal
-from .common import State, UsageProblem, pass_state
+from .common import State, UsageProblem, pass_state, refuse_checklist_errors
 
 
 def _parse_var(value: str) -> tuple[str, str]:
@@ -57,14 +57,6 @@ def read_env_file(path: Path) -> dict[str, str]:
             value = value.split(" #", 1)[0].rstrip()
         values[name] = value
     return values
-
-
-def _checklist_errors(checklist: Checklist) -> None:
-    errors = [d for d in checklist.diagnostics if d.level is Level.ERROR]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more; see `preflight check`)" if len(errors) > 1 else ""
-        raise UsageProblem(f"{first.path}:{first.line}: {first.message} [{first.code}]{more}; fix it before running")
 
 
 def _resolve_checklist(state: State, value: str) -> tuple[Path, Checklist]:
@@ -385,7 +377,7 @@ def run_command(
         raise UsageProblem("missing CHECKLIST (or --resume LOG); see `preflight run --help`")
 
     path, parsed = _resolve_checklist(state, checklist)
-    _checklist_errors(parsed)
+    refuse_checklist_errors(parsed, "running")
     plan = build_plan(parsed)
     if not plan.steps:
         raise UsageProblem(f"{parsed.path}: no steps (no task items and no runnable blocks)")
