@@ -213,6 +213,28 @@ def test_extract_out_and_check(runner: CliRunner, project: Path) -> None:
     assert code == 1 and "missing" in err
 
 
+def test_a_script_or_report_that_cannot_be_written_is_one_line_exit_2(
+    runner: CliRunner, make_project: MakeProject
+) -> None:
+    step = "# A\n\n- [ ] a\n  ```bash\n  echo a\n  ```\n"
+    root = make_project({"checklists/a.md": step, "checklists/ops/b.md": step, "afile": ""}, config="site_name: t\n")
+    (root / "isdir" / "a.sh").mkdir(parents=True)
+    (root / "nested").mkdir()
+    (root / "nested" / "ops").write_text("")
+    cases = [
+        (["extract", "--format", "sh", "--out", "afile/sub"], "afile/sub/a.sh: cannot write: Not a directory"),
+        (["extract", "--format", "sh", "--out", "isdir"], "isdir/a.sh: cannot write: Is a directory"),
+        (["extract", "--format", "sh", "--out", "nested"], "nested/ops/b.sh: cannot write: Not a directory"),
+        # mkdir says "File exists" here: the real cause is that `afile` is not a folder.
+        (["check", "--format", "json", "-o", "afile/x.json"], "afile/x.json: cannot write: Not a directory"),
+    ]
+    for args, message in cases:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs_preflight", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+        assert (result.returncode, result.stderr) == (2, f"preflight: error: {message}\n"), args
+
+
 def test_ids_write_is_idempotent_and_touches_nothing_else(runner: CliRunner, make_project: MakeProject) -> None:
     source = (
         "# T\r\n\r\n- [ ] First item  \r\n- [x] Second `code\r\n  span` end\r\n"

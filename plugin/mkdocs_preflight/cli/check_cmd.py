@@ -12,7 +12,7 @@ from ..config import ConfigError
 from ..report import FORMATS, ReportOptions, render
 from ..rules import RuleCrash, check, default_jobs
 from ..rules.policy import FAIL_LEVELS
-from .common import State, UsageProblem, checklist_files, pass_state
+from .common import State, UsageProblem, checklist_files, make_folder, pass_state
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -178,7 +178,7 @@ def check_command(
     report = render(result, fmt, options)
     if output is not None:
         try:
-            output.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(output.parent)
             output.write_text(report, encoding="utf-8")
         except OSError as exc:
             raise UsageProblem(f"{output}: cannot write: {exc.strerror}") from None

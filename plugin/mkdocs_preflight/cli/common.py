@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import update_wrapper
@@ -93,6 +95,18 @@ def refuse_checklist_errors(checklist: Checklist, doing: str) -> None:
         first = errors[0]
         more = f" (and {len(errors) - 1} more; see `preflight check`)" if len(errors) > 1 else ""
         raise UsageProblem(f"{first.path}:{first.line}: {first.message} [{first.code}]{more}; fix it before {doing}")
+
+
+def make_folder(folder: Path) -> None:
+    """``mkdir -p folder``, where a file in the way fails as "Not a directory".
+
+    ``mkdir`` says "File exists" when ``folder`` itself is a file, which reads as if
+    the folder were there; writing below it fails with ENOTDIR, the real cause.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
 
 
 def echo_json(data: Any) -> None:

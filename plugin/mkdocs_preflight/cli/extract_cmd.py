@@ -24,7 +24,7 @@ from ..extract import (
 from ..model import Block, Checklist
 from ..pin import write_atomic
 from ..serialize import VERSION, block_dict
-from .common import State, UsageProblem, checklist_files, pass_state, refuse_checklist_errors
+from .common import State, UsageProblem, checklist_files, make_folder, pass_state, refuse_checklist_errors
 
 _SPOOL_BYTES = 8 << 20
 """Output kept in memory before it spills to a temporary file."""
@@ -205,7 +205,11 @@ def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]]
             expected[target] = render_sh(checklist, picked, config_name=_config_name(state))
             sources[target] = checklist.path
     existing = (
-        {p for p in out.rglob("*.sh") if GENERATED_MARK in p.read_text(encoding="utf-8", errors="replace")}
+        {
+            p
+            for p in out.rglob("*.sh")
+            if p.is_file() and GENERATED_MARK in p.read_text(encoding="utf-8", errors="replace")
+        }
         if out.is_dir()
         else set()
     )
@@ -222,15 +226,21 @@ def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]]
                 else f"{target}: missing (from {sources[target]})"
             )
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content.encode("utf-8"))
-        target.chmod(0o755)
+        try:
+            make_folder(target.parent)
+            write_atomic(target, content.encode("utf-8"))
+            target.chmod(0o755)
+        except OSError as exc:
+            raise UsageProblem(f"{target}: cannot write: {exc.strerror}") from None
         click.echo(f"wrote {target}")
     for orphan in sorted(existing - set(expected)):
         if check:
             stale.append(f"{orphan}: no checklist produces it any more")
         else:
-            orphan.unlink()
+            try:
+                orphan.unlink()
+            except OSError as exc:
+                raise UsageProblem(f"{orphan}: cannot remove: {exc.strerror}") from None
             click.echo(f"removed {orphan}")
     if stale:
         for line in stale:
