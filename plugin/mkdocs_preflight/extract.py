@@ -94,9 +94,12 @@ def inline_blocks(checklist: Checklist) -> list[Block]:
     return blocks
 
 
-def select(checklist: Checklist, selection: Selection) -> list[Block]:
-    """The runnable blocks of ``checklist`` that match ``selection``, in document order."""
-    blocks = [b for b in checklist.blocks if b.runnable]
+def select(checklist: Checklist, selection: Selection, *, manual: bool = False) -> list[Block]:
+    """The runnable blocks of ``checklist`` that match ``selection``, in document order.
+
+    With ``manual``, comment-only blocks (manual steps) are taken too.
+    """
+    blocks = [b for b in checklist.blocks if b.runnable or (manual and b.manual)]
     if selection.inline:
         blocks = sorted(blocks + inline_blocks(checklist), key=lambda b: (b.line, b.col))
     if selection.items:
@@ -115,6 +118,15 @@ def select(checklist: Checklist, selection: Selection) -> list[Block]:
         reqs = set(selection.requirements)
         blocks = [b for b in blocks if reqs & set(b.requirements)]
     return blocks
+
+
+def script_blocks(checklist: Checklist, selection: Selection) -> list[Block]:
+    """The steps of ``checklist``'s script: the selected runnable and comment-only blocks.
+
+    None when no selected block runs: a checklist of manual steps only gets no script.
+    """
+    blocks = select(checklist, selection, manual=True)
+    return blocks if any(b.runnable for b in blocks) else []
 
 
 def known_ids(checklists: Iterable[Checklist]) -> set[str]:
@@ -203,8 +215,9 @@ _ABOUT = """\
 # Unlike `preflight run`: no run log (no PREFLIGHT_RUN_ID), placeholders such as
 # <app-id> are not filled, destructive steps are not confirmed, console blocks run
 # their `$` commands without comparing the output, and nothing asks before a step.
-# Blocks marked run=manual are shown for the operator to run by hand, not run (as
-# `preflight run --yes` leaves them pending)."""
+# Manual steps (blocks marked run=manual, and comment-only blocks) are shown for the
+# operator to do by hand, not run (as `preflight run --yes` leaves them pending);
+# items without a block are not in the script."""
 
 _STEP_FUNCTION = """\
 # preflight_exec DIR ID COMMAND...: become COMMAND, in DIR, with the step's environment.
@@ -246,7 +259,7 @@ preflight_step() {
   fi
 }
 
-# preflight_manual ID NUMBER TOTAL TITLE: show a run=manual step's code, which is not run.
+# preflight_manual ID NUMBER TOTAL TITLE: show a manual step's code, which is not run.
 preflight_manual() {
   local line
   printf '\\n==> [%s] step %s/%s: %s\\n' "$1" "$2" "$3" "$4" >&2
@@ -374,7 +387,8 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
         item = items.get(block.item or "")
         section = checklist.section_of(block.section)
         title = item.text if item else section.title if section else checklist.title
-        code = runnable_code(block)
+        # A comment-only block has no command to run: its whole text is the instruction.
+        code = runnable_code(block) if block.runnable else block.code
         delimiter = _delimiter(code)
         lines.append("")
         lines.append(f"# --- step {number}/{total}: {block.id} ({checklist.path}:{block.line})")
@@ -382,7 +396,7 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
             lines.append(f"# item: {item.id}: {_comment(item.text)}")
         if block.requirements:
             lines.append(f"# requirements: {', '.join(block.requirements)}")
-        if block.run_mode == "manual":
+        if block.run_mode == "manual" or not block.runnable:
             words = [_quote(block.id), str(number), str(total), _quote(_comment(title)[:120])]
             lines.append(f"preflight_manual {' '.join(words)} <<'{delimiter}'")
         else:

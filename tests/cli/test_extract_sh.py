@@ -175,6 +175,34 @@ def test_a_manual_block_is_shown_not_run(make_project: MakeProject, tmp_path: Pa
     assert '    touch "$OUT/manual"' in result.stderr
 
 
+def test_a_comment_only_block_is_shown_as_a_manual_step(make_project: MakeProject, tmp_path: Path) -> None:
+    checklist = (
+        "# Manual\n\n- [ ] Check the dashboard by hand\n"
+        "  ```bash\n  # open https://grafana/d/api and confirm p95 < 300 ms\n  ```\n"
+        '- [ ] Auto\n  ```bash\n  touch "$OUT/auto"\n  ```\n'
+    )
+    root = make_project({"checklists/m.md": checklist}, config=CONFIG, git=True)
+    ran = preflight(root, "run", "--yes", "checklists/m.md")
+    assert ran.returncode == 0 and "1 manual-pending, 1 passed" in ran.stdout, ran.stdout + ran.stderr
+    script = root / "m.sh"
+    script.write_text(preflight(root, "extract", "--format", "sh").stdout)
+    result = bash(script, root, OUT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "auto").exists()
+    assert "step 1/2: Check the dashboard by hand" in result.stderr
+    assert "manual step check-the-dashboard-by-hand--bash: run it by hand" in result.stderr
+    assert "    # open https://grafana/d/api and confirm p95 < 300 ms" in result.stderr
+    assert "step 2/2: Auto" in result.stderr
+    # The scripts folder agrees with `preflight check` (PF501) about the manual step.
+    assert preflight(root, "extract", "--format", "sh", "--out", "ops").returncode == 0
+    checked = preflight(root, "check", "--no-cache", "--select", "PF501", "--scripts-dir", "ops")
+    assert checked.returncode == 0, checked.stdout
+    # Text and JSON list the runnable blocks only; a checklist of manual steps gets no script.
+    assert "grafana" not in preflight(root, "extract", "--format", "json").stdout
+    only_manual = preflight(root, "extract", "--format", "sh", "--item", "check-the-dashboard-by-hand")
+    assert (only_manual.returncode, only_manual.stdout) == (0, "")
+
+
 SLOW = """\
 # Slow
 

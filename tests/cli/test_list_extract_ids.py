@@ -170,7 +170,8 @@ def test_extract_sh_passes_bash_n_and_runs(runner: CliRunner, project: Path, tmp
     subprocess.run(["bash", "-n", str(script)], check=True)
     assert "JWT_SECRET=<generated-key>" in out  # verbatim, yet valid shell
     assert "set -euo pipefail" in out
-    assert "# --- step 1/3: build--bash (checklists/deploy.md:9)" in out
+    assert "# --- step 1/4: build--bash (checklists/deploy.md:9)" in out
+    assert "preflight_manual confirm-dashboards--bash 4 4 'Confirm dashboards' <<" in out  # a comment-only block
 
 
 def test_generated_script_really_runs_each_step_in_a_fresh_strict_shell(

@@ -18,6 +18,7 @@ from ..extract import (
     check_selection,
     render_sh,
     runnable_code,
+    script_blocks,
     script_name,
     select,
 )
@@ -113,7 +114,8 @@ def extract_command(
     repository root, which it finds at run time (PREFLIGHT_ROOT, else the nearest
     folder with mkdocs.yml above the script, else above the current folder), or in
     the step's cwd; with the front matter's run.env and run.shell; with time limits
-    only where coreutils `timeout` is installed. Its header says what it does not do.
+    only where coreutils `timeout` is installed. Manual steps (run=manual and
+    comment-only blocks) are shown, not run. Its header says what it does not do.
 
     \b
     Examples:
@@ -154,7 +156,8 @@ def extract_command(
         with paused_gc(len(files)):
             for file in files:
                 checklist = parse(file)
-                yield checklist, select(checklist, selection)
+                # A script shows its manual steps too; text and JSON list runnable blocks only.
+                yield checklist, (script_blocks if fmt == "sh" else select)(checklist, selection)
 
     if out is not None:
         _write_scripts(state, chosen(), out, check)

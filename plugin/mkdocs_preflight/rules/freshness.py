@@ -204,11 +204,12 @@ def stale_script(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]
     name = script_target(checklist, ctx)
     if name is None:
         return
-    from ..extract import Selection, render_sh, select
+    from ..extract import Selection, render_sh, script_blocks
 
     target = folder / name
     config = ctx.settings.config_file
-    expected = render_sh(checklist, select(checklist, Selection()), config_name=config.name if config else None)
+    blocks = script_blocks(checklist, Selection())
+    expected = render_sh(checklist, blocks, config_name=config.name if config else None)
     current = ctx.read_file(target)
     if current == expected:
         return
