@@ -54,7 +54,9 @@ OPTIONS: tuple[Option, ...] = (
         "path-or-list",
         "checklists",
         "Where the checklists are: a folder (every `*.md` below it is a checklist), or a list "
-        "of folders or globs. Relative to `mkdocs.yml`. It may be outside `docs_dir` (pages "
+        "of folders or globs. Relative to `mkdocs.yml`. Symlinked folders are followed (once, "
+        "never in a loop); a file found under two paths is read once, under the first in sorted "
+        "order. It may be outside `docs_dir` (pages "
         "are added) or inside it (pages are enhanced in place).",
     ),
     Option(

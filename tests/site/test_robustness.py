@@ -130,3 +130,27 @@ def test_fences_right_below_items_with_requirement_references(tmp_path: Path) ->
     steps = [s.get("data-preflight-block") for s in page.find_all("div", cls="preflight-step")]
     assert steps == [block.id for block in parse_text(text).blocks] == ["bump--bash", "lint--bash"]
     assert [a.text() for a in page.find_all("a", cls="preflight-req")] == ["REQ-1", "REQ-2"]
+
+
+def test_symlinked_folders_give_each_checklist_one_page(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Build\n",
+            "shared/rotate.md": "# Rotate\n\n- [ ] Rotate\n",
+            "shared/restore.md": "# Restore\n\n- [ ] Restore\n",
+        },
+    )
+    (tmp_path / "checklists/shared").symlink_to("../shared")
+    (tmp_path / "checklists/rotate-link.md").symlink_to("../shared/rotate.md")  # the same file again
+    (tmp_path / "checklists/loop").symlink_to("../checklists")
+    for checklists_dir in ("checklists", ["checklists/**/*.md"]):
+        config = site_config("material")
+        config["plugins"] = ["search", {"preflight": {"checklists_dir": checklists_dir}}]
+        write_config(tmp_path, config)
+        built = build_site(tmp_path)
+        assert built.ok, built.messages
+        pages = sorted(path.parent.relative_to(built.site).as_posix() for path in built.site.rglob("index.html"))
+        expected = [".", "checklists/deploy", "checklists/rotate-link", "checklists/shared/restore", "requirements"]
+        assert pages == expected, checklists_dir

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,6 @@ def default_matcher() -> Matcher:
     """A matcher with the default requirement patterns."""
     global _DEFAULT_MATCHER
     if _DEFAULT_MATCHER is None:
-        import re
-
         _DEFAULT_MATCHER = Matcher([re.compile(p) for p in DEFAULT_REQUIREMENT_PATTERNS])
     return _DEFAULT_MATCHER
 
@@ -57,29 +56,120 @@ def discover(root: Path, patterns: Iterable[str]) -> list[Path]:
     """Every checklist file the ``checklists_dir`` setting names, sorted, without duplicates.
 
     A folder means every ``*.md`` below it; anything else is a glob relative to ``root``.
-    Hidden folders (``.git``, ``.preflight``) are skipped.
+    Hidden folders (``.git``, ``.preflight``) are skipped. Symlinked folders are followed
+    once (never in a loop), and a file reached under several paths is kept under the first.
     """
-    found = {path.as_posix(): path for path in iter_discover(root, patterns)}
-    return [found[key] for key in sorted(found)]
+    found: dict[str, str] = {}
+    for path, real in _candidates(root, patterns):
+        found.setdefault(path, real)
+    result: list[Path] = []
+    reals: set[str] = set()
+    # Paths are strings until the end: building a Path costs more than the walk per file.
+    for path in sorted(found, key=_sort_key):
+        real = found[path]
+        if real not in reals:
+            reals.add(real)
+            result.append(Path(path))
+    return result
 
 
 def iter_discover(root: Path, patterns: Iterable[str]) -> Iterator[Path]:
     """The files of :func:`discover` as they are found: unsorted, possibly repeated."""
+    for path, _real in _candidates(root, patterns):
+        yield Path(path)
+
+
+def _sort_key(path: str) -> str:
+    """Sort as ``Path.as_posix()`` strings would sort."""
+    return path.replace(os.sep, "/")
+
+
+_MAGIC = frozenset("*?[")
+_ANY_MD = ""
+"""A pattern part for the folder form: every ``*.md`` file, hidden ones included."""
+
+
+def _candidates(root: Path, patterns: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each checklist file with its real path (to tell two paths of one file apart)."""
     for pattern in patterns:
         target = root / pattern
         if target.is_dir():
-            for folder, dirs, files in os.walk(target):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.endswith(".md"):
-                        yield Path(folder, name)
+            yield from _search(target, ("**", _ANY_MD))
         elif target.is_file():
-            yield target
+            yield str(target), os.path.realpath(target)
         else:
-            for name in glob.glob(str(target), recursive=True):
-                path = Path(name)
-                if path.is_file() and path.suffix == ".md":
-                    yield path
+            parts = target.parts
+            literal = next((i for i, part in enumerate(parts) if _MAGIC.intersection(part)), len(parts))
+            start = Path(*parts[:literal])
+            rest: list[str] = []
+            for part in parts[literal:]:
+                if part != "**" or rest[-1:] != ["**"]:  # `a/**/**/b` is `a/**/b`
+                    rest.append(part)
+            if rest[-1:] == ["**"]:  # as for glob: `a/**` is every file below `a`
+                rest.append("*")
+            if rest and start.is_dir():
+                yield from _search(start, tuple(rest))
+
+
+def _search(start: Path, parts: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """The ``*.md`` files below ``start`` that match the glob ``parts``.
+
+    Not :func:`glob.glob`: its ``**`` follows a symlink to a parent folder until the path
+    is too long. Here each real folder is read once per pattern part, and folders are
+    visited in sorted order, so the first path of a file is also its first in sorted order.
+    """
+    matchers = [_matcher(part) for part in parts]
+    seen: set[tuple[str, int]] = set()
+    stack = [(str(start), os.path.realpath(start), 0)]
+    while stack:
+        folder, real, index = stack.pop()
+        if (real, index) in seen:
+            continue
+        seen.add((real, index))
+        try:
+            with os.scandir(folder) as scan:
+                entries = [(entry, entry.is_dir()) for entry in scan]
+        except OSError:
+            continue
+        # A folder sorts as `name/`, as its files' paths do: the walk order is path order.
+        entries.sort(key=lambda pair: pair[0].name + "/" if pair[1] else pair[0].name)
+        recursive = parts[index] == "**"
+        step = index + 1 if recursive else index
+        last = step == len(parts) - 1
+        pushed: list[tuple[str, str, int]] = []
+        for entry, is_dir in entries:
+            name = entry.name
+            if is_dir:
+                descend = recursive and not name.startswith(".")
+                matched = not last and matchers[step](name)
+                if descend or matched:
+                    entry_real = _real(entry, real)
+                    if descend:
+                        pushed.append((entry.path, entry_real, index))
+                    if matched:
+                        pushed.append((entry.path, entry_real, step + 1))
+            elif last and name.endswith(".md") and matchers[step](name):
+                yield entry.path, _real(entry, real)
+        stack.extend(reversed(pushed))
+
+
+def _real(entry: os.DirEntry[str], folder_real: str) -> str:
+    """The real path of a folder entry (resolving only what is a symlink)."""
+    if entry.is_symlink():
+        return os.path.realpath(entry.path)
+    return f"{folder_real}{os.sep}{entry.name}"
+
+
+def _matcher(part: str) -> Callable[[str], bool]:
+    """Whether a name matches one glob part (hidden names only a part that starts with `.`)."""
+    if part == _ANY_MD:
+        return lambda name: True
+    if part == "**":
+        return lambda name: not name.startswith(".")
+    match = re.compile(fnmatch.translate(part)).match
+    if part.startswith("."):
+        return lambda name: match(name) is not None
+    return lambda name: not name.startswith(".") and match(name) is not None
 
 
 @dataclass(eq=False, repr=False)

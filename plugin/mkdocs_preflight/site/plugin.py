@@ -401,7 +401,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 return None
             added = False
         else:
-            src_uri = site_files.site_uri(resolved, self._base, display)
+            # The path as listed, not resolved: `checklists/shared/x.md` (a linked folder)
+            # is the page `checklists/shared/x`, not one named after the link's target.
+            src_uri = site_files.site_uri(path, self._base, display)
             if files.get_file_from_path(src_uri) is not None:
                 log.info(f"{display}: not added, the site already has a page {src_uri}")
                 return None
