@@ -143,6 +143,12 @@ run:
 """
 
 
+def test_front_matter_duration_sets_the_scripts_limit(make_project: MakeProject) -> None:
+    root = make_project({"checklists/limits.md": STRICT.replace("timeout: 1", "timeout: 2m")}, config=CONFIG)
+    script = preflight(root, "extract", "--format", "sh").stdout
+    assert "preflight_step too-slow--bash 2 3 'Too slow' . 120 0 sh -e -c <<" in script
+
+
 def test_script_honours_expect_and_the_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
     require_tool("timeout", "the scripts' time limits use coreutils `timeout`")
     root = make_project({"checklists/limits.md": STRICT}, config=CONFIG, git=True)

@@ -510,6 +510,14 @@ def test_front_matter_run_defaults_and_meta() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "seconds"), [("10m", 600.0), ("90s", 90.0), ("1h", 3600.0), ("'0'", 0.0), ("0", 0.0), ("soon", None)]
+)
+def test_front_matter_timeout_is_a_duration(value: str, seconds: float | None) -> None:
+    c = parse_text(f"---\nrun:\n  timeout: {value}\n---\n# T\n", "fm.md")
+    assert c.run.timeout == seconds
+
+
+@pytest.mark.parametrize(
     "data",
     [b"", b"\xff\xfe\x00binary\x00\x01", b"- [ ] ok\n\xe9t\xe9\n- [ ] after\n", b"\x00\x00\x00"],
 )

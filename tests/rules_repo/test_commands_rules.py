@@ -261,6 +261,26 @@ def test_run_options_a_run_cannot_use(check: Check) -> None:
         (13, 26, ["Run", "option", "`destructive=maybe`"]),
     ]
     assert found[2].message.endswith("is not a duration (seconds, or 90s, 10m, 1h): the default limit applies")
+    assert found[0].message.endswith("must be a number of seconds or a duration (90s, 10m, 1h): ignored")
+
+
+@pytest.mark.parametrize(
+    ("value", "usable"),
+    [
+        ("10m", True),
+        ("90s", True),
+        ("600", True),
+        ("0", True),
+        ("2.5", True),
+        ("-5", False),
+        ("true", False),
+        ("[1]", False),
+        ("'-1m'", False),
+    ],
+)
+def test_front_matter_timeout_takes_durations_as_blocks_do(check: Check, value: str, usable: bool) -> None:
+    found = check(f"---\nrun:\n  timeout: {value}\n---\n# Deploy\n\n```bash\necho one\n```\n", "PF307")
+    assert codes(found) == ([] if usable else [("PF307", 3)])
 
 
 def test_public_matchers_are_reexported() -> None:

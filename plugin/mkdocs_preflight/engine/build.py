@@ -35,6 +35,7 @@ from .fences import FenceInfo, parse_comment, parse_info
 from .inline import classify
 from .markdown import parser
 from .requirements import LEAD_IN, Matcher, definition_pattern, front_matter_defs, heading_definition_pattern
+from .run_options import front_matter_timeout
 from .slugs import toc_slugify, toc_unique
 from .source import Source
 
@@ -209,12 +210,11 @@ class _Walker:
         run = data.get("run")
         if isinstance(run, dict):
             env = run.get("env")
-            timeout = run.get("timeout")
             checklist.run = RunDefaults(
                 shell=str(run["shell"]) if run.get("shell") else None,
                 cwd=str(run["cwd"]) if run.get("cwd") else None,
                 env={str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {},
-                timeout=float(timeout) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None,
+                timeout=front_matter_timeout(run.get("timeout")),
             )
         if "requirements" in data:
             checklist.requirement_defs.extend(front_matter_defs(token.content, self.path, start + 2))

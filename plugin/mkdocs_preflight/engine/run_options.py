@@ -36,6 +36,21 @@ def parse_duration(value: str) -> float | None:
     return seconds or None
 
 
+def front_matter_timeout(value: object) -> float | None:
+    """The front matter's ``run.timeout`` in seconds (``0``: no limit), or ``None`` when it
+    cannot be used. Numbers are seconds; text is a duration, as for a block's ``timeout``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value >= 0 else None
+    if isinstance(value, str):
+        try:
+            return parse_duration(value) or 0.0
+        except ValueError:
+            return None
+    return None
+
+
 def default_timeout(defaults: RunDefaults) -> float | None:
     """The limit of a block without a ``timeout`` option or ``--timeout``: the front
     matter's ``run.timeout`` (``0``: none), else :data:`DEFAULT_TIMEOUT`."""

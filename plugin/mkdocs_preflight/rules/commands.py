@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..engine.inline import COMMAND_WORDS
-from ..engine.run_options import option_problems
+from ..engine.run_options import front_matter_timeout, option_problems
 from ..model import Block, Checklist, Diagnostic, Level
 from .base import FileCheck, Rule
 from .repository import block_locator, front_matter_position, option_position, source_lines
@@ -268,7 +268,7 @@ Good:
 ````markdown
 ---
 run:
-  timeout: 600
+  timeout: 10m
 ---
 
 ```bash { data-preflight-timeout="10m" data-preflight-run="manual" }
@@ -531,7 +531,12 @@ def check_fences(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]
     return found
 
 
-_FRONT_RUN_KEYS: dict[str, type | tuple[type, ...]] = {"shell": str, "cwd": str, "env": dict, "timeout": (int, float)}
+_FRONT_RUN_KEYS: dict[str, type | tuple[type, ...]] = {
+    "shell": str,
+    "cwd": str,
+    "env": dict,
+    "timeout": (int, float, str),
+}
 
 
 def check_run_options(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]:
@@ -577,10 +582,14 @@ def _front_run_problem(key: str, value: object) -> str | None:
     expected = _FRONT_RUN_KEYS.get(key)
     if expected is None:
         return f"is not a run default (`{'`, `'.join(_FRONT_RUN_KEYS)}`): ignored"
-    negative = isinstance(value, (int, float)) and value < 0
-    if isinstance(value, expected) and not isinstance(value, bool) and not negative:
+    if key == "timeout":
+        # As the engine reads it: a block's `timeout=10m` and `run.timeout: 10m` mean the same.
+        if front_matter_timeout(value) is not None:
+            return None
+        return "must be a number of seconds or a duration (90s, 10m, 1h): ignored"
+    if isinstance(value, expected):
         return None
-    kind = {"env": "a mapping of names to values", "timeout": "a number of seconds"}.get(key, "text")
+    kind = "a mapping of names to values" if key == "env" else "text"
     return f"must be {kind}: ignored"
 
 
