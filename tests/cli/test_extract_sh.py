@@ -149,6 +149,13 @@ def test_front_matter_duration_sets_the_scripts_limit(make_project: MakeProject)
     assert "preflight_step too-slow--bash 2 3 'Too slow' . 120 0 sh -e -c <<" in script
 
 
+def test_front_matter_run_values_pf307_ignores_are_not_used(make_project: MakeProject) -> None:
+    text = "---\nrun:\n  cwd: 5\n  shell: 7\n---\n# T\n\n- [ ] a\n  ```bash\n  true\n  ```\n"
+    root = make_project({"checklists/t.md": text, "5/.keep": ""}, config=CONFIG)
+    script = preflight(root, "extract", "--format", "sh").stdout
+    assert "preflight_step a--bash 1 1 a . 600 0 bash -e -o pipefail -c <<" in script
+
+
 def test_script_honours_expect_and_the_time_limit(make_project: MakeProject, tmp_path: Path) -> None:
     require_tool("timeout", "the scripts' time limits use coreutils `timeout`")
     root = make_project({"checklists/limits.md": STRICT}, config=CONFIG, git=True)

@@ -509,6 +509,11 @@ def test_front_matter_run_defaults_and_meta() -> None:
     assert (c.run.shell, c.run.cwd, c.run.timeout, c.run.env) == ("zsh", "deploy", 30.0, {"A": "1"})
 
 
+def test_front_matter_run_values_that_are_not_text_are_not_used() -> None:
+    c = parse_text("---\nrun:\n  shell: 5\n  cwd: [a]\n---\n# T\n", "fm.md")
+    assert (c.run.shell, c.run.cwd) == (None, None)  # PF307 reports them as ignored
+
+
 @pytest.mark.parametrize(
     ("value", "seconds"), [("10m", 600.0), ("90s", 90.0), ("1h", 3600.0), ("'0'", 0.0), ("0", 0.0), ("soon", None)]
 )

@@ -164,6 +164,13 @@ def test_a_cwd_that_does_not_exist(check: Check) -> None:
     ], "a folder an earlier step creates is fine, and a block's cwd is relative to the root"
 
 
+def test_a_cwd_that_is_not_text_is_ignored_not_checked(check: Check) -> None:
+    found = check("---\nrun:\n  cwd: 5\n---\n```bash\nls\n```\n")
+    assert [(d.code, d.line, d.message) for d in found] == [
+        ("PF307", 3, "Front matter `run.cwd: 5` must be text: ignored")
+    ]
+
+
 def test_inline_code_paths(check: Check) -> None:
     found = check(
         """\

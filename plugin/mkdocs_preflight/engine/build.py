@@ -211,8 +211,9 @@ class _Walker:
         if isinstance(run, dict):
             env = run.get("env")
             checklist.run = RunDefaults(
-                shell=str(run["shell"]) if run.get("shell") else None,
-                cwd=str(run["cwd"]) if run.get("cwd") else None,
+                # Text only: PF307 reports any other value as ignored, so nothing may use it.
+                shell=_text(run.get("shell")),
+                cwd=_text(run.get("cwd")),
                 env={str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else {},
                 timeout=front_matter_timeout(run.get("timeout")),
             )
@@ -651,3 +652,8 @@ def _tokens(text: str) -> list[Token]:
             return md.parse(text)
         finally:
             sys.setrecursionlimit(limit)
+
+
+def _text(value: object) -> str | None:
+    """A front matter value that must be text: itself when it is non-empty text, else ``None``."""
+    return value if isinstance(value, str) and value else None
