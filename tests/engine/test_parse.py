@@ -9,7 +9,7 @@ from markdown_it.rules_inline import StateInline
 
 from mkdocs_preflight.engine import parse_bytes, parse_text
 from mkdocs_preflight.engine.markdown import build_parser
-from mkdocs_preflight.model import Checklist
+from mkdocs_preflight.model import Checklist, Level
 
 
 def parse(text: str) -> Checklist:
@@ -507,6 +507,20 @@ def test_front_matter_run_defaults_and_meta() -> None:
     )
     assert (c.prefix, c.owner, c.tags) == ("DEPLOY", "ops", ["a", "b"])
     assert (c.run.shell, c.run.cwd, c.run.timeout, c.run.env) == ("zsh", "deploy", 30.0, {"A": "1"})
+
+
+def test_front_matter_scalars_are_text_and_lists_where_text_goes_are_reported() -> None:
+    c = parse_text("---\nid: 7\ntitle: 42\nowner:  [alice, bob]\ntags: 3\n---\n# T\n", "fm.md")
+    assert (c.prefix, c.title, c.owner, c.tags) == ("7", "42", None, ["3"])
+    assert [(d.code, d.level, d.line, d.col, d.message) for d in c.diagnostics] == [
+        ("PF107", Level.WARNING, 4, 1, "Front matter `owner: ['alice', 'bob']` must be text: ignored")
+    ]
+    c = parse_text("---\ntitle: {a: 1}\ntags: {b: 2}\n---\n# Heading\n", "fm.md")
+    assert (c.title, c.tags) == ("Heading", [])
+    assert [(d.line, d.message.split(":")[0]) for d in c.diagnostics] == [
+        (2, "Front matter `title"),
+        (3, "Front matter `tags"),
+    ]
 
 
 def test_front_matter_run_values_that_are_not_text_are_not_used() -> None:

@@ -195,18 +195,26 @@ class _Walker:
             return
         checklist = self.checklist
         checklist.front_matter = data
-        title = data.get("title")
-        if isinstance(title, (str, int, float)):
+        # Scalars (`id: 7`, `title: 2024-05-01`) are text, as written; a list or a mapping
+        # where text goes is reported, not dropped in silence.
+        texts = {key: data.get(key) for key in ("title", "id", "owner", "tags")}
+        for key, value in texts.items():
+            if isinstance(value, dict) or (isinstance(value, list) and key != "tags"):
+                kind = "text or a list of text" if key == "tags" else "text"
+                line, col = _key_position(token, key)
+                self.diag("PF107", f"Front matter `{key}: {value!r}` must be {kind}: ignored", line, col)
+                texts[key] = None
+        title, prefix, owner, tags = texts.values()
+        if title is not None:
             checklist.title = str(title)
-        if isinstance(data.get("id"), str):
-            checklist.prefix = data["id"]
-        if isinstance(data.get("owner"), str):
-            checklist.owner = data["owner"]
-        tags = data.get("tags")
+        if prefix is not None:
+            checklist.prefix = str(prefix)
+        if owner is not None:
+            checklist.owner = str(owner)
         if isinstance(tags, list):
             checklist.tags = [str(t) for t in tags]
-        elif isinstance(tags, str):
-            checklist.tags = [tags]
+        elif tags is not None:
+            checklist.tags = [str(tags)]
         run = data.get("run")
         if isinstance(run, dict):
             env = run.get("env")
@@ -657,3 +665,18 @@ def _tokens(text: str) -> list[Token]:
 def _text(value: object) -> str | None:
     """A front matter value that must be text: itself when it is non-empty text, else ``None``."""
     return value if isinstance(value, str) and value else None
+
+
+def _key_position(token: Token, key: str) -> tuple[int, int]:
+    """Line and column of a top-level front matter key (composed again: only on a finding)."""
+    start = (token.map or [0, 1])[0] + 2
+    try:
+        node = yaml.compose(token.content, Loader=SAFE_LOADER)
+    except yaml.YAMLError:
+        return start, 1
+    position = (start, 1)
+    if isinstance(node, yaml.MappingNode):
+        for name, _value in node.value:
+            if isinstance(name, yaml.ScalarNode) and name.value == key:
+                position = (start + name.start_mark.line, name.start_mark.column + 1)  # the last one wins, as in load
+    return position

@@ -216,19 +216,22 @@ RULES: list[Rule] = [
         "PF107",
         "invalid-front-matter",
         Level.ERROR,
-        "The YAML front matter cannot be parsed or is not a mapping",
+        "The YAML front matter cannot be parsed, is not a mapping, or has a list where text goes",
         doc(
             """
             Front matter sets the title, the ID prefix, the owner, requirement definitions
             and run defaults. When it is not valid YAML, or not a mapping, all of it is
-            ignored.
+            ignored (an error). `title`, `id` and `owner` are text (a number or a date is
+            taken as written: `id: 7` is `"7"`), `tags` is text or a list of text; a list
+            or a mapping there is ignored, with a warning at its key. `run:` values are
+            checked by PF307.
 
             **Example**
 
             ```markdown
             ---
             title: Deploy: production
-            owner: [platform
+            owner: [platform, sre]
             ---
             ```
 
@@ -237,7 +240,7 @@ RULES: list[Rule] = [
             ```markdown
             ---
             title: "Deploy: production"
-            owner: platform
+            owner: platform, sre
             ---
             ```
             """
