@@ -141,7 +141,7 @@ def known_ids(checklists: Iterable[Checklist]) -> set[str]:
 
 
 def check_selection(checklists: Iterable[Checklist], selection: Selection) -> None:
-    """Refuse an ``--item``, ``--section`` or ``--requirement`` value that names nothing.
+    """Refuse an ``--item``, ``--section``, ``--lang`` or ``--requirement`` value that names nothing.
 
     Run before any output, so that a typo is an error rather than an empty extract.
 
@@ -155,6 +155,7 @@ def check_selection(checklists: Iterable[Checklist], selection: Selection) -> No
     sections: set[str] = set()
     slugs: set[str] = set()
     requirements: set[str] = set()
+    langs: set[str] = set()
     paths: list[str] = []
     for checklist in checklists:  # one at a time: only the names are kept
         paths.append(checklist.path)
@@ -163,6 +164,7 @@ def check_selection(checklists: Iterable[Checklist], selection: Selection) -> No
         sections.update(key for s in checklist.sections for key in (s.slug, s.title.lower()))
         for block in select(checklist, Selection(inline=selection.inline)):
             requirements.update(block.requirements)
+            langs.add(block.lang)
     where = paths[0] if len(paths) == 1 else "any checklist"
     unknown = [value for value in selection.items if value not in ids]
     if unknown:
@@ -174,6 +176,10 @@ def check_selection(checklists: Iterable[Checklist], selection: Selection) -> No
         if requirement not in requirements:
             hint = did_you_mean(requirement, requirements)
             raise SelectionError(f"no block of {where} is tied to requirement {requirement}{hint}")
+    for lang in selection.langs:
+        if lang.lower() not in langs:
+            known = f" (they are in {', '.join(f'`{name}`' for name in sorted(langs))})" if langs else ""
+            raise SelectionError(f"no runnable block of {where} is in `{lang}`{known}")
 
 
 def runnable_code(block: Block) -> str:

@@ -151,6 +151,26 @@ def test_extract_unknown_section_or_requirement_is_a_usage_error(runner: CliRunn
     assert err.strip() == "preflight: error: no block of any checklist is tied to requirement 1.2; did you mean `1.1`?"
 
 
+def test_extract_unknown_lang_is_a_usage_error(runner: CliRunner, project: Path) -> None:
+    code, out, err = run(runner, project, "extract", "--lang", "python")
+    assert (code, out) == (2, "")
+    assert (
+        err.strip()
+        == "preflight: error: no runnable block of any checklist is in `python` (they are in `bash`, `console`)"
+    )
+
+
+def test_filters_that_together_select_nothing_are_a_note(runner: CliRunner, project: Path) -> None:
+    code, out, err = run(runner, project, "extract", "--section", "prepare-requirement-11", "--lang", "console")
+    assert (code, out) == (0, "")
+    assert err == "preflight: note: the filters select no runnable block\n"
+    code, out, err = run(runner, project, "extract", "--format", "json", "--section", "ship", "--requirement", "1.1")
+    assert (code, json.loads(out)["blocks"]) == (0, [])
+    assert err == "preflight: note: the filters select no runnable block\n"
+    code, out, err = run(runner, project, "extract", "--lang", "CONSOLE")
+    assert (code, err) == (0, "")
+
+
 def test_extract_section_by_title_in_any_case_or_slug(runner: CliRunner, project: Path) -> None:
     for value in ("Ship", " SHIP ", "ship", "prepare-requirement-11", "Prepare (Requirement 1.1)"):
         code, out, err = run(runner, project, "extract", "--section", value)
@@ -375,6 +395,17 @@ def test_ids_check_fails_on_automatic_ids(runner: CliRunner, project: Path) -> N
     assert code == 1
     assert "checklists/deploy.md:7: item announce-the-window (auto)" in out
     assert "not pinned" in err
+
+
+@pytest.mark.parametrize("command", ["list", "check", "extract", "ids", "lock"])
+def test_a_path_without_checklists_is_one_line_exit_2(
+    runner: CliRunner, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    root = make_project({"checklists/a.md": "- [ ] x\n", "e/notes.txt": "x\n"}, config="site_name: x\n")
+    monkeypatch.chdir(root)
+    result = runner.invoke(main, [command, "e"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "preflight: error: no checklists (*.md files) found in e\n"
 
 
 @pytest.mark.parametrize(

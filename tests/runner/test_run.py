@@ -609,6 +609,13 @@ def test_unknown_selection_is_a_usage_error(repo: Repo, preflight: Run) -> None:
     assert not (root / ".preflight").exists()
 
 
+def test_filters_that_together_select_no_step_are_a_note(repo: Repo, preflight: Run) -> None:
+    root = repo(SELECT)
+    result = preflight(root, "run", "checklists/deploy.md", "--section", "publish", "--requirement", "4.1")
+    assert (result.exit_code, result.output) == (0, "preflight: note: the filters select no step\n")
+    assert not (root / ".preflight").exists(), "nothing ran: no log"
+
+
 def test_usage_errors_are_one_line(repo: Repo, preflight: Run) -> None:
     root = repo(SELECT)
     for args, message in (

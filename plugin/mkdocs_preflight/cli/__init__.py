@@ -100,6 +100,8 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
       preflight check                     validate the checklists against the repository
       preflight run checklists/deploy.md  execute a checklist step by step, with a run log
 
-    Exit codes: 0 success, 1 findings (or a failed step), 2 usage or configuration error.
+    Exit codes: 0 success, 1 findings (or a failed step), 2 usage or configuration error,
+    no checklist found, or a filter that names nothing (filters that together select
+    nothing print a note and exit 0).
     """
     ctx.obj = State(config_file)

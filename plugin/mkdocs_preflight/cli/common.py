@@ -71,7 +71,8 @@ def pass_state(function: F) -> F:
 
 
 def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
-    """The files to work on; a path that does not exist is a usage error."""
+    """The files to work on. A path that does not exist, or no checklist at all (in the
+    paths or in ``checklists_dir``), is a usage error: every command treats it alike."""
     for value in paths:
         if not Path(value).exists():
             raise UsageProblem(f"{value}: no such file or folder")
@@ -79,8 +80,8 @@ def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
     if not files and not paths:
         globs = ", ".join(state.settings.checklist_globs)
         raise UsageProblem(f"no checklists found in {globs} (set `checklists_dir` in mkdocs.yml or pass paths)")
-    if not files:  # like ruff: nothing to do is not an error, but say so
-        click.echo(f"preflight: warning: no checklists (*.md files) found in {', '.join(paths)}", err=True)
+    if not files:
+        raise UsageProblem(f"no checklists (*.md files) found in {', '.join(paths)}")
     return files
 
 
@@ -107,6 +108,11 @@ def make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder)) from None
+
+
+def note_nothing_selected(what: str) -> None:
+    """Filters that each name something but together select nothing: not an error, but say so."""
+    click.echo(f"preflight: note: the filters select no {what}", err=True)
 
 
 def echo_json(data: Any) -> None:

@@ -25,7 +25,15 @@ from ..extract import (
 from ..model import Block, Checklist
 from ..pin import write_atomic
 from ..serialize import VERSION, block_dict
-from .common import State, UsageProblem, checklist_files, make_folder, pass_state, refuse_checklist_errors
+from .common import (
+    State,
+    UsageProblem,
+    checklist_files,
+    make_folder,
+    note_nothing_selected,
+    pass_state,
+    refuse_checklist_errors,
+)
 
 _SPOOL_BYTES = 8 << 20
 """Output kept in memory before it spills to a temporary file."""
@@ -142,7 +150,8 @@ def extract_command(
         refuse_checklist_errors(checklist, "extracting")
         return checklist
 
-    if items or sections or requirements:
+    filtered = bool(items or sections or langs or requirements)
+    if filtered:
         # A first pass keeps only the names, so that a typo is an error before any output.
         from ..runner.plan import SelectionError
 
@@ -151,14 +160,31 @@ def extract_command(
         except SelectionError as exc:
             raise UsageProblem(str(exc)) from None
 
+    picked_any = False
+
     def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
+        nonlocal picked_any
         # One checklist at a time: memory stays bounded by the largest file.
         with paused_gc(len(files)):
             for file in files:
                 checklist = parse(file)
                 # A script shows its manual steps too; text and JSON list runnable blocks only.
-                yield checklist, (script_blocks if fmt == "sh" else select)(checklist, selection)
+                blocks = (script_blocks if fmt == "sh" else select)(checklist, selection)
+                picked_any = picked_any or bool(blocks)
+                yield checklist, blocks
 
+    _extract(state, chosen, fmt, out, check)
+    if filtered and not picked_any:
+        note_nothing_selected("runnable block")
+
+
+def _extract(
+    state: State,
+    chosen: Callable[[], Iterable[tuple[Checklist, list[Block]]]],
+    fmt: str,
+    out: Path | None,
+    check: bool,
+) -> None:
     if out is not None:
         _write_scripts(state, chosen(), out, check)
         return

@@ -23,7 +23,7 @@ from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
 from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
 from ..runner.ui import Terminal
-from .common import State, UsageProblem, pass_state, refuse_checklist_errors
+from .common import State, UsageProblem, note_nothing_selected, pass_state, refuse_checklist_errors
 
 
 def _parse_var(value: str) -> tuple[str, str]:
@@ -401,6 +401,9 @@ def run_command(
             steps = plan.select(only, start, sections, requirements)
         except SelectionError as exc:
             raise UsageProblem(str(exc)) from None
+        if not steps:
+            note_nothing_selected("step")
+            return
 
     latest: dict[str, str] = {}
     finished: dict[str, str] = {}
