@@ -173,27 +173,17 @@ def extract_command(
                 picked_any = picked_any or bool(blocks)
                 yield checklist, blocks
 
-    _extract(state, chosen, fmt, out, check)
-    if filtered and not picked_any:
-        note_nothing_selected("runnable block")
-
-
-def _extract(
-    state: State,
-    chosen: Callable[[], Iterable[tuple[Checklist, list[Block]]]],
-    fmt: str,
-    out: Path | None,
-    check: bool,
-) -> None:
     if out is not None:
         _write_scripts(state, chosen(), out, check)
-        return
-    # Held back until every checklist has passed `parse`: a refusal leaves no partial
-    # output behind (a script cut short would still run). On disk past a few MB.
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8") as spool:
-        _render(state, chosen(), fmt, spool.write)
-        spool.seek(0)
-        shutil.copyfileobj(spool, sys.stdout)
+    else:
+        # Held back until every checklist has passed `parse`: a refusal leaves no partial
+        # output behind (a script cut short would still run). On disk past a few MB.
+        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8") as spool:
+            _render(state, chosen(), fmt, spool.write)
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout)
+    if filtered and not picked_any:
+        note_nothing_selected("runnable block")
 
 
 def _render(
