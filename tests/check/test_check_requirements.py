@@ -105,3 +105,21 @@ def test_broken_registry(run_check: RunCheck) -> None:
     assert [code for code, _, _ in found(result)] == ["PF108"]
     missing = run_check({"checklists/a.md": "# A\n- [ ] x\n"}, mkdocs=config(registry="nope.yml"), select=["PF108"])
     assert found(missing) == [("PF108", "nope.yml", 1)]
+
+
+def test_ids_in_code_spans_urls_and_link_targets_are_not_references(run_check: RunCheck) -> None:
+    """What the site prints literally (code, addresses) is not a reference: no PF102 for it,
+    while the real references around it still count."""
+    text = dedent(
+        """
+        # Deploy `REQ-90`
+
+        - [ ] Label the ticket ``x `REQ-91` y`` (REQ-7)
+        - [ ] See https://tracker.example/browse/REQ-92 and <https://tracker.example/REQ-93>
+        - [ ] Read [the spec](../specs/REQ-94.md) and www.example.com/REQ-95 (REQ-7)
+        - [ ] Undefined for real: REQ-96, and \\`REQ-97\\` is escaped text
+        """
+    )
+    files = {"checklists/a.md": text, "requirements.yml": "REQ-7: Rollback plan\n"}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102"])
+    assert [(d.line, d.message.split("`")[1]) for d in result.diagnostics] == [(6, "REQ-96"), (6, "REQ-97")]

@@ -34,7 +34,14 @@ from . import ids
 from .fences import FenceInfo, parse_comment, parse_info
 from .inline import classify
 from .markdown import parser
-from .requirements import LEAD_IN, Matcher, definition_pattern, front_matter_defs, heading_definition_pattern
+from .requirements import (
+    LEAD_IN,
+    Matcher,
+    definition_pattern,
+    front_matter_defs,
+    heading_definition_pattern,
+    literal_spans,
+)
 from .run_options import front_matter_timeout
 from .slugs import toc_slugify, toc_unique
 from .source import Source
@@ -125,7 +132,11 @@ class _Walker:
 
     def refs_in(self, text: str, first_line: int, context: str) -> list[RequirementRef]:
         refs: list[RequirementRef] = []
+        # In Markdown text, an ID in a code span or a link's destination is literal.
+        literal = literal_spans(text) if context != "code" else []
         for ref_id, offset in self.matcher.find(text):
+            if literal and any(start <= offset < end for start, end in literal):
+                continue
             line = first_line + text.count("\n", 0, offset)
             line_start = text.rfind("\n", 0, offset) + 1
             fragment = text[line_start:offset]

@@ -60,6 +60,10 @@ def heading_definition_pattern() -> re.Pattern[str]:
 
 LEAD_IN = re.compile(r"\brequirements?\b", re.IGNORECASE)
 
+_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s<>]*")
+"""A URL (``https://tracker.example/browse/REQ-42``): what looks like an ID inside one is
+part of an address, not a reference."""
+
 
 class Matcher:
     """Finds requirement references in text, with one regex scan per text."""
@@ -93,18 +97,37 @@ class Matcher:
         """Yield ``(id, offset)`` for every reference in ``text``, in order."""
         if not self.may_match(text):
             return
+        urls = [match.span() for match in _URL.finditer(text)] if "://" in text or "www." in text else []
         for match in self._combined.finditer(text):
             ids = match.group("ids")
             if ids is not None:
                 base = match.start("ids")
                 for one in _ONE_ID.finditer(ids):
-                    yield one.group(0), base + one.start()
+                    if not urls or not _inside(base + one.start(), urls):
+                        yield one.group(0), base + one.start()
                 continue
             for group in self._groups:
                 value = match.group(group)
                 if value is not None:
-                    yield value, match.start(group)
+                    if not urls or not _inside(match.start(group), urls):
+                        yield value, match.start(group)
                     break
+
+
+_LITERAL = re.compile(r"(?<!\\)(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)|\]\(\s*(?:<[^>\n]*>|[^\s)]*)", re.DOTALL)
+"""A code span (`` `REQ-12` ``) or a link's destination (``](../REQ-12.md)``) in Markdown source."""
+
+
+def literal_spans(markdown: str) -> list[tuple[int, int]]:
+    """Where ``markdown`` (inline source) holds code spans and link destinations: an ID
+    there is code or an address, which the site prints as written, not a reference."""
+    if "`" not in markdown and "](" not in markdown:
+        return []
+    return [match.span() for match in _LITERAL.finditer(markdown)]
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:

@@ -1,0 +1,45 @@
+"""Traceability end to end: what the engine counts as a requirement reference is what the
+checklist pages link and what the requirements page lists (real builds, parsed HTML)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from site_support import article, build_site, engine_checklists, site_config, write, write_config
+
+
+def _doc(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def test_literal_ids_are_neither_linked_nor_listed(tmp_path: Path) -> None:
+    """IDs in code spans, URLs and link targets: no link on the page, no undefined entry."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": "REQ-7: Rollback plan\n",
+            "checklists/deploy.md": _doc(
+                """
+                # Deploy
+
+                - [ ] Label the ticket `REQ-91` (REQ-7)
+                - [ ] See https://tracker.example/browse/REQ-92 and <https://tracker.example/REQ-93>
+                - [ ] Read [the spec](https://specs.example/REQ-94) first
+                - [ ] Undefined for real: REQ-96
+                """
+            ),
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok
+    engine = engine_checklists(tmp_path)["checklists/deploy.md"]
+    assert [ref.id for ref in engine.requirement_refs] == ["REQ-7", "REQ-96"]
+    page = built.page("checklists/deploy/")
+    assert [a.text() for a in page.find_all("a", cls="preflight-req")] == ["REQ-7", "REQ-96"]
+    requirements = article(built.page("requirements/"))
+    undefined = [h.text().strip() for h in requirements.find_all("h3") if h.get("id", "").startswith("req-")]
+    assert undefined == ["REQ-7: Rollback plan", "REQ-96"]
+    assert "1 requirement defined, 1 referenced, 1 referenced but not defined." in requirements.text()
