@@ -123,3 +123,36 @@ def test_ids_in_code_spans_urls_and_link_targets_are_not_references(run_check: R
     files = {"checklists/a.md": text, "requirements.yml": "REQ-7: Rollback plan\n"}
     result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102"])
     assert [(d.line, d.message.split("`")[1]) for d in result.diagnostics] == [(6, "REQ-96"), (6, "REQ-97")]
+
+
+def test_front_matter_entries_that_define_nothing_are_reported(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        ---
+        requirements:
+          - REQ-1
+          - id: REQ-2
+            title: Backups are verified
+          - title: no id
+        ---
+        # Deploy
+        - [ ] Verify (REQ-2)
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF107", "PF102"])
+    assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF107", 3, 5), ("PF107", 6, 5)]
+    assert "has no `id`" in result.diagnostics[1].message
+    scalar = run_check({"checklists/a.md": '---\nrequirements: "REQ-1 Backups"\n---\n# A\n'}, select=["PF107"])
+    assert found(scalar) == [("PF107", "checklists/a.md", 2)]
+    empty = run_check({"checklists/a.md": "---\nrequirements:\n---\n# A\n"}, select=["PF107"])
+    assert found(empty) == []
+
+
+def test_a_registry_of_bare_ids_is_reported_not_silently_empty(run_check: RunCheck) -> None:
+    files = {"checklists/a.md": "# A\n- [ ] x (REQ-1)\n", "requirements.yml": "- REQ-1\n- id: REQ-2\n"}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF1"])
+    assert [(d.code, d.path, d.line) for d in result.diagnostics] == [
+        ("PF102", "checklists/a.md", 2),
+        ("PF108", "requirements.yml", 1),
+        ("PF104", "requirements.yml", 2),
+    ]

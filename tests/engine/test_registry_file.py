@@ -31,14 +31,7 @@ def test_ids_stay_as_written_even_where_yaml_would_read_a_number_or_a_boolean(tm
 
 
 def test_requirements_key_list_form_and_mapping_titles(tmp_path: Path) -> None:
-    text = (
-        "# registry\n"
-        "requirements:\n"
-        "  - id: REQ-1\n"
-        "    title: Backups are tested\n"
-        "  - id: REQ-2\n"
-        "  - title: no id, skipped\n"
-    )
+    text = "# registry\nrequirements:\n  - id: REQ-1\n    title: Backups are tested\n  - id: REQ-2\n"
     assert _read(tmp_path, text) == [("REQ-1", "Backups are tested", 3), ("REQ-2", "", 5)]
     nested = "requirements:\n  SEC-1:\n    title: Secrets stay out of logs\n  SEC-2: Plain title\n"
     assert _read(tmp_path, nested) == [("SEC-1", "Secrets stay out of logs", 2), ("SEC-2", "Plain title", 4)]
@@ -69,3 +62,34 @@ def test_a_requirements_key_with_one_value_is_the_wrong_shape(tmp_path: Path, te
     assert defs == [], "not a requirement named `requirements`"
     assert [(p.code, p.line) for p in problems] == [("PF108", text.count("\n"))]
     assert "must be a mapping of IDs to titles or a list" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "where"),
+    [
+        ("- title: no id\n- id: REQ-1\n  title: ok\n", ["REQ-1"], [(1, 3, "has no `id`")]),
+        ("- REQ-1\n- REQ-2\n", [], [(1, 3, "must be `{id: ..., title: ...}`"), (2, 3, "must be `{id")]),
+        ('"": Empty\n" ": Blank\nREQ-1: ok\n', ["REQ-1"], [(1, 1, "ID is empty"), (2, 1, "ID is empty")]),
+        ("- id: ''\n", [], [(1, 7, "ID is empty")]),
+        ("? [a]\n: y\nREQ-1: ok\n", ["REQ-1"], [(1, 3, "must be text")]),
+        ("- id: [REQ-1]\n  title: x\n", [], [(1, 7, "must be text")]),
+        ("REQ-1: [a, b]\n", ["REQ-1"], [(1, 8, "title of `REQ-1` must be text")]),
+        ("- id: REQ-1\n  title: {a: b}\n", ["REQ-1"], [(2, 10, "title of `REQ-1` must be text")]),
+    ],
+)
+def test_entries_that_define_nothing_are_reported_where_they_are(
+    tmp_path: Path, text: str, expected: list[str], where: list[tuple[int, int, str]]
+) -> None:
+    """A malformed entry is a PF108 finding at its place, never dropped in silence; the
+    other entries still count."""
+    path = tmp_path / "requirements.yml"
+    path.write_text(text, encoding="utf-8")
+    defs, problems = load_registry(path, "requirements.yml")
+    assert [d.id for d in defs] == expected
+    assert [(p.code, p.line, p.col) for p in problems] == [("PF108", line, col) for line, col, _ in where]
+    for problem, (_, _, words) in zip(problems, where, strict=True):
+        assert words in problem.message
+
+
+def test_ids_lose_surrounding_spaces(tmp_path: Path) -> None:
+    assert _read(tmp_path, '"REQ-2 ": Trailing space\n') == [("REQ-2", "Trailing space", 1)]

@@ -237,7 +237,10 @@ class _Walker:
                 timeout=front_matter_timeout(run.get("timeout")),
             )
         if "requirements" in data:
-            checklist.requirement_defs.extend(front_matter_defs(token.content, self.path, start + 2))
+            defs, problems = front_matter_defs(token.content, self.path, start + 2)
+            checklist.requirement_defs.extend(defs)
+            for message, line, col in problems:
+                self.diag("PF107", f"Front matter `requirements`: {message}", line, col)
 
     def heading(self, token: Token, inline: Token) -> None:
         level = int(token.tag[1])

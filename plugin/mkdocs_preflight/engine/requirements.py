@@ -189,12 +189,17 @@ def _first(items: list[tuple[Any, Any]], codes: Any) -> frozenset[str] | None:
     return None
 
 
+Problem = tuple[str, int, int]
+"""``(message, line, col)``: an entry of a registry or of front matter that defines nothing."""
+
+
 def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[Diagnostic]]:
     """Read a ``requirements.yml`` registry, keeping the line of every entry.
 
     Accepts ``ID: title`` mappings and lists of ``{id, title}``, either at the top
     level or under a ``requirements:`` key. Keys defined twice are all kept (yaml
-    would silently keep the last), so duplicate definitions can be reported.
+    would silently keep the last), so duplicate definitions can be reported. An entry
+    that defines nothing (no ID, an empty one, a bare list item) is a PF108 finding.
     """
     try:
         data = path.read_bytes()
@@ -228,50 +233,93 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
         return defs, [
             Diagnostic("PF108", "Requirements registry must be a mapping or a list", display, 1, 1, Level.ERROR)
         ]
-    return defs_from_node(root, "registry", display, 1), []
+    defs, problems = defs_from_node(root, "registry", display, 1)
+    found = [
+        Diagnostic("PF108", f"Requirements registry: {message}", display, line, col, Level.ERROR)
+        for message, line, col in problems
+    ]
+    return defs, found
 
 
-def defs_from_node(node: yaml.Node, source: DefSource, path: str, first_line: int) -> list[RequirementDef]:
+def defs_from_node(
+    node: yaml.Node, source: DefSource, path: str, first_line: int
+) -> tuple[list[RequirementDef], list[Problem]]:
     """The definitions of an ``ID: title`` mapping or a list of ``{id, title}`` (composed,
-    so IDs stay as written and a key defined twice is kept twice); ``first_line`` is the
-    file's line of the node text's first line."""
+    so IDs stay as written and a key defined twice is kept twice), and the entries that
+    define nothing; ``first_line`` is the file's line of the node text's first line."""
     defs: list[RequirementDef] = []
+    problems: list[Problem] = []
+
+    def problem(message: str, at: yaml.Node) -> None:
+        problems.append((message, first_line + at.start_mark.line, at.start_mark.column + 1))
+
+    def define(id_node: yaml.Node, title_node: yaml.Node | None, entry: yaml.Node) -> None:
+        if not isinstance(id_node, yaml.ScalarNode):
+            problem("a requirement ID must be text, not a list or a mapping: entry ignored", id_node)
+            return
+        requirement_id = str(id_node.value).strip()
+        if not requirement_id:
+            problem("a requirement ID is empty: entry ignored", id_node)
+            return
+        title = ""
+        if title_node is not None:
+            title, bad = _title(title_node)
+            if bad is not None:
+                problem(f"the title of `{requirement_id}` must be text: title ignored", bad)
+        defs.append(RequirementDef(requirement_id, title, source, path, first_line + entry.start_mark.line))
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                line = first_line + key.start_mark.line
-                defs.append(RequirementDef(str(key.value), _title(value), source, path, line))
+            define(key, value, key)
     elif isinstance(node, yaml.SequenceNode):
         for entry in node.value:
-            if isinstance(entry, yaml.MappingNode):
-                fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
-                if "id" in fields and isinstance(fields["id"], yaml.ScalarNode):
-                    title = _title(fields["title"]) if "title" in fields else ""
-                    line = first_line + entry.start_mark.line
-                    defs.append(RequirementDef(str(fields["id"].value), title, source, path, line))
-    return defs
+            if not isinstance(entry, yaml.MappingNode):
+                problem("a list entry must be `{id: ..., title: ...}` (or write `ID: title` pairs): ignored", entry)
+                continue
+            fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+            if "id" not in fields:
+                problem("a list entry has no `id`: ignored", entry)
+                continue
+            title = fields.get("title")
+            if title is not None and not isinstance(title, yaml.ScalarNode):
+                problem(f"the title of `{_scalar(fields['id'])}` must be text: title ignored", title)
+                title = None
+            define(fields["id"], title, entry)
+    return defs, problems
 
 
-def _title(node: yaml.Node) -> str:
+def _scalar(node: yaml.Node) -> str:
+    return str(node.value).strip() if isinstance(node, yaml.ScalarNode) else "?"
+
+
+def _title(node: yaml.Node) -> tuple[str, yaml.Node | None]:
+    """The title a definition's value gives, and the node that should have been text (if any)."""
     if isinstance(node, yaml.ScalarNode):
-        return str(node.value)
+        return str(node.value), None
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "title" and isinstance(value, yaml.ScalarNode):
-                return str(value.value)
-    return ""
+            if isinstance(key, yaml.ScalarNode) and key.value == "title":
+                return (str(value.value), None) if isinstance(value, yaml.ScalarNode) else ("", value)
+        return "", None  # `{status: open}`: no title
+    return "", node
 
 
-def front_matter_defs(text: str, path: str, first_line: int) -> list[RequirementDef]:
+def front_matter_defs(text: str, path: str, first_line: int) -> tuple[list[RequirementDef], list[Problem]]:
     """Definitions from the front matter's ``requirements:`` (``text``: the front matter,
-    whose first line is ``first_line`` of the file), read like the registry."""
+    whose first line is ``first_line`` of the file), read like the registry, and the
+    entries that define nothing."""
     try:
         root = yaml.compose(text, Loader=_RegistryLoader)
     except yaml.YAMLError:
-        return []  # the front matter itself is reported (PF107)
+        return [], []  # the front matter itself is reported (PF107)
     if not isinstance(root, yaml.MappingNode):
-        return []
+        return [], []
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "requirements":
+            if isinstance(value, yaml.ScalarNode):
+                if not value.value:
+                    return [], []  # `requirements:` with nothing yet
+                message = "`requirements` must be a mapping of IDs to titles or a list of `{id, title}`: ignored"
+                return [], [(message, first_line + value.start_mark.line, value.start_mark.column + 1)]
             return defs_from_node(value, "front-matter", path, first_line)
-    return []
+    return [], []

@@ -223,8 +223,9 @@ RULES: list[Rule] = [
             and run defaults. When it is not valid YAML, or not a mapping, all of it is
             ignored (an error). `title`, `id` and `owner` are text (a number or a date is
             taken as written: `id: 7` is `"7"`), `tags` is text or a list of text; a list
-            or a mapping there is ignored, with a warning at its key. `run:` values are
-            checked by PF307.
+            or a mapping there is ignored, with a warning at its key. A `requirements:`
+            entry that defines nothing (as for the registry, [PF108](PF108.md)) is ignored
+            with a warning at its place. `run:` values are checked by PF307.
 
             **Example**
 
@@ -256,7 +257,10 @@ RULES: list[Rule] = [
             The `registry` option names a YAML file of requirement definitions: a mapping of
             ID to title, or a list of `{id, title}`, either at the top level or under a
             `requirements:` key. When it cannot be read, no requirement is defined by it and
-            every reference to one of its IDs is reported as undefined.
+            every reference to one of its IDs is reported as undefined. An entry that
+            defines nothing (a bare `- 29.1` list item, a list entry without `id`, an empty
+            ID, a list or mapping where an ID or a title goes) is reported at its place and
+            ignored; the other entries still count.
 
             **Example**
 
