@@ -156,3 +156,10 @@ def test_a_registry_of_bare_ids_is_reported_not_silently_empty(run_check: RunChe
         ("PF108", "requirements.yml", 1),
         ("PF104", "requirements.yml", 2),
     ]
+
+
+def test_a_list_with_a_serial_comma_keeps_its_last_id(run_check: RunCheck) -> None:
+    text = "# A\n- [ ] Ship it\n  _Requirements: 2.1, 2.2, and 2.3_\n"
+    files = {"checklists/a.md": text, "requirements.yml": '"2.1": a\n"2.2": b\n'}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102", "PF104"])
+    assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF102", 3, 32)]

@@ -43,3 +43,23 @@ def test_literal_ids_are_neither_linked_nor_listed(tmp_path: Path) -> None:
     undefined = [h.text().strip() for h in requirements.find_all("h3") if h.get("id", "").startswith("req-")]
     assert undefined == ["REQ-7: Rollback plan", "REQ-96"]
     assert "1 requirement defined, 1 referenced, 1 referenced but not defined." in requirements.text()
+
+
+def test_every_id_of_a_requirements_list_is_linked(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": '"2.1": a\n"2.2": b\n"2.3": c\n',
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Ship it\n  _Requirements: 2.1, 2.2, and 2.3_\n",
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs"))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    page = built.page("checklists/deploy/")
+    assert [a.text() for a in page.find_all("a", cls="preflight-req")] == ["2.1", "2.2", "2.3"]
+    table = article(built.page("requirements/")).find("table")
+    assert table is not None
+    rows = [[td.text().strip() for td in tr.find_all("td")][:3] for tr in table.find_all("tr")][1:]
+    assert rows == [["2.1", "a", "referenced"], ["2.2", "b", "referenced"], ["2.3", "c", "referenced"]]

@@ -43,6 +43,9 @@ ID_SHAPE = r"(?:[A-Z][A-Z0-9]*-\d+(?:\.\d+)*|\d+(?:\.\d+)+)"
 
 _ONE_ID = re.compile(ID_SHAPE)
 
+_LIST_SEPARATOR = r"\s*(?:,(?:\s*and\b)?|and\b)\s*"
+"""Between the IDs of ``Requirements: 2.1, 2.2 and 2.3`` (also ``, and``)."""
+
 
 # The two definition patterns are compiled on first use: most checklists define no
 # requirement, and a one-file check's time is mostly start-up.
@@ -72,7 +75,7 @@ class Matcher:
         self.patterns = list(patterns)
         # One alternation of every pattern (each `id` group renamed), so that a text
         # with no reference costs a single scan.
-        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:\s*(?:,|and)\s*{ID_SHAPE})*)(?!\.?\d)"]
+        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:{_LIST_SEPARATOR}{ID_SHAPE})*)(?!\.?\d)"]
         for number, pattern in enumerate(self.patterns):
             parts.append(pattern.pattern.replace("(?P<id>", f"(?P<id{number}>"))
         combined = "|".join(f"(?:{part})" for part in parts)
