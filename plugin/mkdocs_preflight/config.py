@@ -26,12 +26,13 @@ class ConfigError(Exception):
 
 
 DEFAULT_REQUIREMENT_PATTERNS = (
+    # An ID runs to its end: `REQ-12a` and `29.2b` are other tokens, not REQ-12 or 29.2.
     # `Requirement 29.2`, `(Requirement 29.2)`, `Requirements 29.2`
-    r"(?<![A-Za-z])Requirements?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d)",
+    r"(?<![A-Za-z])Requirements?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d|[^\W\d_])",
     # `Req 29.2`, `Req. 29.2`
-    r"(?<![A-Za-z])Req\.?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d)",
+    r"(?<![A-Za-z])Req\.?\s+(?P<id>\d+(?:\.\d+)+)(?!\.?\d|[^\W\d_])",
     # `REQ-12`, `REQ-12.3`
-    r"(?<![A-Za-z0-9-])(?P<id>REQ-\d+(?:\.\d+)*)(?!\.?\d)",
+    r"(?<![A-Za-z0-9-])(?P<id>REQ-\d+(?:\.\d+)*)(?!\.?\d|[^\W\d_])",
 )
 
 

@@ -163,3 +163,11 @@ def test_a_list_with_a_serial_comma_keeps_its_last_id(run_check: RunCheck) -> No
     files = {"checklists/a.md": text, "requirements.yml": '"2.1": a\n"2.2": b\n'}
     result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102", "PF104"])
     assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF102", 3, 32)]
+
+
+def test_an_id_followed_by_letters_is_another_token(run_check: RunCheck) -> None:
+    """`REQ-12a` and `29.2b` are not REQ-12 and 29.2 (emphasis around an ID still works)."""
+    text = "# A\n- [ ] Sub-requirements REQ-12a and Requirement 29.2b\n- [ ] *REQ-13* and _Requirements: 29.3_\n"
+    files = {"checklists/a.md": text, "requirements.yml": "REQ-12: a\nREQ-13: b\n'29.2': c\n'29.3': d\n"}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"])
+    assert [d.message.split("`")[1] for d in result.diagnostics] == ["REQ-12", "29.2"]

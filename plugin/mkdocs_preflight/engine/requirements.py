@@ -75,7 +75,8 @@ class Matcher:
         self.patterns = list(patterns)
         # One alternation of every pattern (each `id` group renamed), so that a text
         # with no reference costs a single scan.
-        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ID_SHAPE}(?:{_LIST_SEPARATOR}{ID_SHAPE})*)(?!\.?\d)"]
+        ids = rf"{ID_SHAPE}(?:{_LIST_SEPARATOR}{ID_SHAPE})*"
+        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ids})(?!\.?\d|[^\W\d_])"]
         for number, pattern in enumerate(self.patterns):
             parts.append(pattern.pattern.replace("(?P<id>", f"(?P<id{number}>"))
         combined = "|".join(f"(?:{part})" for part in parts)
