@@ -63,3 +63,52 @@ def test_every_id_of_a_requirements_list_is_linked(tmp_path: Path) -> None:
     assert table is not None
     rows = [[td.text().strip() for td in tr.find_all("td")][:3] for tr in table.find_all("tr")][1:]
     assert rows == [["2.1", "a", "referenced"], ["2.2", "b", "referenced"], ["2.3", "c", "referenced"]]
+
+
+def test_where_defined_links_to_the_definition_not_the_page_top(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": "REQ-9: Registry entry\n",
+            "checklists/deploy.md": _doc(
+                """
+                ---
+                requirements:
+                  REQ-1: From front matter
+                ---
+                # Deploy
+
+                - [ ] Roll out (REQ-1, REQ-2, REQ-9, Requirement 51.2)
+
+                ## Scope
+
+                **Requirements:**
+
+                - REQ-2: Listed under a lead-in
+
+                ## Requirements defined here
+
+                ### Requirement 51.2: Defined by a heading
+                """
+            ),
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs"))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    page = built.page("requirements/")
+    where = {}
+    for paragraph in article(page).find_all("p"):
+        if paragraph.text().startswith("Defined in"):
+            (link,) = paragraph.find_all("a")
+            where[link.text()] = link.get("href")
+    assert where == {
+        "checklists/deploy.md:3": "../checklists/deploy/",
+        "requirements.yml:1": "https://github.com/acme/app/blob/main/requirements.yml#L1",
+        "checklists/deploy.md:13": "../checklists/deploy/#scope",
+        "checklists/deploy.md:17": "../checklists/deploy/#requirement-512-defined-by-a-heading",
+    }
+    checklist = built.page("checklists/deploy/")
+    assert checklist.by_id("scope") is not None
+    assert checklist.by_id("requirement-512-defined-by-a-heading") is not None

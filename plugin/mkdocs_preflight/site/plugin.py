@@ -467,8 +467,15 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return self._runs.latest_status(tied)
 
         defined, undefined = requirements.collect(contributions, project.registry, run_status)
+        anchors = {(c.path, line): anchor for c in contributions for line, anchor in c.definition_anchors.items()}
+
+        def definition_href(definition: RequirementDef) -> str | None:
+            href = self._definition_href(definition, uri)
+            anchor = anchors.get((definition.path, definition.line))
+            return f"{href}#{anchor}" if href is not None and anchor and "#" not in href else href
+
         self._requirements_page = requirements.render(
-            defined, undefined, title="Requirements", definition_href=lambda d: self._definition_href(d, uri)
+            defined, undefined, title="Requirements", definition_href=definition_href
         )
         return self._requirements_page.markdown
 

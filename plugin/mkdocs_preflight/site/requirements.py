@@ -22,7 +22,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import escape
 
-from ..model import Checklist, RequirementDef, RequirementRef
+from ..model import Checklist, RequirementDef, RequirementRef, Section
 from .markup import requirement_anchor
 
 # Characters some Markdown or pymdown syntax reads mid-line (values are never at the
@@ -138,6 +138,8 @@ class Contribution:
     """``(requirement id, where)`` for every reference, in checklist order."""
     steps: dict[str, list[str]] = field(default_factory=dict)
     """``requirement id -> global IDs of the items tied to it`` (for run status; may be empty)."""
+    definition_anchors: dict[int, str] = field(default_factory=dict)
+    """``line -> anchor`` of each definition in the checklist: its heading, or the section it is in."""
 
 
 def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Contribution:
@@ -148,6 +150,11 @@ def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Cont
         for item in checklist.items:
             for requirement_id in item.requirements:
                 tied.setdefault(requirement_id, []).append(checklist.global_id(item.id))
+    anchors: dict[int, str] = {}
+    for definition in checklist.requirement_defs:
+        section = _section_at(checklist, definition.line) if definition.source == "document" else None
+        if section is not None:
+            anchors[definition.line] = section.slug
     return Contribution(
         checklist.path,
         checklist.title,
@@ -155,7 +162,18 @@ def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Cont
         list(checklist.requirement_defs),
         list(_references(checklist, url)),
         tied,
+        anchors,
     )
+
+
+def _section_at(checklist: Checklist, line: int) -> Section | None:
+    """The section that holds ``line`` (a heading's own line is its section's)."""
+    found = None
+    for candidate in checklist.sections:
+        if candidate.line > line:
+            break
+        found = candidate
+    return found
 
 
 def natural_key(requirement_id: str) -> tuple[tuple[int, int | str], ...]:
@@ -193,11 +211,7 @@ def _text_reference(checklist: Checklist, ref: RequirementRef, href: Callable[[s
         elif block is not None and block.item:
             anchor = block.item
     if anchor is None:
-        section = None
-        for candidate in checklist.sections:
-            if candidate.line > ref.line:
-                break
-            section = candidate
+        section = _section_at(checklist, ref.line)
         anchor = section.slug if section is not None else None
     return Reference(kind, f"line {ref.line}", checklist.path, ref.line, href(anchor))
 
