@@ -171,3 +171,11 @@ def test_an_id_followed_by_letters_is_another_token(run_check: RunCheck) -> None
     files = {"checklists/a.md": text, "requirements.yml": "REQ-12: a\nREQ-13: b\n'29.2': c\n'29.3': d\n"}
     result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"])
     assert [d.message.split("`")[1] for d in result.diagnostics] == ["REQ-12", "29.2"]
+
+
+def test_a_list_after_bold_requirements_counts(run_check: RunCheck) -> None:
+    """`**Requirements:** 2.1, 2.2` and `**Requirements**: 2.3` are lists like `_Requirements: 2.1_`."""
+    text = "# A\n- [ ] Ship it\n  **Requirements:** 2.1, 2.9\n- [ ] More\n  **Requirements**: 2.2 and 2.8\n"
+    files = {"checklists/a.md": text, "requirements.yml": '"2.1": a\n"2.2": b\n'}
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102", "PF104"])
+    assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF102", 3, 26), ("PF102", 5, 29)]

@@ -112,3 +112,34 @@ def test_where_defined_links_to_the_definition_not_the_page_top(tmp_path: Path) 
     checklist = built.page("checklists/deploy/")
     assert checklist.by_id("scope") is not None
     assert checklist.by_id("requirement-512-defined-by-a-heading") is not None
+
+
+def test_a_list_after_bold_requirements_is_linked_as_the_engine_reads_it(tmp_path: Path) -> None:
+    text = _doc(
+        """
+        # Deploy
+
+        - [ ] Ship it
+          **Requirements:** 2.1, 2.2
+        - [ ] Ship more
+          **Requirements**: 2.3 and REQ-7
+        - [ ] No colon, no list: **Requirements** 2.4
+        - [ ] Another label: **Owner:** 2.4
+        """
+    )
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": '"2.1": a\n"2.2": b\n"2.3": c\n"2.4": d\nREQ-7: e\n',
+            "checklists/deploy.md": text,
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok
+    engine = engine_checklists(tmp_path)["checklists/deploy.md"]
+    expected = ["2.1", "2.2", "2.3", "REQ-7"]
+    assert [ref.id for ref in engine.requirement_refs] == expected
+    page = built.page("checklists/deploy/")
+    assert [a.text() for a in page.find_all("a", cls="preflight-req")] == expected

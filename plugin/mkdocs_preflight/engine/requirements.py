@@ -43,6 +43,12 @@ ID_SHAPE = r"(?:[A-Z][A-Z0-9]*-\d+(?:\.\d+)*|\d+(?:\.\d+)+)"
 
 _ONE_ID = re.compile(ID_SHAPE)
 
+_EMPHASIS = r"(?:\*\*|__|\*|_)?"
+"""Where emphasis may close in ``**Requirements:** 2.1`` and ``**Requirements**: 2.1``."""
+
+LIST_LEAD = re.compile(r"(?<![A-Za-z])Requirements?\s*:?\s*$")
+"""The text of an emphasis that a requirements list follows (``<strong>Requirements:</strong> 2.1``)."""
+
 _LIST_SEPARATOR = r"\s*(?:,(?:\s*and\b)?|and\b)\s*"
 """Between the IDs of ``Requirements: 2.1, 2.2 and 2.3`` (also ``, and``)."""
 
@@ -76,7 +82,8 @@ class Matcher:
         # One alternation of every pattern (each `id` group renamed), so that a text
         # with no reference costs a single scan.
         ids = rf"{ID_SHAPE}(?:{_LIST_SEPARATOR}{ID_SHAPE})*"
-        parts = [rf"(?<![A-Za-z])Requirements?\s*:\s*(?P<ids>{ids})(?!\.?\d|[^\W\d_])"]
+        # `_Requirements: 2.1_`, and `**Requirements:** 2.1` or `**Requirements**: 2.1`.
+        parts = [rf"(?<![A-Za-z])Requirements?{_EMPHASIS}\s*:{_EMPHASIS}\s*(?P<ids>{ids})(?!\.?\d|[^\W\d_])"]
         for number, pattern in enumerate(self.patterns):
             parts.append(pattern.pattern.replace("(?P<id>", f"(?P<id{number}>"))
         combined = "|".join(f"(?:{part})" for part in parts)

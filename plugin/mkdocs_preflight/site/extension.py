@@ -39,6 +39,7 @@ from markdown.util import HTML_PLACEHOLDER
 from ..engine import parse_text
 from ..engine.fences import add_brace_id, parse_info, render_brace_header
 from ..engine.project import default_matcher
+from ..engine.requirements import LIST_LEAD
 from ..model import Block, Checklist, Section
 from . import markup
 from .context import PageContext
@@ -60,6 +61,7 @@ _BLOCK_TAGS = frozenset(
     {"ul", "ol", "p", "div", "pre", "table", "blockquote", "details", "dl", "hr", "figure", "section", *HEADINGS}
 )
 _DECORATION = "preflight-decoration"
+_EMPHASIS_TAGS = frozenset({"strong", "em", "b", "i"})
 _NO_REQUIREMENT_LINKS = frozenset({"a", "code", "pre", "script", "style", "kbd", "samp"})
 
 SOURCE_PRIORITY = 27
@@ -643,15 +645,32 @@ def _requirement_spans(text: str, context: PageContext) -> list[tuple[int, int, 
     return spans
 
 
-def _link_pieces(text: str, context: PageContext) -> tuple[str, list[etree.Element]] | None:
+def _list_lead(element: etree.Element) -> str:
+    """The text of an emphasis a requirements list follows (``<strong>Requirements:</strong>
+    2.1, 6.2``, as the engine reads ``**Requirements:** 2.1, 6.2``), else ``""``."""
+    if element.tag not in _EMPHASIS_TAGS or len(element):
+        return ""
+    text = element.text or ""
+    return text if LIST_LEAD.search(text) else ""
+
+
+def _link_pieces(text: str, context: PageContext, lead: str = "") -> tuple[str, list[etree.Element]] | None:
     """Split ``text`` into its leading text and requirement links (each with its tail);
-    ``text`` passed the walk's cheap test (:func:`_requirement_links`)."""
+    ``text`` passed the walk's cheap test (:func:`_requirement_links`). ``lead`` is the
+    text of the emphasis just before ``text`` that reads as a list's lead-in: it is
+    matched with ``text`` but stays where it is."""
     if context.requirement_href is None:
         return None
     pieces: list[etree.Element] = []
     head: str | None = None
     cursor = 0
-    for start, end, ref_id in _requirement_spans(text, context):
+    if lead:
+        lead = lead if lead.rstrip().endswith(":") or text.lstrip().startswith(":") else ""
+    spans = _requirement_spans(lead + text, context)
+    if lead:
+        skip = len(lead)
+        spans = [(start - skip, end - skip, ref_id) for start, end, ref_id in spans if start >= skip]
+    for start, end, ref_id in spans:
         href = context.requirement_href(ref_id)
         if href is None:
             continue
@@ -683,12 +702,12 @@ def _requirement_links(root: etree.Element, context: PageContext) -> None:
         tails: list[etree.Element] = []
         for child in element:
             tail = child.tail
-            if tail and may_match(tail) and digit(tail):
+            if tail and digit(tail) and (may_match(tail) or _list_lead(child)):
                 tails.append(child)
             if child.tag not in _NO_REQUIREMENT_LINKS:
                 stack.append(child)
         for child in reversed(tails):  # right to left: earlier positions stay valid
-            split = _link_pieces(child.tail or "", context)
+            split = _link_pieces(child.tail or "", context, _list_lead(child))
             if split is not None:
                 child.tail = split[0]
                 position = list(element).index(child) + 1
