@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Block, Checklist, Diagnostic, Item
+from .model import Block, Checklist, Diagnostic, Item, RequirementDef
 
 VERSION = 1
 
@@ -78,12 +78,20 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
+def definition_dict(definition: RequirementDef) -> dict[str, Any]:
+    """One requirement definition: ``id, title, source, path, line``."""
+    return {
+        "id": definition.id,
+        "title": definition.title,
+        "source": definition.source,
+        "path": definition.path,
+        "line": definition.line,
+    }
+
+
 def checklist_dict(checklist: Checklist) -> dict[str, Any]:
     """One checklist with its items, blocks, sections, requirements and diagnostics."""
-    defined = [
-        {"id": d.id, "title": d.title, "source": d.source, "path": d.path, "line": d.line}
-        for d in checklist.requirement_defs
-    ]
+    defined = [definition_dict(d) for d in checklist.requirement_defs]
     referenced = [{"id": r.id, "line": r.line, "col": r.col, "context": r.context} for r in checklist.requirement_refs]
     return {
         "path": checklist.path,

@@ -3,10 +3,15 @@ checklist pages link and what the requirements page lists (real builds, parsed H
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from site_support import article, build_site, engine_checklists, site_config, write, write_config
+
+from mkdocs_preflight.cli import main
 
 
 def _doc(text: str) -> str:
@@ -143,3 +148,62 @@ def test_a_list_after_bold_requirements_is_linked_as_the_engine_reads_it(tmp_pat
     assert [ref.id for ref in engine.requirement_refs] == expected
     page = built.page("checklists/deploy/")
     assert [a.text() for a in page.find_all("a", cls="preflight-req")] == expected
+
+
+def test_the_cli_and_the_requirements_page_agree_on_every_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`preflight list --format json` (with the registry) and `preflight check` give the
+    numbers the requirements page prints: defined, covered, undefined, and the IDs."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": 'requirements:\n  "29.1": Deploy\n  "29.2": Review\n  REQ-7: Back\n  REQ-8: Unused\n',
+            "checklists/deploy.md": _doc(
+                """
+                ---
+                requirements:
+                  REQ-20: From front matter
+                ---
+                # Deploy
+
+                ## Step 1 (Requirement 29.2)
+
+                - [ ] Back up REQ-7 and REQ-20
+                - [ ] Typo REQ-77
+                  _Requirements: 29.1, 29.9_
+                """
+            ),
+            "checklists/ops/rotate.md": "# Rotate\n\n- [ ] Rotate (REQ-7, REQ-99)\n",
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs"))
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["list", "--format", "json"], catch_exceptions=False)
+    data = json.loads(listed.output)
+    assert data["registry"]["path"] == "requirements.yml"
+    defined = {d["id"] for d in data["registry"]["defined"]}
+    referenced: set[str] = set()
+    for checklist in data["checklists"]:
+        defined |= {d["id"] for d in checklist["requirements"]["defined"]}
+        referenced |= {r["id"] for r in checklist["requirements"]["referenced"]}
+    checked = CliRunner().invoke(main, ["check", "--format", "json", "--select", "PF102,PF104"])
+    findings = json.loads(checked.output)["diagnostics"]
+    undefined = {d["message"].split("`")[1] for d in findings if d["code"] == "PF102"}
+    unreferenced = {d["message"].split("`")[1] for d in findings if d["code"] == "PF104"}
+    assert undefined == referenced - defined == {"REQ-77", "29.9", "REQ-99"}
+    assert unreferenced == defined - referenced == {"REQ-8"}
+
+    built = build_site(tmp_path, strict=False)
+    assert built.ok
+    page = article(built.page("requirements/"))
+    summary = f"{len(defined)} requirements defined, {len(defined & referenced)} referenced, "
+    assert summary + f"{len(undefined)} referenced but not defined." in page.text()
+    table = page.find("table")
+    assert table is not None
+    rows = {tr.find_all("td")[0].text(): tr.find_all("td")[2].text() for tr in table.find_all("tr")[1:]}
+    assert set(rows) == defined
+    assert {i for i, coverage in rows.items() if coverage == "not referenced"} == unreferenced
+    headings = {h.text().strip() for h in page.find_all("h3")}
+    assert undefined <= headings

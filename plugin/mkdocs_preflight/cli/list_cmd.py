@@ -11,7 +11,7 @@ import click
 from ..engine import Project
 from ..engine.gc_pause import paused_gc
 from ..model import Checklist
-from ..serialize import VERSION, checklist_dict
+from ..serialize import VERSION, checklist_dict, definition_dict
 from .common import State, checklist_files, pass_state
 
 
@@ -94,7 +94,14 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
         for number, file in enumerate(files):
             write(",\n" if number else "\n")
             write(json.dumps(checklist_dict(project.parse(file)), ensure_ascii=False))
-        write("\n]}\n")
+        # The registry's requirements, which no checklist holds: with each checklist's
+        # `requirements`, what the requirements page of the site is built from.
+        registry = project.settings.values.get("registry")
+        data = {
+            "path": project.relative(project.settings.path(registry)) if registry else None,
+            "defined": [definition_dict(d) for d in project.registry],
+        }
+        write(f'\n], "registry": {json.dumps(data, ensure_ascii=False)}}}\n')
         return
     for number, file in enumerate(files):
         if number:
