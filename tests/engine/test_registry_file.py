@@ -93,3 +93,12 @@ def test_entries_that_define_nothing_are_reported_where_they_are(
 
 def test_ids_lose_surrounding_spaces(tmp_path: Path) -> None:
     assert _read(tmp_path, '"REQ-2 ": Trailing space\n') == [("REQ-2", "Trailing space", 1)]
+
+
+def test_bytes_that_are_not_utf8_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "requirements.yml"
+    path.write_bytes("REQ-1: Café\n".encode() + b"REQ-2: caf\xe9 latin-1\n")
+    defs, problems = load_registry(path, "requirements.yml")
+    assert [(d.id, d.title) for d in defs] == [("REQ-1", "Café"), ("REQ-2", "caf\ufffd latin-1")]
+    assert [(p.code, p.line, p.col) for p in problems] == [("PF108", 2, 11)]
+    assert "not UTF-8" in problems[0].message

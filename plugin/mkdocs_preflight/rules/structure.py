@@ -260,7 +260,8 @@ RULES: list[Rule] = [
             every reference to one of its IDs is reported as undefined. An entry that
             defines nothing (a bare `- 29.1` list item, a list entry without `id`, an empty
             ID, a list or mapping where an ID or a title goes) is reported at its place and
-            ignored; the other entries still count.
+            ignored; the other entries still count. Bytes that are not UTF-8 are reported at
+            the first one and read as U+FFFD.
 
             **Example**
 
