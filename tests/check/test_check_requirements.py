@@ -179,3 +179,34 @@ def test_a_list_after_bold_requirements_counts(run_check: RunCheck) -> None:
     files = {"checklists/a.md": text, "requirements.yml": '"2.1": a\n"2.2": b\n'}
     result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF102", "PF104"])
     assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF102", 3, 26), ("PF102", 5, 29)]
+
+
+def test_headings_under_a_requirements_heading_define_in_the_list_forms(run_check: RunCheck) -> None:
+    """`### REQ-1: title` and `### 1.10 - title` define, as `### Requirement 51.2: title` and
+    the list items `- REQ-1: title` do; outside a "Requirements" heading they are references."""
+    text = dedent(
+        """
+        # A
+
+        - [ ] Verify REQ-1, REQ-2, Requirement 1.10 and Requirement 51.2
+        - [ ] Typo REQ-3
+
+        ## Requirements
+
+        ### REQ-1: Backups are verified
+
+        ### 1.10 - Numbered with a dash
+
+        ### Requirement 51.2: The classic form
+
+        ## Steps
+
+        ### REQ-2: Not under "Requirements": a reference
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF102", "PF104"])
+    assert [(d.code, d.line, d.message.split("`")[1]) for d in result.diagnostics] == [
+        ("PF102", 3, "REQ-2"),
+        ("PF102", 4, "REQ-3"),
+        ("PF102", 16, "REQ-2"),
+    ]

@@ -63,8 +63,9 @@ def definition_pattern() -> re.Pattern[str]:
 
 @cache
 def heading_definition_pattern() -> re.Pattern[str]:
-    """``Requirement 51.2: title`` as a heading."""
-    return re.compile(rf"^\s*Requirement\s+(?P<id>{ID_SHAPE})\s*:\s*(?P<title>\S.*?)\s*$")
+    """A heading under a "Requirements" heading: ``Requirement 51.2: title``, and as in a
+    definitions list, ``REQ-3: title`` or ``29.1 - title``."""
+    return re.compile(rf"^\s*(?:Requirement\s+)?(?P<id>{ID_SHAPE})\s*(?::\s*|[\u2013\u2014-]\s+)(?P<title>\S.*?)\s*$")
 
 
 LEAD_IN = re.compile(r"\brequirements?\b", re.IGNORECASE)
