@@ -207,3 +207,47 @@ def test_the_cli_and_the_requirements_page_agree_on_every_number(
     assert {i for i, coverage in rows.items() if coverage == "not referenced"} == unreferenced
     headings = {h.text().strip() for h in page.find_all("h3")}
     assert undefined <= headings
+
+
+def test_references_in_admonition_and_tab_titles_count_as_on_the_page(tmp_path: Path) -> None:
+    text = _doc(
+        """
+        # Deploy
+
+        !!! note "Check REQ-1 first"
+            Body text, Requirement 2.1.
+
+        - [ ] Item
+            ??? warning "Item note REQ-2"
+                Collapsed.
+
+        === "Tab REQ-3"
+
+            Tab text.
+        """
+    )
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": 'REQ-1: a\nREQ-2: b\nREQ-3: c\n"2.1": d\n',
+            "checklists/deploy.md": text,
+        },
+    )
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    engine = engine_checklists(tmp_path)["checklists/deploy.md"]
+    expected = ["REQ-1", "2.1", "REQ-2", "REQ-3"]
+    assert [ref.id for ref in engine.requirement_refs] == expected
+    assert [ref.id for ref in engine.items[0].refs] == ["REQ-2"]
+    page = built.page("checklists/deploy/")
+    assert [a.text().split()[-1] for a in page.find_all("a", cls="preflight-req")] == expected
+    table = article(built.page("requirements/")).find("table")
+    assert table is not None
+    assert {tr.find_all("td")[0].text(): tr.find_all("td")[2].text() for tr in table.find_all("tr")[1:]} == {
+        "2.1": "referenced",
+        "REQ-1": "referenced",
+        "REQ-2": "referenced",
+        "REQ-3": "referenced",
+    }

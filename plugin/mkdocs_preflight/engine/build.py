@@ -171,6 +171,8 @@ class _Walker:
                 self.html(token.content, (token.map or [0, 1])[1])
             elif kind == "front_matter":
                 self.front_matter(token)
+            elif kind == "container_open" and '"' in token.info:
+                self.container_title(token)
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 if self.lead_in_line is not None and token.level == 0:
                     self.def_list_level = token.level
@@ -241,6 +243,13 @@ class _Walker:
             checklist.requirement_defs.extend(defs)
             for message, line, col in problems:
                 self.diag("PF107", f"Front matter `requirements`: {message}", line, col)
+
+    def container_title(self, token: Token) -> None:
+        """An admonition's or a tab's title (`!!! note "Check REQ-7"`): text on the site."""
+        owner = self.owner()
+        refs = self.refs_in(token.info, (token.map or [0, 1])[0] + 1, "item" if owner else "paragraph")
+        if owner is not None:
+            owner.refs.extend(refs)
 
     def heading(self, token: Token, inline: Token) -> None:
         level = int(token.tag[1])
