@@ -210,3 +210,17 @@ def test_headings_under_a_requirements_heading_define_in_the_list_forms(run_chec
         ("PF102", 4, "REQ-3"),
         ("PF102", 16, "REQ-2"),
     ]
+
+
+def test_unreferenced_says_when_no_default_pattern_can_name_the_id(run_check: RunCheck) -> None:
+    files = {
+        "checklists/a.md": "# A\n- [ ] x\n",
+        "requirements.yml": "'7': bare number\nauth_1: lower case\nSEC-3: list form finds it\n'29.1': fine\n",
+    }
+    result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF104"])
+    hinted = {d.message.split("`")[1]: "requirement_patterns" in d.message for d in result.diagnostics}
+    assert hinted == {"7": True, "auth_1": True, "SEC-3": False, "29.1": False}
+    own = config(registry="requirements.yml", requirement_patterns='["(?P<id>auth_\\\\d+)"]')
+    result = run_check(files, mkdocs=own, select=["PF104"])
+    assert len(result.diagnostics) == 4
+    assert not any("requirement_patterns" in d.message for d in result.diagnostics)

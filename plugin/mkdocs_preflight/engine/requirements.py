@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..config import SAFE_LOADER
+from ..config import DEFAULT_REQUIREMENT_PATTERNS, SAFE_LOADER
 from ..model import DefSource, Diagnostic, Level, RequirementDef
 
 
@@ -140,6 +140,15 @@ def literal_spans(markdown: str) -> list[tuple[int, int]]:
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
+
+
+def default_patterns_miss(matcher: Matcher, requirement_id: str) -> bool:
+    """Whether ``matcher`` uses the default patterns and none of their forms can name
+    ``requirement_id`` (``7``, ``auth_1``): the definition can never be referenced."""
+    if [p.pattern for p in matcher.patterns] != list(DEFAULT_REQUIREMENT_PATTERNS):
+        return False  # own patterns: their forms are unknown here
+    forms = (requirement_id, f"Requirement {requirement_id}", f"Requirements: {requirement_id}")
+    return not any((requirement_id, form.index(requirement_id)) in matcher.find(form) for form in forms)
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.requirements import default_patterns_miss
 from ..model import Checklist, Diagnostic, Level
 from . import freshness, suppress
 from .base import codes_of
@@ -272,6 +273,7 @@ class Checker:
                 (o.requirements for o in self.outcomes),
                 registry_name=registry_name,
                 whole_project=ctx.whole_project,
+                unreferable=lambda req_id: default_patterns_miss(project.matcher, req_id),
             )
         )
         found.extend(freshness.orphan_scripts(ctx, {o.script for o in self.outcomes if o.script}))

@@ -7,7 +7,7 @@ tokens kept in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..model import Diagnostic, Level, RequirementDef
@@ -37,8 +37,10 @@ def check_requirements(
     *,
     registry_name: str | None,
     whole_project: bool,
+    unreferable: Callable[[str], bool] | None = None,
 ) -> Iterator[Diagnostic]:
-    """PF102 undefined, PF103 conflicting, PF104 unreferenced and PF112 redundant requirements."""
+    """PF102 undefined, PF103 conflicting, PF104 unreferenced and PF112 redundant requirements
+    (``unreferable``: whether no reference can ever name an ID, for PF104's hint)."""
     summaries = list(summaries)
     definitions: dict[str, list[RequirementDef]] = {}
     for definition in registry:
@@ -90,9 +92,15 @@ def check_requirements(
     if whole_project:
         for req_id, defs in definitions.items():
             if req_id not in referenced:
+                hint = ""
+                if unreferable is not None and unreferable(req_id):
+                    hint = (
+                        ": the default patterns find only `REQ-12` and numbered IDs such as `29.2`;"
+                        " add a pattern for this one to `requirement_patterns`"
+                    )
                 yield Diagnostic(
                     "PF104",
-                    f"Requirement `{req_id}` is defined but no checklist references it",
+                    f"Requirement `{req_id}` is defined but no checklist references it{hint}",
                     defs[0].path,
                     defs[0].line,
                     1,

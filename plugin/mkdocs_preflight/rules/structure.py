@@ -120,7 +120,9 @@ RULES: list[Rule] = [
             A defined requirement that no item, heading or block comment references is not
             covered by any checklist: either a step is missing or the definition is obsolete.
             Reported once per ID, at its first definition, and only when every checklist of
-            the project is checked (a partial run cannot know).
+            the project is checked (a partial run cannot know). When no form of the default
+            patterns can name the ID at all (`7`, `auth_1`), the message says so: add a
+            pattern for such IDs to `requirement_patterns`.
 
             **Example**
 
