@@ -132,9 +132,12 @@ class _Walker:
 
     def refs_in(self, text: str, first_line: int, context: str) -> list[RequirementRef]:
         refs: list[RequirementRef] = []
-        # In Markdown text, an ID in a code span or a link's destination is literal.
-        literal = literal_spans(text) if context != "code" else []
+        literal: list[tuple[int, int]] | None = None
         for ref_id, offset in self.matcher.find(text):
+            if literal is None:
+                # In Markdown text, an ID in a code span or a link's destination is literal
+                # (found only once a reference is: most texts have none).
+                literal = literal_spans(text) if context != "code" else []
             if literal and any(start <= offset < end for start, end in literal):
                 continue
             line = first_line + text.count("\n", 0, offset)
