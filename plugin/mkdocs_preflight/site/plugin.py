@@ -120,6 +120,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._site_key = ""
         self._docs_dir = Path()
         self._base = Path()
+        self._pages_by_dest: dict[str, File] = {}
 
     @property
     def _enabled(self) -> bool:
@@ -172,6 +173,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         self._cache.begin(project.matcher, project.settings)
         listed = nav.nav_paths(config.nav) if config.nav is not None else None
+        self._pages_by_dest = {file.dest_uri: file for file in files}
         for path in project.files():
             entry = self._add_checklist(path, files, config, listed)
             if entry is not None:
@@ -404,9 +406,6 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             # The path as listed, not resolved: `checklists/shared/x.md` (a linked folder)
             # is the page `checklists/shared/x`, not one named after the link's target.
             src_uri = site_files.site_uri(path, self._base, display)
-            if files.get_file_from_path(src_uri) is not None:
-                log.info(f"{display}: not added, the site already has a page {src_uri}")
-                return None
             inclusion = InclusionLevel.INCLUDED
             if listed is not None and posixpath.normpath(src_uri) not in listed:
                 inclusion = InclusionLevel.NOT_IN_NAV  # the plugin puts it in the nav itself
@@ -417,15 +416,30 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 use_directory_urls=config.use_directory_urls,
                 inclusion=inclusion,
             )
+            # The same URL, not only the same source: `checklists/deploy/index.md` or
+            # `checklists.md` in docs_dir is the page `checklists/deploy.md` or
+            # `checklists/index.md` would overwrite.
+            existing = self._existing_page(file)
+            if existing is not None:
+                log.info(f"{display}: not added, the site already has a page {existing.src_uri}")
+                return None
             file.abs_src_path = str(resolved)
             file.edit_uri = site_files.edit_uri(resolved, self._docs_dir)
-            files.append(file)
+            self._append(files, file)
             added = True
         model = self._cache.load(path, display)
         if model.source is not None and model.source.diagnostics:
             # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
             file.content_string = model.source.text
         return _Entry(display, model, file, added)
+
+    def _existing_page(self, file: File) -> File | None:
+        """The file of the site that ``file`` would overwrite (same source or same URL)."""
+        return self._pages_by_dest.get(file.dest_uri)
+
+    def _append(self, files: Files, file: File) -> None:
+        files.append(file)
+        self._pages_by_dest[file.dest_uri] = file
 
     def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
         folder = importlib.resources.files("mkdocs_preflight.site") / "assets"
@@ -442,16 +456,20 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if not value:
             return
         uri = site_files.page_uri(value)
-        if files.get_file_from_path(uri) is not None:
-            log.info(f"requirements page not generated: the site already has a page {uri} (set requirements_page)")
-            return
         hidden = listed is not None and posixpath.normpath(uri) not in listed
         inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
         page = site_files.LatePage.generated(config, uri, content="", inclusion=inclusion)
         assert isinstance(page, site_files.LatePage)
+        existing = self._existing_page(page)
+        if existing is not None:
+            log.info(
+                f"requirements page not generated: the site already has a page {existing.src_uri} "
+                "(set requirements_page)"
+            )
+            return
         page.produce = lambda: self._render_requirements(uri, page.url)
         self._requirements_file = page
-        files.append(page)
+        self._append(files, page)
 
     def _render_requirements(self, uri: str, url: str) -> str:
         """The requirements page's Markdown (needs every checklist's part: runs when MkDocs reads the page)."""

@@ -1,0 +1,43 @@
+"""Adding the plugin to an existing site: its own pages and build stay as they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_support import build_site, site_config, write, write_config
+
+
+def _heading(built_html: str) -> str:
+    start = built_html.index("<h1")
+    return built_html[built_html.index(">", start) + 1 : built_html.index("<", start + 1)]
+
+
+def test_a_page_at_the_same_url_is_never_replaced(tmp_path: Path) -> None:
+    """``requirements/index.md``, ``checklists.md`` and ``checklists/deploy/index.md`` in
+    docs_dir are the pages ``requirements/``, ``checklists/`` and ``checklists/deploy/``:
+    the plugin's pages of the same URL are not added (the site's own page is kept)."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "docs/requirements/index.md": "# Our requirements\n",
+            "docs/checklists.md": "# Overview\n",
+            "docs/checklists/deploy/index.md": "# Deploy notes\n",
+            "checklists/index.md": "# Index\n\n- [ ] b\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] a\n",
+            "checklists/other.md": "# Other\n\n- [ ] c\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert _heading(built.html("requirements/")) == "Our requirements"
+    assert _heading(built.html("checklists/")) == "Overview"
+    assert _heading(built.html("checklists/deploy/")) == "Deploy notes"
+    assert _heading(built.html("checklists/other/")) == "Other", "the other checklists are added"
+    infos = "\n".join(built.logged(20))
+    assert "checklists/deploy.md: not added, the site already has a page checklists/deploy/index.md" in infos
+    assert "checklists/index.md: not added, the site already has a page checklists.md" in infos
+    assert "requirements page not generated: the site already has a page requirements/index.md" in infos
