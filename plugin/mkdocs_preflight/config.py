@@ -274,22 +274,25 @@ class _LenientLoader(SAFE_LOADER):  # type: ignore[misc]  # the C loader when Py
 
 
 def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # Same semantics as pyyaml_env_tag (what MkDocs uses): `!ENV NAME` or
-    # `!ENV [NAME, OTHER, default]`; the first variable that is set wins.
+    # As pyyaml_env_tag (what MkDocs uses): `!ENV NAME` or `!ENV [NAME, OTHER, default]`;
+    # the first variable that is set wins. Its value is one scalar typed by YAML's implicit
+    # resolvers (`true`, `3`, `~`), never parsed as YAML: `**/*.md` or `{path}` stay text.
+    default = None
     if isinstance(node, yaml.ScalarNode):
         names = [loader.construct_scalar(node)]
-        default = None
     elif isinstance(node, yaml.SequenceNode):
-        items = loader.construct_sequence(node)
-        names, default = items[:-1], items[-1] if len(items) > 1 else None
-        if len(items) == 1:
-            names, default = items, None
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(child) for child in children]
     else:
         raise yaml.constructor.ConstructorError(None, None, "!ENV expects a name or a list", node.start_mark)
     for name in names:
-        if isinstance(name, str) and name in os.environ:
+        if name in os.environ:
             text = os.environ[name]
-            return yaml.load(text, Loader=yaml.SafeLoader) if text else None
+            tag = loader.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+            return loader.construct_object(yaml.ScalarNode(tag, text))
     return default
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from site_support import build_site, site_config, write, write_config
+
+from mkdocs_preflight.config import ConfigError, load_settings
 
 
 def _heading(built_html: str) -> str:
@@ -41,3 +46,26 @@ def test_a_page_at_the_same_url_is_never_replaced(tmp_path: Path) -> None:
     assert "checklists/deploy.md: not added, the site already has a page checklists/deploy/index.md" in infos
     assert "checklists/index.md: not added, the site already has a page checklists.md" in infos
     assert "requirements page not generated: the site already has a page requirements/index.md" in infos
+
+
+@pytest.mark.parametrize("value", ["**/*.md", "{runbooks}", "ops #1", "runbooks: prod", "[a, b]", "true", "~", ""])
+def test_env_values_are_read_as_mkdocs_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """``!ENV`` gives one scalar, typed like a plain YAML scalar but never parsed as YAML:
+    the CLI sees the options MkDocs builds with (a glob starting with ``*`` is no alias)."""
+    monkeypatch.setenv("PREFLIGHT_TITLE", value)
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "mkdocs.yml": "site_name: T\nplugins:\n  - preflight:\n      nav_title: !ENV [PREFLIGHT_TITLE, x]\n",
+        },
+    )
+    try:
+        mkdocs_value = load_config(str(tmp_path / "mkdocs.yml")).plugins["preflight"].config["nav_title"]
+    except Abort:
+        mkdocs_value = "rejected"
+    try:
+        cli_value = load_settings(tmp_path / "mkdocs.yml").values["nav_title"]
+    except ConfigError:
+        cli_value = "rejected"
+    assert cli_value == mkdocs_value
