@@ -69,3 +69,25 @@ def test_env_values_are_read_as_mkdocs_reads_them(tmp_path: Path, monkeypatch: p
     except ConfigError:
         cli_value = "rejected"
     assert cli_value == mkdocs_value
+
+
+def test_checklists_beside_a_config_in_a_subfolder_keep_their_urls(tmp_path: Path) -> None:
+    """``mkdocs.yml`` in ``web/`` with ``checklists_dir: ../checklists``: the pages are
+    ``checklists/deploy/`` and ``checklists/sub/x/``, not named after the absolute path."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] a\n",
+            "checklists/sub/x.md": "# X\n\n- [ ] b\n",
+        },
+    )
+    config = site_config("material", docs_dir="../docs", site_dir="../site")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "../checklists"}}]
+    (tmp_path / "web").mkdir()
+    write_config(tmp_path / "web", config)
+    built = build_site(tmp_path / "web")
+    assert built.ok, built.messages
+    site = tmp_path / "site"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("checklists/**/index.html"))
+    assert pages == ["checklists/deploy/index.html", "checklists/sub/x/index.html"]

@@ -36,11 +36,14 @@ def site_base(root: Path, patterns: list[str]) -> Path:
 
 def site_uri(path: Path, base: Path, display: str) -> str:
     """The ``src_uri`` of a checklist from outside ``docs_dir``: ``checklists/<path below base>``."""
-    try:
-        relative = path.relative_to(base).as_posix()
-    except ValueError:
-        relative = display
-    return f"{SITE_PREFIX}/{relative}"
+    # `checklists_dir: ../checklists` (mkdocs.yml in a subfolder) lists `web/../checklists/x.md`:
+    # normalised lexically (not resolved: a linked folder keeps the name it is listed under).
+    for candidate in (Path(os.path.abspath(path)), path):
+        try:
+            return f"{SITE_PREFIX}/{candidate.relative_to(base).as_posix()}"
+        except ValueError:
+            continue
+    return f"{SITE_PREFIX}/{display}"
 
 
 def page_uri(value: str) -> str:
