@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from site_support import build_site, site_config, write, write_config
+from site_support import build_site, items_of, site_config, write, write_config
 
 from mkdocs_preflight.config import ConfigError, load_settings
 
@@ -91,3 +91,32 @@ def test_checklists_beside_a_config_in_a_subfolder_keep_their_urls(tmp_path: Pat
     site = tmp_path / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.glob("checklists/**/index.html"))
     assert pages == ["checklists/deploy/index.html", "checklists/sub/x/index.html"]
+
+
+def test_items_keep_their_ids_after_snippets_insert_lines(tmp_path: Path) -> None:
+    """``pymdownx.snippets`` inserts a file (three lines and a trailing newline) before later
+    items: each item still gets its own ID, not the one of an item a few lines further."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "snippets/warning.md": "!!! warning\n\n    Production only.\n",
+            "checklists/deploy.md": (
+                '# Deploy\n\n- [ ] Back up\n\n--8<-- "warning.md"\n\n'
+                "## Release\n\n1. [ ] Tag the release\n2. [ ] Announce it\n"
+            ),
+        },
+    )
+    config = site_config("material")
+    config["markdown_extensions"] = [
+        *config["markdown_extensions"],
+        {"pymdownx.snippets": {"base_path": [str(tmp_path / "snippets")]}},
+    ]
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    page = built.page("checklists/deploy/")
+    assert "Production only." in built.html("checklists/deploy/")
+    found = {item_id: " ".join(node.text().replace("¶", "").split()) for item_id, node in items_of(page).items()}
+    assert found == {"back-up": "Back up", "tag-the-release": "Tag the release", "announce-it": "Announce it"}

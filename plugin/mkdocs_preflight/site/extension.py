@@ -16,7 +16,10 @@ Markers are ``STX pf:N ETX``: Python-Markdown strips STX/ETX from the source bef
 other preprocessor runs, so they cannot clash with the writer's text, and they travel
 with the item's text wherever Python-Markdown puts it (tight or loose lists,
 admonitions, tabs, ordered lists), so items are matched by source position, not by
-guessing.
+guessing. The source is rewritten before any preprocessor that adds or removes lines
+(``pymdownx.snippets`` inserts files) so that line numbers are still the model's; the
+markers are then written ``SOH pf:N EOT`` (as pymdownx bypasses the normalisation) and
+turned into STX/ETX once Python-Markdown normalised the source.
 
 The MkDocs plugin registers one instance and hands it a :class:`PageContext` per page.
 Listed under ``markdown_extensions`` on its own, the extension parses the page itself.
@@ -25,6 +28,7 @@ Listed under ``markdown_extensions`` on its own, the extension parses the page i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.etree import ElementTree as etree
@@ -47,6 +51,10 @@ from .context import PageContext
 __all__ = ["PreflightExtension", "makeExtension"]
 
 _MARKER = "\x02pf:{}\x03"
+_EARLY_MARKER_RE = re.compile("[\x01\x02]pf:(\\d+)[\x04\x03]+")
+"""A marker before the normalisation: EOT-padded to whole tab stops, so that a tab after it
+on the line expands as it would without it; pymdownx may have turned it into STX/ETX."""
+_EARLY_CHARS = str.maketrans("", "", "\x01\x04")
 _MARKER_PREFIX = "\x02pf:"
 _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
 _BOX = re.compile(r"\[[ xX]\][ \t]+")
@@ -64,9 +72,13 @@ _DECORATION = "preflight-decoration"
 _EMPHASIS_TAGS = frozenset({"strong", "em", "b", "i"})
 _NO_REQUIREMENT_LINKS = frozenset({"a", "code", "pre", "script", "style", "kbd", "samp"})
 
-SOURCE_PRIORITY = 27
+SOURCE_PRIORITY = 33
+"""Before ``pymdownx.snippets`` (32), ``critic`` (31.1) and ``normalize_whitespace`` (30):
+the page's lines are still the model's lines; after pymdownx's own pre-normalisation (35),
+which drops SOH/EOT."""
+MARKER_PRIORITY = 27
 """After ``normalize_whitespace`` (30, which strips STX/ETX), before superfences and
-``fenced_code`` (25) read fence headers."""
+``fenced_code`` (25) read fence headers: the markers become STX/ETX."""
 TREE_PRIORITY = 6
 """After ``inline`` (20), ``task-list`` (25) and ``attr_list`` (8); before ``toc`` (5), so
 that headings keep the engine's slugs, and before MkDocs collects anchors (5)."""
@@ -106,6 +118,7 @@ class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no ty
         """Register the processors on ``md``."""
         state = _State()
         md.preprocessors.register(_SourcePreprocessor(md, self, state), "preflight_source", SOURCE_PRIORITY)
+        md.preprocessors.register(_MarkerPreprocessor(md, state), "preflight_markers", MARKER_PRIORITY)
         md.treeprocessors.register(_PageTreeprocessor(md, state), "preflight", TREE_PRIORITY)
         md.treeprocessors.register(_DecorationTreeprocessor(md, state), "preflight_decorations", DECORATION_PRIORITY)
         md.treeprocessors.register(_LastTreeprocessor(md, state), "preflight_last", -1000)
@@ -155,7 +168,40 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
             context.unread_blocks = [
                 block.line for block in context.checklist.blocks if block.closed and (fences == "none" or block.col > 1)
             ]
-        return rewrite_source(lines, context.checklist, context.source, context.line_offset, fences)
+        # SOH/EOT in the writer's text would be taken for markers (pymdownx drops them too).
+        lines = [line.translate(_EARLY_CHARS) for line in lines]
+        tab = int(self.md.tab_length)
+        return rewrite_source(
+            lines,
+            context.checklist,
+            context.source,
+            context.line_offset,
+            fences,
+            marker=lambda n: _early_marker(n, tab),
+        )
+
+
+def _final_marker(match: re.Match[str]) -> str:
+    return _MARKER.format(match[1])
+
+
+def _early_marker(number: int, tab: int) -> str:
+    marker = f"\x01pf:{number}\x04"
+    return marker + "\x04" * (-len(marker) % tab)
+
+
+class _MarkerPreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Turn the item markers into STX/ETX, which survive the rest of the conversion."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        context = self.state.context
+        if context is None or context.checklist is None:
+            return lines
+        return [_EARLY_MARKER_RE.sub(_final_marker, line) if "pf:" in line else line for line in lines]
 
 
 FenceReach = Literal["nested", "top", "none"]
@@ -171,7 +217,13 @@ def _fence_reach(md: Markdown) -> FenceReach:
 
 
 def rewrite_source(
-    lines: list[str], checklist: Checklist, source: str, offset: int, fences: FenceReach = "nested"
+    lines: list[str],
+    checklist: Checklist,
+    source: str,
+    offset: int,
+    fences: FenceReach = "nested",
+    *,
+    marker: Callable[[int], str] = _MARKER.format,
 ) -> list[str]:
     """Hide ``{ #id }`` markers, fix fence headers, and mark each item's first line.
 
@@ -215,7 +267,7 @@ def rewrite_source(
                     # Python-Markdown, which would show the line as text with no checkbox.
                     cut = len(head.rstrip(" \t")) - 1
                     head = head[:cut] + "." + head[cut + 1 :]
-                out[index] = head + text[box.start() : box.end()] + _MARKER.format(number) + text[box.end() :]
+                out[index] = head + text[box.start() : box.end()] + marker(number) + text[box.end() :]
     for block in checklist.blocks:
         if fences == "none" or not block.closed or (fences == "top" and block.col != 1):
             continue
