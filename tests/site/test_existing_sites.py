@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from site_support import build_site, items_of, site_config, write, write_config
+from site_support import build_site, items_of, nav_tree, primary_nav, site_config, write, write_config
 
 from mkdocs_preflight.config import ConfigError, load_settings
 
@@ -120,3 +120,35 @@ def test_items_keep_their_ids_after_snippets_insert_lines(tmp_path: Path) -> Non
     assert "Production only." in built.html("checklists/deploy/")
     found = {item_id: " ".join(node.text().replace("¶", "").split()) for item_id, node in items_of(page).items()}
     assert found == {"back-up": "Back up", "tag-the-release": "Tag the release", "announce-it": "Announce it"}
+
+
+@pytest.mark.parametrize("explicit_nav", [False, True])
+def test_exclude_docs_draft_docs_and_not_in_nav_apply_to_checklist_pages(tmp_path: Path, explicit_nav: bool) -> None:
+    """The site's ``exclude_docs``, ``draft_docs`` and ``not_in_nav`` patterns name the
+    checklists' pages as they name its own (``checklists/wip.md``)."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] a\n",
+            "checklists/wip.md": "# Work in progress\n\n- [ ] b\n",
+            "checklists/draft.md": "# Draft\n\n- [ ] c\n",
+            "checklists/hidden.md": "# Hidden\n\n- [ ] d\n",
+        },
+    )
+    config = site_config(
+        "material",
+        exclude_docs="checklists/wip.md\n",
+        draft_docs="checklists/draft.md\n",
+        not_in_nav="checklists/hidden.md\n",
+    )
+    if explicit_nav:
+        config["nav"] = ["index.md"]
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    pages = sorted(p.parent.name for p in (tmp_path / "site" / "checklists").glob("*/index.html"))
+    assert pages == ["deploy", "hidden"]
+    tree = nav_tree(primary_nav(built.page("checklists/deploy/")))
+    assert "Hidden" not in str(tree) and "Deploy" in str(tree)

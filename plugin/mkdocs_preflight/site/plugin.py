@@ -27,7 +27,7 @@ from mkdocs.config.base import ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -65,6 +65,9 @@ class _Entry:
     file: File
     added: bool
     """``True`` when the plugin added the page (the file is outside ``docs_dir``)."""
+    appended: bool = False
+    """``True`` when the plugin puts the added page in an explicit ``nav:`` itself (not
+    listed there, and not kept out of the nav by ``not_in_nav``)."""
     outcome: FileOutcome | None = None
     """The checklist's findings (once its page is rendered)."""
     contribution: requirements.Contribution | None = None
@@ -218,7 +221,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         # Pages already in docs_dir follow the user's nav like any other page: only the
         # pages the plugin added (which the user may not know to list) are appended.
         missing = [
-            e.file for uri, e in sorted(self._entries.items()) if e.added and posixpath.normpath(uri) not in listed
+            e.file for uri, e in sorted(self._entries.items()) if e.appended and posixpath.normpath(uri) not in listed
         ]
         extra = self._requirements_file
         if extra is not None and posixpath.normpath(extra.src_uri) in listed:
@@ -401,21 +404,25 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             file = files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
             if file is None or file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
                 return None
-            added = False
+            added = appended = False
         else:
             # The path as listed, not resolved: `checklists/shared/x.md` (a linked folder)
             # is the page `checklists/shared/x`, not one named after the link's target.
             src_uri = site_files.site_uri(path, self._base, display)
-            inclusion = InclusionLevel.INCLUDED
-            if listed is not None and posixpath.normpath(src_uri) not in listed:
-                inclusion = InclusionLevel.NOT_IN_NAV  # the plugin puts it in the nav itself
             file = File(
                 src_uri,
                 src_dir=str(self._base),
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
-                inclusion=inclusion,
             )
+            # exclude_docs, draft_docs and not_in_nav apply as to the site's own pages.
+            set_exclusions([file], config)
+            if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                return None
+            appended = False
+            if listed is not None and posixpath.normpath(src_uri) not in listed and file.inclusion.is_in_nav():  # type: ignore[no-untyped-call]
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # the plugin puts it in the nav itself
+                appended = True
             # The same URL, not only the same source: `checklists/deploy/index.md` or
             # `checklists.md` in docs_dir is the page `checklists/deploy.md` or
             # `checklists/index.md` would overwrite.
@@ -431,7 +438,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if model.source is not None and model.source.diagnostics:
             # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
             file.content_string = model.source.text
-        return _Entry(display, model, file, added)
+        return _Entry(display, model, file, added, appended)
 
     def _existing_page(self, file: File) -> File | None:
         """The file of the site that ``file`` would overwrite (same source or same URL)."""
