@@ -152,3 +152,17 @@ def test_exclude_docs_draft_docs_and_not_in_nav_apply_to_checklist_pages(tmp_pat
     assert pages == ["deploy", "hidden"]
     tree = nav_tree(primary_nav(built.page("checklists/deploy/")))
     assert "Hidden" not in str(tree) and "Deploy" in str(tree)
+
+
+def test_checklists_linked_into_docs_are_enhanced_in_place(tmp_path: Path) -> None:
+    """``docs/checklists`` is a link to ``../checklists`` (how sites showed files from
+    outside docs_dir before the plugin): the pages are the checklists, enhanced."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] Back up\n"})
+    (tmp_path / "docs" / "checklists").symlink_to(Path("..") / "checklists", target_is_directory=True)
+    config = site_config("material")
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert list(items_of(built.page("checklists/deploy/"))) == ["back-up"]
+    assert not any("not added" in message for message in built.logged(20))

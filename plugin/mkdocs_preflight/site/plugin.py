@@ -124,6 +124,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._docs_dir = Path()
         self._base = Path()
         self._pages_by_dest: dict[str, File] = {}
+        self._use_directory_urls = True
 
     @property
     def _enabled(self) -> bool:
@@ -177,6 +178,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._cache.begin(project.matcher, project.settings)
         listed = nav.nav_paths(config.nav) if config.nav is not None else None
         self._pages_by_dest = {file.dest_uri: file for file in files}
+        self._use_directory_urls = config.use_directory_urls
         for path in project.files():
             entry = self._add_checklist(path, files, config, listed)
             if entry is not None:
@@ -400,8 +402,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         assert project is not None
         display = project.relative(path)
         resolved = path.resolve()
-        if resolved.is_relative_to(self._docs_dir):
-            file = files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
+        linked = self._linked_page(path, resolved, display)
+        if resolved.is_relative_to(self._docs_dir) or linked is not None:
+            file = linked or files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
             if file is None or file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
                 return None
             added = appended = False
@@ -439,6 +442,20 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
             file.content_string = model.source.text
         return _Entry(display, model, file, added, appended)
+
+    def _linked_page(self, path: Path, resolved: Path, display: str) -> File | None:
+        """The site's own page that is this checklist, through a link from ``docs_dir``
+        (``docs/checklists -> ../checklists``): it is enhanced in place."""
+        if resolved.is_relative_to(self._docs_dir):
+            return None
+        uri = site_files.site_uri(path, self._base, display)
+        file = self._pages_by_dest.get(File(uri, "", "", self._use_directory_urls).dest_uri)
+        if file is None or file.abs_src_path is None or not file.is_documentation_page():
+            return None
+        try:
+            return file if os.path.samefile(file.abs_src_path, resolved) else None
+        except OSError:
+            return None
 
     def _existing_page(self, file: File) -> File | None:
         """The file of the site that ``file`` would overwrite (same source or same URL)."""
