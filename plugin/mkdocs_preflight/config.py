@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Protocol
 
 import yaml
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml")
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 
 
 class ConfigError(Exception):

@@ -166,3 +166,17 @@ def test_checklists_linked_into_docs_are_enhanced_in_place(tmp_path: Path) -> No
     assert built.ok, built.messages
     assert list(items_of(built.page("checklists/deploy/"))) == ["back-up"]
     assert not any("not added" in message for message in built.logged(20))
+
+
+def test_the_cli_reads_a_properdocs_yaml(tmp_path: Path) -> None:
+    """ProperDocs reads ``properdocs.yaml`` too: so does ``preflight``."""
+    write(
+        tmp_path,
+        {
+            "properdocs.yaml": "site_name: T\nplugins:\n  - preflight:\n      checklists_dir: runbooks\n",
+            "runbooks/a.md": "# A\n\n- [ ] x\n",
+        },
+    )
+    settings = load_settings(root=tmp_path)
+    assert settings.config_file == tmp_path / "properdocs.yaml"
+    assert settings.checklist_globs == ["runbooks"]

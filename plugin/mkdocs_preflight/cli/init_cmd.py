@@ -62,7 +62,7 @@ def init_command(directory: Path, site_name: str | None, force: bool) -> None:
       docs/index.md          a start page, if the docs folder is missing or empty
       checklists/example.md  an example checklist that shows every feature
 
-    If an mkdocs.yml (or mkdocs.yaml, properdocs.yml) exists, only the preflight
+    If an mkdocs.yml (or mkdocs.yaml, properdocs.yml, properdocs.yaml) exists, only the preflight
     plugin is added to its plugins list; its content and comments stay as they
     are. A plugin that comes from a file named by `INHERIT:` counts, and its
     checklists_dir is used. When the file cannot be edited safely (a multi-line
