@@ -180,3 +180,21 @@ def test_the_cli_reads_a_properdocs_yaml(tmp_path: Path) -> None:
     settings = load_settings(root=tmp_path)
     assert settings.config_file == tmp_path / "properdocs.yaml"
     assert settings.checklist_globs == ["runbooks"]
+
+
+def test_index_md_is_the_folder_page_rather_than_readme_md(tmp_path: Path) -> None:
+    """Both would be ``checklists/``: as in docs_dir, ``index.md`` is the page."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/README.md": "# Readme\n\n- [ ] r\n",
+            "checklists/index.md": "# Index\n\n- [ ] i\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert list(items_of(built.page("checklists/"))) == ["i"]

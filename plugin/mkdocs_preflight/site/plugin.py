@@ -179,7 +179,13 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         listed = nav.nav_paths(config.nav) if config.nav is not None else None
         self._pages_by_dest = {file.dest_uri: file for file in files}
         self._use_directory_urls = config.use_directory_urls
-        for path in project.files():
+        paths = project.files()
+        # As MkDocs does in docs_dir: a folder's page is its index.md, not its README.md.
+        indexed = {path.parent for path in paths if path.name == "index.md"}
+        for path in paths:
+            if path.name == "README.md" and path.parent in indexed:
+                log.info(f"{project.relative(path)}: not added, index.md is the page of its folder")
+                continue
             entry = self._add_checklist(path, files, config, listed)
             if entry is not None:
                 self._entries[entry.file.src_uri] = entry
