@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,30 @@ def test_index_md_is_the_folder_page_rather_than_readme_md(tmp_path: Path) -> No
     built = build_site(tmp_path)
     assert built.ok, built.messages
     assert list(items_of(built.page("checklists/"))) == ["i"]
+
+
+def test_a_runs_page_of_the_site_is_kept(tmp_path: Path) -> None:
+    """``docs/runs/index.md`` is the page ``runs/``: the generated Runs page does not replace it."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "docs/runs/index.md": "# Our runs\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] a\n  ```bash\n  true\n  ```\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"run_logs": ".preflight/runs"}}]
+    write_config(tmp_path, config)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert _heading(built.html("runs/")) == "Our runs"
+    assert any("Runs page not generated: the site already has a page runs/index.md" in m for m in built.logged(20))

@@ -543,19 +543,19 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             log.log(level, message.removeprefix(root))
 
         self._runs = runs.load(project.settings.path(value), warn=warn)
-        if files.get_file_from_path("runs.md") is not None:
-            log.info("Runs page not generated: the site already has a page runs.md")
-            return
         pages = {run.run_id: runs.run_uri("runs/", run) for run in self._runs.runs}
-        files.append(
-            File.generated(config, "runs.md", content=runs.runs_page(self._runs.runs, lambda r: pages[r.run_id]))
-        )
+        page = File.generated(config, "runs.md", content=runs.runs_page(self._runs.runs, lambda r: pages[r.run_id]))
+        existing = self._existing_page(page)
+        if existing is not None:
+            log.info(f"Runs page not generated: the site already has a page {existing.src_uri}")
+            return
+        self._append(files, page)
         for run in self._runs.runs:
-            files.append(
-                File.generated(
-                    config, pages[run.run_id], content=runs.run_page(run), inclusion=InclusionLevel.NOT_IN_NAV
-                )
+            page = File.generated(
+                config, pages[run.run_id], content=runs.run_page(run), inclusion=InclusionLevel.NOT_IN_NAV
             )
+            if self._existing_page(page) is None:
+                self._append(files, page)
 
     def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
         if self._uri_by_display is None:
