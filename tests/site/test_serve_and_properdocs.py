@@ -113,3 +113,30 @@ def test_serve_rebuilds_when_a_checklist_or_the_registry_changes(project: Path) 
             "the rebuilt requirements page",
             server,
         )
+
+
+def test_serve_shows_draft_checklists_which_the_build_leaves_out(tmp_path: Path) -> None:
+    """``draft_docs`` pages are previewed by ``mkdocs serve`` (and only there): a draft
+    checklist, in docs_dir or not, is served as a checklist page."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "docs/runbooks/rollback.md": "# Rollback\n\n- [ ] Roll back\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Ship it\n",
+            "checklists/wip.md": "# Work in progress\n\n- [ ] Try it\n",
+        },
+    )
+    config = site_config("material", site_url="https://example.invalid/", draft_docs="wip.md\nrunbooks/\n")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": ["checklists", "docs/runbooks"]}}]
+    write_config(tmp_path, config)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with _serve(tmp_path, port) as server:
+        _wait_for(lambda: "ship-it" in (_get(base + "checklists/checklists/deploy/") or ""), "the first build", server)
+        assert "try-it" in items_of(parse(_get(base + "checklists/checklists/wip/") or ""))
+        assert "roll-back" in items_of(parse(_get(base + "runbooks/rollback/") or ""))
+    result = run_cli(tmp_path, "mkdocs", "build")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "checklists" / "checklists" / "wip").exists()
+    assert not (tmp_path / "site" / "runbooks").exists()

@@ -411,7 +411,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         linked = self._linked_page(path, resolved, display)
         if resolved.is_relative_to(self._docs_dir) or linked is not None:
             file = linked or files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
-            if file is None or file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+            if file is None or not self._built(file):
                 return None
             added = appended = False
         else:
@@ -426,7 +426,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             )
             # exclude_docs, draft_docs and not_in_nav apply as to the site's own pages.
             set_exclusions([file], config)
-            if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+            if not self._built(file):
                 return None
             appended = False
             if listed is not None and posixpath.normpath(src_uri) not in listed and file.inclusion.is_in_nav():  # type: ignore[no-untyped-call]
@@ -448,6 +448,12 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
             file.content_string = model.source.text
         return _Entry(display, model, file, added, appended)
+
+    def _built(self, file: File) -> bool:
+        """Whether this build renders the page: drafts (``draft_docs``) only in ``mkdocs serve``."""
+        if self._command == "serve":
+            return bool(file.inclusion.is_in_serve())  # type: ignore[no-untyped-call]
+        return bool(file.inclusion.is_included())  # type: ignore[no-untyped-call]
 
     def _linked_page(self, path: Path, resolved: Path, display: str) -> File | None:
         """The site's own page that is this checklist, through a link from ``docs_dir``
