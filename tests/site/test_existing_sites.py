@@ -227,3 +227,26 @@ def test_a_runs_page_of_the_site_is_kept(tmp_path: Path) -> None:
     assert built.ok, built.messages
     assert _heading(built.html("runs/")) == "Our runs"
     assert any("Runs page not generated: the site already has a page runs/index.md" in m for m in built.logged(20))
+
+
+def test_step_labels_with_a_javascript_highlighter(tmp_path: Path) -> None:
+    """``pymdownx.highlight`` with ``use_pygments: false`` puts the block's id on its
+    ``<code>``: each runnable block still gets its step label."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": (
+                "# Deploy\n\n- [ ] Back up\n  ```bash id=backup\n  echo hi\n  ```\n\n```bash { #top }\necho top\n```\n"
+            ),
+        },
+    )
+    config = site_config("material")
+    config["markdown_extensions"] = [*config["markdown_extensions"], {"pymdownx.highlight": {"use_pygments": False}}]
+    config["markdown_extensions"].remove("pymdownx.highlight")
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    labels = built.page("checklists/deploy/").find_all("div", cls="preflight-step")
+    assert [label.get("data-preflight-block") for label in labels] == ["backup", "top"]

@@ -61,7 +61,9 @@ _BOX = re.compile(r"\[[ xX]\][ \t]+")
 _BOX_BEFORE = re.compile(r"\[(?P<state>[ xX])\][ \t]*$")
 _PLACEHOLDER = re.compile(HTML_PLACEHOLDER % r"(\d+)")
 _STASH_PREFIX = HTML_PLACEHOLDER.split("%s")[0]
-_CODE_ID = re.compile(r'\s*<(?:div|pre)\b[^>]*?\sid="([^"]+)"')
+_CODE_ID = re.compile(r'\s*(?:<(?:div|pre)\b[^>]*?\sid="([^"]+)"|<pre\b[^>]*>\s*<code\b[^>]*?\sid="([^"]+)")')
+"""A code block with an HTML id: on its ``<div>``/``<pre>`` (Pygments), or on its
+``<code>`` (``pymdownx.highlight`` with ``use_pygments: false``, for a JavaScript highlighter)."""
 _HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
 _DIGIT = re.compile(r"\d")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -503,7 +505,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         # One pass over the stash: it also holds every checkbox of pymdownx.tasklist.
         for number, html in enumerate(self.md.htmlStash.rawHtmlBlocks):
             code = _CODE_ID.match(html) if isinstance(html, str) else None
-            block = runnable.get(code.group(1)) if code else None
+            block = runnable.get(code.group(1) or code.group(2)) if code else None
             if block is not None:
                 steps[number] = block
         return steps
