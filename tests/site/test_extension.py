@@ -272,3 +272,10 @@ def test_items_of_parenthesis_ordered_lists_are_items_on_the_site(extensions: li
         ("ordered-three", "three"),
     ]
     assert ["checked" in box.attrs for box in page.find_all("input")] == [False, False, True, False]
+
+
+def test_control_characters_of_the_source_never_reach_the_page() -> None:
+    """Python-Markdown drops STX/ETX from the source; a page that holds them (here, text
+    that looks like the extension's own item marker) renders without them."""
+    html = render("## \x02pf:0\x03\n- [ ] x \x01pf:0\x04\n", *EXTENSIONS)
+    assert not any(char in html for char in "\x01\x02\x03\x04")

@@ -54,7 +54,9 @@ _MARKER = "\x02pf:{}\x03"
 _EARLY_MARKER_RE = re.compile("[\x01\x02]pf:(\\d+)[\x04\x03]+")
 """A marker before the normalisation: EOT-padded to whole tab stops, so that a tab after it
 on the line expands as it would without it; pymdownx may have turned it into STX/ETX."""
-_EARLY_CHARS = str.maketrans("", "", "\x01\x04")
+_UNSEEN = str.maketrans("", "", "\x01\x02\x03\x04")
+"""Characters Python-Markdown (STX/ETX) and pymdownx (SOH/EOT) drop from the source before
+reading it: dropped from a checklist's lines before they are marked."""
 _MARKER_PREFIX = "\x02pf:"
 _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
 _BOX = re.compile(r"\[[ xX]\][ \t]+")
@@ -134,7 +136,7 @@ class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no ty
             # while this page renders (for a snippet, a docstring) gets no context.
             page, self.page = self.page, None
             return page
-        text = "\n".join(lines)
+        text = "\n".join(lines).translate(_UNSEEN)
         checklist = parse_text(text, "page.md")
         return PageContext(
             checklist=checklist,
@@ -170,8 +172,8 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
             context.unread_blocks = [
                 block.line for block in context.checklist.blocks if block.closed and (fences == "none" or block.col > 1)
             ]
-        # SOH/EOT in the writer's text would be taken for markers (pymdownx drops them too).
-        lines = [line.translate(_EARLY_CHARS) for line in lines]
+        # Dropped now rather than by the normalisation: they would be taken for markers.
+        lines = [line.translate(_UNSEEN) for line in lines]
         tab = int(self.md.tab_length)
         return rewrite_source(
             lines,
