@@ -159,15 +159,25 @@ def test_exclude_docs_draft_docs_and_not_in_nav_apply_to_checklist_pages(tmp_pat
 def test_checklists_linked_into_docs_are_enhanced_in_place(tmp_path: Path) -> None:
     """``docs/checklists`` is a link to ``../checklists`` (how sites showed files from
     outside docs_dir before the plugin): the pages are the checklists, enhanced."""
-    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] Back up\n"})
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Back up, else [roll back](rollback.md)\n",
+            "checklists/rollback.md": "# Rollback\n\n- [ ] Roll back\n",
+        },
+    )
     (tmp_path / "docs" / "checklists").symlink_to(Path("..") / "checklists", target_is_directory=True)
     config = site_config("material")
     config["plugins"] = ["search", "preflight"]
     write_config(tmp_path, config)
     built = build_site(tmp_path)
     assert built.ok, built.messages
-    assert list(items_of(built.page("checklists/deploy/"))) == ["back-up"]
+    page = built.page("checklists/deploy/")
+    assert list(items_of(page)) == ["back-up-else-roll-back"]
     assert not any("not added" in message for message in built.logged(20))
+    (link,) = [a for a in page.find_all("a") if a.text() == "roll back"]
+    assert link.get("href") == "../rollback/", "a link to another checklist is a link to its page"
 
 
 def test_the_cli_reads_a_properdocs_yaml(tmp_path: Path) -> None:

@@ -199,7 +199,12 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._add_assets(files, config)
         self._resolver = LinkResolver(
             root=project.root,
-            site_files={project.relative(Path(file.abs_src_path)): file.src_uri for file in files if file.abs_src_path},
+            site_files={
+                **{project.relative(Path(file.abs_src_path)): file.src_uri for file in files if file.abs_src_path},
+                # A checklist's own path too: through a link (docs/checklists -> ../checklists)
+                # the page's source is named after the link, links are read from the checklist.
+                **{entry.display: uri for uri, entry in self._entries.items()},
+            },
             browser=RepoBrowser.from_config(
                 pattern=self.config["repo_url_pattern"],
                 repo_url=config.repo_url,
