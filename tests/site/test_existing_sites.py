@@ -178,6 +178,8 @@ def test_checklists_linked_into_docs_are_enhanced_in_place(tmp_path: Path) -> No
     assert not any("not added" in message for message in built.logged(20))
     (link,) = [a for a in page.find_all("a") if a.text() == "roll back"]
     assert link.get("href") == "../rollback/", "a link to another checklist is a link to its page"
+    edit = [a.get("href") for a in page.find_all("a") if "md-content__button" in a.classes]
+    assert "https://github.com/acme/app/edit/main/checklists/deploy.md" in edit, "edited where it lives"
 
 
 def test_the_cli_reads_a_properdocs_yaml(tmp_path: Path) -> None:

@@ -418,6 +418,10 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             file = linked or files.get_file_from_path(resolved.relative_to(self._docs_dir).as_posix())
             if file is None or not self._built(file):
                 return None
+            if linked is not None:
+                # Edit the checklist where it lives: the repository browser cannot open
+                # a file through a linked folder (docs/checklists/deploy.md).
+                file.edit_uri = site_files.edit_uri(resolved, self._docs_dir)
             added = appended = False
         else:
             # The path as listed, not resolved: `checklists/shared/x.md` (a linked folder)
