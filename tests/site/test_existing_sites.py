@@ -262,3 +262,15 @@ def test_step_labels_with_a_javascript_highlighter(tmp_path: Path) -> None:
     assert built.ok, built.messages
     labels = built.page("checklists/deploy/").find_all("div", cls="preflight-step")
     assert [label.get("data-preflight-block") for label in labels] == ["backup", "top"]
+
+
+def test_assets_the_site_lists_itself_are_not_added_twice(tmp_path: Path) -> None:
+    """``extra_javascript`` may list the script as a mapping (to defer it): it stays the only one."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] a\n"})
+    config = site_config("material", extra_javascript=[{"path": "assets/preflight/preflight.js", "defer": True}])
+    config["plugins"] = ["search", "preflight"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    scripts = [s.get("src") for s in built.page("checklists/deploy/").find_all("script") if s.get("src")]
+    assert [src for src in scripts if src and src.endswith("preflight.js")] == ["../../assets/preflight/preflight.js"]

@@ -493,7 +493,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=(folder / name).read_bytes()))
             extra = config.extra_css if name.endswith(".css") else config.extra_javascript
-            if uri not in extra:
+            # A script the site lists itself may be a mapping (`path:` with `defer:`).
+            if uri not in (str(entry) for entry in extra):
                 extra.append(uri)
 
     def _add_requirements_page(self, files: Files, config: MkDocsConfig, listed: set[str] | None) -> None:
