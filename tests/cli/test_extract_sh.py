@@ -310,3 +310,27 @@ def test_a_checklist_run_refuses_is_not_extracted(make_project: MakeProject) -> 
         "preflight: error: checklists/deploy.md:2: Front matter must be a mapping of keys to values [PF107] "
         "(and 1 more; see `preflight check`); fix it before extracting\n"
     )
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_scripts_of_checklists_outside_the_root_stay_in_out(tmp_path: Path, git: bool) -> None:
+    """``mkdocs.yml`` in ``web/`` with ``checklists_dir: ../checklists``: the script goes to
+    ``--out``, never beside the checklist (its path used to be absolute, and ``out / path``
+    is that path); in a git repository the checklist is named ``../checklists/deploy.md``."""
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "deploy.md").write_text("# Deploy\n\n- [ ] Ship\n  ```bash\n  echo ok\n  ```\n")
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: ../checklists\n"
+    )
+    if git:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    web = tmp_path / "web"
+    result = preflight(web, "extract", "--format", "sh", "--out", "ops")
+    assert result.returncode == 0, result.stderr
+    scripts = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.sh"))
+    assert scripts == ["web/ops/deploy.sh"]
+    assert preflight(web, "extract", "--format", "sh", "--out", "ops", "--check").returncode == 0
+    listed = preflight(web, "list").stdout.splitlines()[0]
+    expected = "../checklists/deploy.md" if git else f"{tmp_path}/checklists/deploy.md"
+    assert listed.startswith(f"{expected}: Deploy"), listed

@@ -95,6 +95,28 @@ def test_checklists_beside_a_config_in_a_subfolder_keep_their_urls(tmp_path: Pat
     assert pages == ["checklists/deploy/index.html", "checklists/sub/x/index.html"]
 
 
+def test_checklists_beside_a_config_in_a_subfolder_name_no_build_machine_folder(tmp_path: Path) -> None:
+    """In a git repository, the page of ``../checklists/deploy.md`` names it so, as every
+    clone does: not by the absolute path of the machine that built it."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Ship\n\n    ```bash\n    echo ok\n    ```\n",
+        },
+    )
+    (tmp_path / ".git").mkdir()
+    config = site_config("material", docs_dir="../docs", site_dir="../site")
+    config["plugins"] = ["search", {"preflight": {"checklists_dir": "../checklists"}}]
+    (tmp_path / "web").mkdir()
+    write_config(tmp_path / "web", config)
+    built = build_site(tmp_path / "web")
+    assert built.ok, built.messages
+    page = (tmp_path / "site" / "checklists" / "deploy" / "index.html").read_text(encoding="utf-8")
+    assert "preflight run ../checklists/deploy.md --only ship--bash" in page
+    assert str(tmp_path) not in page
+
+
 def test_items_keep_their_ids_after_snippets_insert_lines(tmp_path: Path) -> None:
     """``pymdownx.snippets`` inserts a file (three lines and a trailing newline) before later
     items: each item still gets its own ID, not the one of an item a few lines further."""

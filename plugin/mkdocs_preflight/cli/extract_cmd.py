@@ -18,6 +18,7 @@ from ..extract import (
     check_selection,
     render_sh,
     runnable_code,
+    script_base,
     script_blocks,
     script_name,
     select,
@@ -37,13 +38,6 @@ from .common import (
 
 _SPOOL_BYTES = 8 << 20
 """Output kept in memory before it spills to a temporary file."""
-
-
-def _base_folder(state: State) -> str | None:
-    globs = state.settings.checklist_globs
-    if len(globs) == 1 and (state.project.root / globs[0]).is_dir():
-        return Path(globs[0]).as_posix()
-    return None
 
 
 def _config_name(state: State) -> str | None:
@@ -215,7 +209,7 @@ def _render(
 
 
 def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]], out: Path, check: bool) -> None:
-    base = _base_folder(state)
+    base = script_base(state.project)
     expected: dict[Path, str] = {}
     sources: dict[Path, str] = {}
     for checklist, picked in chosen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -153,6 +154,15 @@ def _search(start: Path, parts: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         stack.extend(reversed(pushed))
 
 
+@functools.cache
+def _repository(root: Path) -> Path | None:
+    """The nearest folder at or above ``root`` that holds ``.git``."""
+    for folder in (root, *root.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
 def _real(entry: os.DirEntry[str], folder_real: str) -> str:
     """The real path of a folder entry (resolving only what is a symlink)."""
     if entry.is_symlink():
@@ -194,14 +204,22 @@ class Project:
         return self.settings.root
 
     def relative(self, path: Path) -> str:
-        """A path relative to the root, with ``/``; absolute when outside the root."""
+        """A path relative to the root, with ``/``. Outside the root but inside its git
+        repository (``mkdocs.yml`` in ``web/``, checklists in ``../checklists``) it starts
+        with ``..``; anywhere else it is absolute."""
         # Do not follow symlinks: `checklists/a.md -> ../b.md` is reported as `checklists/a.md`.
         absolute = Path(os.path.abspath(path))
-        for candidate, root in ((absolute, Path(os.path.abspath(self.root))), (path.resolve(), self.root)):
+        root = Path(os.path.abspath(self.root))
+        for candidate, base in ((absolute, root), (path.resolve(), self.root)):
             try:
-                return candidate.relative_to(root).as_posix()
+                return candidate.relative_to(base).as_posix()
             except ValueError:
                 continue
+        # A path the same on every clone: an absolute one would put the build machine's
+        # folders into the site, the lock file and the run logs.
+        repository = _repository(root)
+        if repository is not None and absolute.is_relative_to(repository):
+            return Path(os.path.relpath(absolute, root)).as_posix()
         return absolute.as_posix()
 
     def files(self, paths: Iterable[str | Path] = ()) -> list[Path]:

@@ -8,7 +8,6 @@ changes, the step is suspect until someone reviews it and locks again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..model import Block, Checklist, Diagnostic, Item, Level
 from .base import FileCheck, ProjectCheck, Rule, doc
@@ -179,21 +178,13 @@ def invalid_lock(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic("PF503", f"Lock file line {problem}", path, line, 1, Level.ERROR)
 
 
-def base_folder(ctx: RuleContext) -> str | None:
-    """The checklists folder that script names are relative to (as ``preflight extract`` does)."""
-    globs = ctx.settings.checklist_globs
-    if len(globs) == 1 and (ctx.root / globs[0]).is_dir():
-        return Path(globs[0]).as_posix()
-    return None
-
-
 def script_target(checklist: Checklist, ctx: RuleContext) -> str | None:
     """The generated script this checklist should have in the scripts folder (or ``None``)."""
     if ctx.scripts_dir is None or not any(b.runnable for b in checklist.blocks):
         return None
-    from ..extract import script_name
+    from ..extract import script_base, script_name
 
-    return script_name(checklist, base_folder(ctx))
+    return script_name(checklist, script_base(ctx.project))
 
 
 def stale_script(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]:

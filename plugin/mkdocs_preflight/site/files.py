@@ -43,7 +43,9 @@ def site_uri(path: Path, base: Path, display: str) -> str:
             return f"{SITE_PREFIX}/{candidate.relative_to(base).as_posix()}"
         except ValueError:
             continue
-    return f"{SITE_PREFIX}/{display}"
+    # Never a page outside the site (`checklists/../x.md`, `checklists//abs/x.md`).
+    inside = [part for part in display.split("/") if part not in ("", ".", "..")]
+    return f"{SITE_PREFIX}/{'/'.join(inside)}"
 
 
 def page_uri(value: str) -> str:
