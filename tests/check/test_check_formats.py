@@ -219,3 +219,21 @@ def test_text_colour_marks_codes_by_level(make_project: MakeProject) -> None:
     assert "\x1b[1;31mPF101\x1b[0m" in coloured[3]  # error: red
     plain = render(result, "text", ReportOptions(color=False))
     assert re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(coloured)) + "\n" == plain
+
+
+def test_github_and_sarif_paths_of_checklists_beside_the_project(tmp_path: Path, invoke: Invoke) -> None:
+    """``mkdocs.yml`` in ``web/`` with ``checklists_dir: ../checklists``: from the
+    repository's root the file is ``checklists/a.md`` (not ``web/../checklists/a.md``)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "web").mkdir()
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "web" / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: ../checklists\n", encoding="utf-8"
+    )
+    (tmp_path / "checklists" / "a.md").write_text("# A\n- [] malformed\n", encoding="utf-8")
+    result = invoke(tmp_path / "web", "check", "--format", "github")
+    assert result.stdout.startswith("::warning file=checklists/a.md,line=2,"), result.stdout
+    sarif = json.loads(invoke(tmp_path / "web", "check", "--format", "sarif").stdout)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "checklists/a.md", "uriBaseId": "%SRCROOT%"}
+    assert "../checklists/a.md:2:" in invoke(tmp_path / "web", "check").stdout

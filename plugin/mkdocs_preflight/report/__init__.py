@@ -7,6 +7,7 @@ them changes which findings exist or how the run exits.
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +41,14 @@ def repository_prefix(root: Path | None) -> tuple[Path | None, str]:
             inside = start.relative_to(folder).as_posix()
             return folder, "" if inside == "." else inside + "/"
     return None, ""
+
+
+def in_repository(prefix: str, path: str) -> str:
+    """``path`` (from the folder of ``mkdocs.yml``) from the repository's root:
+    ``web/`` + ``../checklists/x.md`` is ``checklists/x.md``."""
+    if not prefix or path.startswith("/"):
+        return path
+    return posixpath.normpath(prefix + path)
 
 
 def render(result: CheckResult, fmt: str, options: ReportOptions) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model import Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
-from . import ReportOptions, repository_prefix
+from . import ReportOptions, in_repository, repository_prefix
 
 _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
@@ -32,6 +32,7 @@ def render_github(result: CheckResult, options: ReportOptions) -> str:
     for d in result.diagnostics:
         rule = registry.get(d.code)
         title = f"{d.code} {rule.name}" if rule else d.code
-        props = f"file={escape_property(prefix + d.path)},line={d.line},col={d.col},title={escape_property(title)}"
+        file = escape_property(in_repository(prefix, d.path))
+        props = f"file={file},line={d.line},col={d.col},title={escape_property(title)}"
         lines.append(f"::{_COMMANDS[d.level]} {props}::{escape_data(d.message)}")
     return "".join(line + "\n" for line in lines)

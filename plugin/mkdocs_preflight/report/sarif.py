@@ -19,7 +19,7 @@ from .. import __version__
 from ..model import Diagnostic, Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
-from . import ReportOptions, repository_prefix
+from . import ReportOptions, in_repository, repository_prefix
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -103,7 +103,7 @@ def sarif_dict(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(prefix + d.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(in_repository(prefix, d.path)), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": max(1, d.line), "startColumn": max(1, d.col)},
                     }
                 }
