@@ -43,12 +43,22 @@ def repository_prefix(root: Path | None) -> tuple[Path | None, str]:
     return None, ""
 
 
-def in_repository(prefix: str, path: str) -> str:
-    """``path`` (from the folder of ``mkdocs.yml``) from the repository's root:
-    ``web/`` + ``../checklists/x.md`` is ``checklists/x.md``."""
-    if not prefix or path.startswith("/"):
-        return path
-    return posixpath.normpath(prefix + path)
+def repository_path(path: str, repository: Path | None, prefix: str) -> str:
+    """``path`` as GitHub reads it: from the repository's root, with ``/``.
+
+    Preflight's paths start at the folder of ``mkdocs.yml`` (``prefix`` leads there from
+    the repository's root: ``web/`` + ``../checklists/x.md`` is ``checklists/x.md``); a
+    file outside the repository has an absolute path, which is made relative to the
+    repository when it is inside after all, and stays absolute otherwise.
+    """
+    if not os.path.isabs(path):
+        return posixpath.normpath(prefix + path) if prefix else path
+    if repository is not None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(repository).as_posix()
+        except ValueError:
+            pass
+    return Path(path).as_posix()
 
 
 def render(result: CheckResult, fmt: str, options: ReportOptions) -> str:

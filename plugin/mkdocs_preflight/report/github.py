@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model import Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
-from . import ReportOptions, in_repository, repository_prefix
+from . import ReportOptions, repository_path, repository_prefix
 
 _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
@@ -27,12 +27,12 @@ def escape_property(text: str) -> str:
 def render_github(result: CheckResult, options: ReportOptions) -> str:
     """One ``::error``/``::warning``/``::notice`` line per finding (paths from the repository's root)."""
     registry = load()
-    _, prefix = repository_prefix(options.root)
+    repository, prefix = repository_prefix(options.root)
     lines: list[str] = []
     for d in result.diagnostics:
         rule = registry.get(d.code)
         title = f"{d.code} {rule.name}" if rule else d.code
-        file = escape_property(in_repository(prefix, d.path))
+        file = escape_property(repository_path(d.path, repository, prefix))
         props = f"file={file},line={d.line},col={d.col},title={escape_property(title)}"
         lines.append(f"::{_COMMANDS[d.level]} {props}::{escape_data(d.message)}")
     return "".join(line + "\n" for line in lines)

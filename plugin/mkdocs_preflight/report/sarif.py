@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from .. import __version__
 from ..model import Diagnostic, Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
-from . import ReportOptions, in_repository, repository_prefix
+from . import ReportOptions, repository_path, repository_prefix
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -31,8 +32,11 @@ def _first_paragraph(markdown: str) -> str:
     return " ".join(markdown.strip().split("\n\n", 1)[0].split())
 
 
-def _uri(path: str) -> str:
-    return quote(path, safe="/")
+def _artifact(path: str) -> dict[str, str]:
+    """An ``artifactLocation``: relative to ``%SRCROOT%``, or a ``file:`` URI for a file outside it."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 class _Lines:
@@ -103,7 +107,7 @@ def sarif_dict(result: CheckResult, options: ReportOptions) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(in_repository(prefix, d.path)), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(repository_path(d.path, repository, prefix)),
                         "region": {"startLine": max(1, d.line), "startColumn": max(1, d.col)},
                     }
                 }
