@@ -51,3 +51,40 @@ def test_checklists_outside_the_mkdocs_folder_get_repository_paths(
     assert locations and all(loc == {"uri": elsewhere.resolve().as_uri()} for loc in locations)
     github = _invoke(repository / "site", "check", "--format", "github", str(elsewhere), monkeypatch=monkeypatch)
     assert f"file={elsewhere.resolve().as_posix().replace(':', '%3A')}," in github.stdout
+
+
+def test_extract_out_with_paths_leaves_other_checklists_scripts_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extract --out DIR checklists/a.md` answers for a.md only: b.md's script is neither
+    removed nor stale; a script whose checklist was deleted from a given folder is."""
+    root = tmp_path / "project"
+    (root / "checklists").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (root / "checklists" / f"{name}.md").write_text(
+            f"# {name}\n- [ ] step\n  ```bash\n  echo {name}\n  ```\n", encoding="utf-8"
+        )
+    assert _invoke(root, "extract", "--format", "sh", "--out", "gen", monkeypatch=monkeypatch).exit_code == 0
+    check_a = _invoke(
+        root, "extract", "--format", "sh", "--out", "gen", "--check", "checklists/a.md", monkeypatch=monkeypatch
+    )
+    assert check_a.exit_code == 0, check_a.output
+    assert check_a.stdout == "1 generated script up to date\n"
+    again = _invoke(root, "extract", "--format", "sh", "--out", "gen", "checklists/a.md", monkeypatch=monkeypatch)
+    assert again.exit_code == 0 and "removed" not in again.output
+    assert sorted(p.name for p in (root / "gen").iterdir()) == ["a.sh", "b.sh"]
+
+    (root / "checklists" / "b.md").unlink()
+    assert (
+        _invoke(
+            root, "extract", "--format", "sh", "--out", "gen", "--check", "checklists/a.md", monkeypatch=monkeypatch
+        ).exit_code
+        == 0
+    )
+    stale = _invoke(root, "extract", "--format", "sh", "--out", "gen", "--check", "checklists", monkeypatch=monkeypatch)
+    assert stale.exit_code == 1
+    assert "preflight: stale: gen/b.sh: no checklist produces it any more" in stale.stderr
+    pruned = _invoke(root, "extract", "--format", "sh", "--out", "gen", "checklists", monkeypatch=monkeypatch)
+    assert "removed gen/b.sh" in pruned.stdout
+    assert sorted(p.name for p in (root / "gen").iterdir()) == ["a.sh"]

@@ -168,7 +168,7 @@ def extract_command(
                 yield checklist, blocks
 
     if out is not None:
-        _write_scripts(state, chosen(), out, check)
+        _write_scripts(state, chosen(), out, check, _scope(state, paths, files))
     else:
         # Held back until every checklist has passed `parse`: a refusal leaves no partial
         # output behind (a script cut short would still run). On disk past a few MB.
@@ -208,7 +208,36 @@ def _render(
                     write(f"    {line}\n")
 
 
-def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]], out: Path, check: bool) -> None:
+def _scope(state: State, paths: tuple[str, ...], files: list[Path]) -> Callable[[str], bool] | None:
+    """Which checklists' scripts a run with ``paths`` answers for (``None``: every one).
+
+    A script in ``--out`` that no chosen checklist produces is removed (or stale) only
+    when its checklist was among those looked at: ``extract --out DIR checklists/a.md``
+    leaves ``b.sh`` alone. A checklist deleted from a folder given as a path counts.
+    """
+    if not paths:
+        return None
+    project = state.project
+    chosen = {project.relative(file) for file in files}
+    folders = [project.relative(Path(value).absolute()) + "/" for value in paths if Path(value).is_dir()]
+    return lambda source: source in chosen or any(f == "./" or source.startswith(f) for f in folders)
+
+
+def _script_source(text: str) -> str | None:
+    """The checklist a generated script names in its header, if it names one."""
+    for line in text.splitlines()[:3]:
+        if line.startswith(f"{GENERATED_MARK} from ") and line.endswith(": do not edit."):
+            return line[len(f"{GENERATED_MARK} from ") : -len(": do not edit.")]
+    return None
+
+
+def _write_scripts(
+    state: State,
+    chosen: Iterable[tuple[Checklist, list[Block]]],
+    out: Path,
+    check: bool,
+    scope: Callable[[str], bool] | None = None,
+) -> None:
     base = script_base(state.project)
     expected: dict[Path, str] = {}
     sources: dict[Path, str] = {}
@@ -217,15 +246,13 @@ def _write_scripts(state: State, chosen: Iterable[tuple[Checklist, list[Block]]]
             target = out / script_name(checklist, base)
             expected[target] = render_sh(checklist, picked, config_name=_config_name(state))
             sources[target] = checklist.path
-    existing = (
-        {
-            p
-            for p in out.rglob("*.sh")
-            if p.is_file() and GENERATED_MARK in p.read_text(encoding="utf-8", errors="replace")
-        }
-        if out.is_dir()
-        else set()
-    )
+    existing: set[Path] = set()
+    for p in out.rglob("*.sh") if out.is_dir() else ():
+        text = p.read_text(encoding="utf-8", errors="replace") if p.is_file() else ""
+        if GENERATED_MARK in text:
+            source = _script_source(text)
+            if scope is None or (source is not None and scope(source)):
+                existing.add(p)
     stale: list[str] = []
     for target, content in sorted(expected.items()):
         current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
