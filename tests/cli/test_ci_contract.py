@@ -4,6 +4,7 @@ JUnit readers expect them, through the real CLI on real projects."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,27 @@ def test_extract_out_with_paths_leaves_other_checklists_scripts_alone(
     pruned = _invoke(root, "extract", "--format", "sh", "--out", "gen", "checklists", monkeypatch=monkeypatch)
     assert "removed gen/b.sh" in pruned.stdout
     assert sorted(p.name for p in (root / "gen").iterdir()) == ["a.sh"]
+
+
+def test_report_output_into_a_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`preflight report LOG -o reports/junit.xml` in a fresh CI job, as `check --output` allows;
+    the JUnit report of a step whose output holds control characters and `]]>` parses."""
+    root = tmp_path / "project"
+    (root / "checklists").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    (root / "checklists" / "c.md").write_text(
+        '# C\n- [ ] c\n  ```bash\n  printf "bad \\001 ]]> end\\n"; exit 3\n  ```\n', encoding="utf-8"
+    )
+    assert _invoke(root, "run", "--yes", "checklists/c.md", monkeypatch=monkeypatch).exit_code == 1
+    (log,) = (root / ".preflight" / "runs").glob("*.jsonl")
+    for fmt in ("text", "markdown", "json", "junit"):
+        result = _invoke(root, "report", str(log), "--format", fmt, "-o", f"reports/{fmt}/out", monkeypatch=monkeypatch)
+        assert result.exit_code == 0, result.output
+        assert (root / "reports" / fmt / "out").stat().st_size > 0
+    suites = ET.parse(root / "reports" / "junit" / "out").getroot()
+    assert suites.get("failures") == "1"
+    failure = suites.find("testsuite/testcase/failure")
+    assert failure is not None and failure.text is not None and "]]> end" in failure.text
+    data = json.loads((root / "reports" / "json" / "out").read_text(encoding="utf-8"))
+    assert data["version"] == 1 and set(data) >= {"run", "steps", "items", "warnings"}
+    assert data["run"]["checklist"] == "checklists/c.md"

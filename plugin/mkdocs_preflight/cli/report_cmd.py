@@ -8,7 +8,7 @@ import click
 
 from ..runner.logs import LogError, read_log
 from ..runner.report import FORMATS, render
-from .common import UsageProblem
+from .common import UsageProblem, make_folder
 
 
 @click.command("report")
@@ -25,7 +25,7 @@ from .common import UsageProblem
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of stdout.",
+    help="Write the report to this file instead of stdout (its folder is created if needed).",
 )
 def report_command(log: Path, fmt: str, output: Path | None) -> None:
     """Report on a run log written by `preflight run` (or exported from the site).
@@ -55,6 +55,7 @@ def report_command(log: Path, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     try:
+        make_folder(output.parent)  # as `preflight check --output` does: `reports/junit.xml` in a fresh CI job
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageProblem(f"{output}: cannot write: {exc.strerror}") from None
