@@ -4,8 +4,10 @@ JUnit readers expect them, through the real CLI on real projects."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -113,3 +115,104 @@ def test_report_output_into_a_missing_folder(tmp_path: Path, monkeypatch: pytest
     data = json.loads((root / "reports" / "json" / "out").read_text(encoding="utf-8"))
     assert data["version"] == 1 and set(data) >= {"run", "steps", "items", "warnings"}
     assert data["run"]["checklist"] == "checklists/c.md"
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "string or null": (str, type(None)),
+    "bool": (bool,),
+    "int": (int,),
+    "list of strings": (list,),
+    "list": (list,),
+    "object": (dict,),
+}
+CONTRACT_DOC = (
+    "---\ntitle: Deploy\nid: DEP\nowner: ops\ntags: [prod]\nrequirements:\n  REQ-7: Rollback plan\n---\n"
+    "# Deploy\n\n## Prepare (Requirement REQ-7)\n\n"
+    "- [x] Build with `make build` { #build }\n"
+    "  - [ ] Check `dist/app.tar.gz`\n"
+    "    ```bash timeout=5\n    # REQ-7\n    echo ok\n    ```\n"
+    "- [ ] Smoke\n  ```console\n  $ echo hi\n  hi\n  ```\n"
+)
+
+
+def _documented(section: str) -> dict[str, tuple[type, ...]]:
+    """The fields of a table under ``### <section>`` in docs/json.md, with their types."""
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    table = text.split(f"### {section}\n", 1)[1].split("\n#", 1)[0]
+    fields: dict[str, tuple[type, ...]] = {}
+    for row in table.splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        for name in re.findall(r"`([a-z_]+)`", cells[0]):
+            fields[name] = TYPES[cells[1]]
+    assert fields, f"no table under ### {section}"
+    return fields
+
+
+def _conforms(obj: dict[str, Any], fields: dict[str, tuple[type, ...]], where: str) -> None:
+    for name, types in fields.items():
+        assert name in obj, f"{where}: documented field {name!r} missing"
+        assert isinstance(obj[name], types), f"{where}: {name!r} is {type(obj[name]).__name__}, documented {types}"
+    undocumented = set(obj) - set(fields) - {"path"}
+    assert not undocumented, f"{where}: fields not in docs/json.md: {sorted(undocumented)}"
+
+
+def test_list_and_extract_json_match_docs_json_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    (root / "checklists").mkdir(parents=True)
+    (root / "sub").mkdir()
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    (root / "checklists" / "deploy.md").write_text(CONTRACT_DOC, encoding="utf-8")
+    items, blocks = _documented("Items"), _documented("Blocks")
+
+    listed = _invoke(root / "sub", "list", "--format", "json", monkeypatch=monkeypatch)
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert set(data) == {"version", "checklists", "registry"} and data["version"] == 1
+    assert data["registry"] == {"path": None, "defined": []}
+    (checklist,) = data["checklists"]
+    assert set(checklist) == {
+        "path", "title", "sha256", "prefix", "owner", "tags", "progress",
+        "sections", "items", "blocks", "requirements", "diagnostics",
+    }  # fmt: skip
+    assert checklist["path"] == "checklists/deploy.md"  # from the root, though run in sub/
+    assert (checklist["title"], checklist["prefix"], checklist["owner"], checklist["tags"]) == (
+        "Deploy", "DEP", "ops", ["prod"],
+    )  # fmt: skip
+    assert re.fullmatch(r"[0-9a-f]{64}", checklist["sha256"])
+    assert checklist["progress"] == {"done": 1, "total": 3}
+    for section in checklist["sections"]:
+        assert set(section) == {"title", "slug", "level", "line", "parent", "ordinal", "requirements"}
+    assert checklist["sections"][1]["requirements"] == ["REQ-7"]
+    for item in checklist["items"]:
+        _conforms(item, items, f"item {item['id']}")
+        assert item["global_id"] == f"checklists/deploy#{item['id']}"
+        for span in item["code_spans"]:
+            assert set(span) == {"text", "kind", "line", "col"} and span["kind"] in {"command", "path", "literal"}
+    assert checklist["items"][0]["explicit_id"] is True and checklist["items"][0]["checked"] is True
+    assert [b for b in checklist["blocks"] if "path" in b] == []
+    for block in checklist["blocks"]:
+        _conforms(block, blocks, f"block {block['id']}")
+        for command in block["commands"]:
+            assert set(command) <= {"text", "line", "expected"}
+    console = [b for b in checklist["blocks"] if b["lang"] == "console"]
+    assert console and console[0]["commands"] == [
+        {"text": "echo hi", "line": console[0]["line"] + 1, "expected": "hi"}
+    ]
+    assert checklist["requirements"]["defined"] == [
+        {"id": "REQ-7", "title": "Rollback plan", "source": "front-matter", "path": "checklists/deploy.md", "line": 7}
+    ]
+    for ref in checklist["requirements"]["referenced"]:
+        assert set(ref) == {"id", "line", "col", "context"}
+
+    extracted = _invoke(root / "sub", "extract", "--format", "json", monkeypatch=monkeypatch)
+    assert extracted.exit_code == 0, extracted.output
+    data = json.loads(extracted.stdout)
+    assert set(data) == {"version", "blocks"} and data["version"] == 1
+    assert data["blocks"] and all(b["path"] == "checklists/deploy.md" for b in data["blocks"])
+    for block in data["blocks"]:
+        _conforms(block, blocks, f"extracted block {block['id']}")
+        assert block["runnable"] is True
