@@ -199,9 +199,7 @@ def test_list_and_extract_json_match_docs_json_md(tmp_path: Path, monkeypatch: p
         for command in block["commands"]:
             assert set(command) <= {"text", "line", "expected"}
     console = [b for b in checklist["blocks"] if b["lang"] == "console"]
-    assert console and console[0]["commands"] == [
-        {"text": "echo hi", "line": console[0]["line"] + 1, "expected": "hi"}
-    ]
+    assert console and console[0]["commands"] == [{"text": "echo hi", "line": console[0]["line"] + 1, "expected": "hi"}]
     assert checklist["requirements"]["defined"] == [
         {"id": "REQ-7", "title": "Rollback plan", "source": "front-matter", "path": "checklists/deploy.md", "line": 7}
     ]

@@ -78,3 +78,26 @@ def test_try_repo_passes_on_a_clean_project_and_fails_on_a_broken_one(
     assert output.count("Failed") == 2, output
     assert "checklists/example.md" in output and "PF201" in output and "scripts/deploy.sh" in output
     assert "scripts/checklists/example.sh: differs from checklists/example.md" in output
+
+
+def test_hook_entries_take_the_config_file_in_args(tmp_path: Path) -> None:
+    """pre-commit runs `entry + args` from the repository's root, so a project whose
+    mkdocs.yml is in a subfolder can only name it in `args`: after the subcommand."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))}
+    repository = tmp_path / "repo"
+    (repository / "site" / "checklists").mkdir(parents=True)
+    (repository / "site" / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: checklists\n", encoding="utf-8"
+    )
+    (repository / "site" / "checklists" / "a.md").write_text(
+        "# A\n- [ ] step\n  ```bash\n  ./scripts/gone.sh\n  ```\n", encoding="utf-8"
+    )
+    run("git", "init", "-q", cwd=repository)
+    for hook_id, extra in (("preflight-check", []), ("preflight-extract-check", ["--out", "site/generated"])):
+        entry = [sys.executable, "-m", "mkdocs_preflight", *hooks[hook_id]["entry"].split()[1:]]
+        args = [*extra, "-f", "site/mkdocs.yml"]
+        result = run(*entry, *args, cwd=repository)
+        assert result.returncode == 1, (hook_id, result.stdout, result.stderr)
+        assert "No such option" not in result.stderr
+    checked = run(sys.executable, "-m", "mkdocs_preflight", "check", "-f", "site/mkdocs.yml", cwd=repository)
+    assert "checklists/a.md:4:3: PF201" in checked.stdout, checked.stdout

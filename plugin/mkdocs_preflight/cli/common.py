@@ -57,17 +57,31 @@ class State:
 
 
 def pass_state(function: F) -> F:
-    """Pass the :class:`State` of the ``preflight`` group as the first argument."""
+    """Pass the :class:`State` of the ``preflight`` group as the first argument.
+
+    The command also takes ``-f/--config-file`` after its name (``preflight check -f
+    site/mkdocs.yml``), where the group's option cannot go: pre-commit appends a hook's
+    ``args`` to its ``entry``, ``preflight check``.
+    """
 
     @click.pass_context
-    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(ctx: click.Context, /, *args: Any, config_file: Path | None = None, **kwargs: Any) -> Any:
         startup.resume()
         state = ctx.find_object(State)
         if state is None:  # a command invoked on its own (tests, other groups)
             state = State(None)
+        if config_file is not None:
+            state.config_file = config_file
         return ctx.invoke(function, state, *args, **kwargs)
 
-    return update_wrapper(wrapper, function)  # type: ignore[return-value]
+    option = click.option(
+        "-f",
+        "--config-file",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The mkdocs.yml to read the options from, as `preflight -f FILE` (given here, it wins).",
+    )
+    return option(update_wrapper(wrapper, function))  # type: ignore[return-value]
 
 
 def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:
