@@ -214,3 +214,34 @@ def test_list_and_extract_json_match_docs_json_md(tmp_path: Path, monkeypatch: p
     for block in data["blocks"]:
         _conforms(block, blocks, f"extracted block {block['id']}")
         assert block["runnable"] is True
+
+
+def test_extract_out_keeps_scripts_of_checklists_outside_the_root_inside_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`checklists_dir: ../checklists`: `extract --out gen` wrote `checklists/deploy.sh`
+    next to the checklist (an absolute path joined to `gen`), and PF501 looked there too."""
+    repository = tmp_path / "repo"
+    (repository / "site").mkdir(parents=True)
+    (repository / "checklists").mkdir()
+    (repository / "site" / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - preflight:\n      checklists_dir: ../checklists\n", encoding="utf-8"
+    )
+    (repository / "checklists" / "deploy.md").write_text("# D\n- [ ] s\n  ```bash\n  echo d\n  ```\n", encoding="utf-8")
+    result = _invoke(repository / "site", "extract", "--format", "sh", "--out", "gen", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "wrote gen/deploy.sh\n"
+    assert sorted(p.relative_to(repository).as_posix() for p in repository.rglob("*.sh")) == ["site/gen/deploy.sh"]
+    check = _invoke(repository / "site", "check", "--select", "PF501", "--scripts-dir", "gen", monkeypatch=monkeypatch)
+    assert check.exit_code == 0, check.output
+    again = _invoke(
+        repository / "site", "extract", "--format", "sh", "--out", "gen", "--check", monkeypatch=monkeypatch
+    )
+    assert (again.exit_code, again.stdout) == (0, "1 generated script up to date\n")
+
+    # Given on the command line from outside the project: still a file inside `--out`.
+    elsewhere = tmp_path / "other" / "x.md"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("# X\n- [ ] s\n  ```bash\n  echo x\n  ```\n", encoding="utf-8")
+    _invoke(repository / "site", "extract", "--format", "sh", "--out", "gen", str(elsewhere), monkeypatch=monkeypatch)
+    assert all(p.is_relative_to(repository / "site" / "gen") for p in tmp_path.rglob("*.sh"))
