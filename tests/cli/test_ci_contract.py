@@ -245,3 +245,25 @@ def test_extract_out_keeps_scripts_of_checklists_outside_the_root_inside_out(
     elsewhere.write_text("# X\n- [ ] s\n  ```bash\n  echo x\n  ```\n", encoding="utf-8")
     _invoke(repository / "site", "extract", "--format", "sh", "--out", "gen", str(elsewhere), monkeypatch=monkeypatch)
     assert all(p.is_relative_to(repository / "site" / "gen") for p in tmp_path.rglob("*.sh"))
+
+
+def test_github_paths_start_at_the_workspace_without_a_git_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """actions/checkout without git on the runner downloads the files, no `.git`: the
+    annotations of a project in `ops/` must still point at `ops/checklists/a.md`."""
+    workspace = tmp_path / "workspace"
+    (workspace / "ops" / "checklists").mkdir(parents=True)
+    (workspace / "ops" / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    (workspace / "ops" / "checklists" / "a.md").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(workspace))
+    github = _invoke(workspace / "ops", "check", "--format", "github", monkeypatch=monkeypatch)
+    assert github.stdout.startswith("::warning file=ops/checklists/a.md,line=2,"), github.stdout
+    sarif = json.loads(_invoke(workspace / "ops", "check", "--format", "sarif", monkeypatch=monkeypatch).stdout)
+    run = sarif["runs"][0]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "ops/checklists/a.md"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == workspace.resolve().as_uri() + "/"
+    # A project outside the workspace keeps its own paths.
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "elsewhere"))
+    github = _invoke(workspace / "ops", "check", "--format", "github", monkeypatch=monkeypatch)
+    assert github.stdout.startswith("::warning file=checklists/a.md,line=2,"), github.stdout

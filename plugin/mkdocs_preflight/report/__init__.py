@@ -32,14 +32,19 @@ def repository_prefix(root: Path | None) -> tuple[Path | None, str]:
 
     GitHub reads annotation and code-scanning paths from the repository's root, while
     preflight's paths start at the folder of ``mkdocs.yml``, which may be a subfolder.
+    Without a ``.git`` (actions/checkout downloads the files through the REST API when
+    the job has no git), ``GITHUB_WORKSPACE`` is the repository's root when it holds ``root``.
     """
     if root is None:
         return None, ""
     start = root.resolve()
-    for folder in (start, *start.parents):
-        if os.path.lexists(folder / ".git"):
-            inside = start.relative_to(folder).as_posix()
-            return folder, "" if inside == "." else inside + "/"
+    candidates = [folder for folder in (start, *start.parents) if os.path.lexists(folder / ".git")]
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not candidates and workspace and start.is_relative_to(Path(workspace).resolve()):
+        candidates = [Path(workspace).resolve()]
+    for folder in candidates[:1]:
+        inside = start.relative_to(folder).as_posix()
+        return folder, "" if inside == "." else inside + "/"
     return None, ""
 
 
