@@ -98,3 +98,44 @@ def test_the_site_index_is_inert(evil_site: Path) -> None:
     for doc in index["docs"]:
         for needle in NEEDLES:
             assert needle not in doc["title"], doc["location"]
+
+
+def test_run_logs_cannot_add_attributes_to_the_runs_pages(tmp_path: Path) -> None:
+    """A run log is data: a run ID, title, operator or step text ending in an ``attr_list``
+    block (``{: onclick=... }``) stays text on the Runs page and the run's own page."""
+    handler = "{: onclick=alert(1) }"
+    header = {
+        "type": "header",
+        "version": 1,
+        "source": "browser",
+        "checklist": "checklists/deploy.md",
+        "run_id": f"r1 {handler}",
+        "title": f"Deploy {handler}",
+        "host": f"host {handler}",
+        "operator": f"alice {handler}",
+        "start": "2025-01-01T00:00:00Z",
+    }
+    tick = {"type": "step", "id": "first", "kind": "item", "status": "manual-done", "at": "2025-01-01T00:00:00Z"}
+    tick |= {"duration": 0, "text": f"first {handler}"}
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] first { #first }\n",
+            ".preflight/runs/a.jsonl": json.dumps(header) + "\n" + json.dumps(tick) + "\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"run_logs": ".preflight/runs"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    pages = sorted((built.site / "runs").rglob("*.html"))
+    assert len(pages) == 2
+    for page in pages:
+        for node in parse(page.read_text(encoding="utf-8")).iter():
+            assert not any(name.startswith("on") for name in node.attrs), (page, node.tag, node.attrs)
+    (run_page,) = [page for page in pages if page.parent.name != "runs"]
+    heading = parse(run_page.read_text(encoding="utf-8")).find("h1")
+    assert heading is not None and heading.text().strip() == f"Run r1 {handler}"
+    assert f"alice {handler}" in built.page("runs/").text()

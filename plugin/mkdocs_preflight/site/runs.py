@@ -8,7 +8,6 @@ escaped, since a log is data, not Markdown.
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from ..runner.logs import Outcome as RunOutcome
 from ..runner.logs import RunSummary, outcomes_from, read_logs, summarize
 from .context import Outcome
+from .requirements import md_text
 
 BADGE_STATUS = {
     "passed": "passed",
@@ -32,9 +32,13 @@ BADGE_STATUS = {
 
 
 def _cell(value: object) -> str:
-    """A value as Markdown table-cell text: escaped HTML, no pipes, one line."""
-    text = html.escape(" ".join(str(value).split()), quote=False)
-    return text.replace("|", "&#124;").replace("[", "&#91;").replace("*", "&#42;").replace("_", "&#95;")
+    """A value as literal Markdown text on one line (a table cell, a heading, a list item).
+
+    Every character Markdown or an extension reads mid-line becomes an entity: not only
+    HTML and pipes, but also ``{`` and ``}``, or a run ID ending in ``{: onclick=... }``
+    would give its heading an event handler through ``attr_list``.
+    """
+    return md_text(value)
 
 
 def _when(value: str | None) -> str:
