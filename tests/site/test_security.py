@@ -139,3 +139,26 @@ def test_run_logs_cannot_add_attributes_to_the_runs_pages(tmp_path: Path) -> Non
     heading = parse(run_page.read_text(encoding="utf-8")).find("h1")
     assert heading is not None and heading.text().strip() == f"Run r1 {handler}"
     assert f"alice {handler}" in built.page("runs/").text()
+
+
+def test_a_title_with_quotes_stays_text_in_theme_attributes(tmp_path: Path) -> None:
+    """MkDocs' readthedocs theme prints page titles in ``title="..."`` attributes (the
+    previous/next buttons): a front matter title's quotes are escaped too."""
+    title = 'Q" onmouseover="alert(1)" x="'
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/a.md": f"---\ntitle: '{title}'\n---\n\n# A\n\n- [ ] one\n",
+            "checklists/b.md": "# B\n\n- [ ] two\n",
+        },
+    )
+    write_config(tmp_path, site_config("readthedocs", markdown_extensions=["attr_list"]))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    buttons = 0
+    for page in sorted(built.site.rglob("*.html")):
+        for node in parse(page.read_text(encoding="utf-8")).iter():
+            assert not any(name.startswith("on") for name in node.attrs), (page, node.tag, node.attrs)
+            buttons += node.get("title") == title
+    assert buttons

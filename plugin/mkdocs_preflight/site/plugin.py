@@ -268,7 +268,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             title = page.meta.get("title")
             if isinstance(title, str):
                 # The theme prints titles as HTML; a checklist title is text.
-                page.meta["title"] = html.escape(title, quote=False)
+                page.meta["title"] = html.escape(title)
             self._extension.page = self._context(entry, markdown, page)
         elif self._requirements_file is not None and page.file is self._requirements_file:
             self._extension.page = PageContext(checklist=None)
