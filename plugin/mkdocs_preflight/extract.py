@@ -209,6 +209,8 @@ def _quote(text: str) -> str:
 
 
 def _comment(text: str) -> str:
+    """``text`` on one line, for a ``#`` comment: a line break in a checklist's file name,
+    title or text would end the comment and make the rest a command of the script."""
     return " ".join(text.split())
 
 
@@ -380,7 +382,7 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
     items: dict[str, Item] = {item.id: item for item in checklist.items}
     lines = [
         "#!/usr/bin/env bash",
-        f"{GENERATED_MARK} from {checklist.path}: do not edit.",
+        f"{GENERATED_MARK} from {_comment(checklist.path)}: do not edit.",
         f"# Checklist: {_comment(checklist.title)}",
         f"# Source sha256: {checklist.sha256}",
         _ABOUT,
@@ -401,11 +403,11 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
         code = runnable_code(block) if block.runnable else block.code
         delimiter = _delimiter(code)
         lines.append("")
-        lines.append(f"# --- step {number}/{total}: {block.id} ({checklist.path}:{block.line})")
+        lines.append(f"# --- step {number}/{total}: {_comment(block.id)} ({_comment(checklist.path)}:{block.line})")
         if item is not None:
-            lines.append(f"# item: {item.id}: {_comment(item.text)}")
+            lines.append(f"# item: {_comment(item.id)}: {_comment(item.text)}")
         if block.requirements:
-            lines.append(f"# requirements: {', '.join(block.requirements)}")
+            lines.append(f"# requirements: {_comment(', '.join(block.requirements))}")
         if block.run_mode == "manual" or not block.runnable:
             words = [_quote(block.id), str(number), str(total), _quote(_comment(title)[:120])]
             lines.append(f"preflight_manual {' '.join(words)} <<'{delimiter}'")

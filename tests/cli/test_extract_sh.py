@@ -334,3 +334,19 @@ def test_scripts_of_checklists_outside_the_root_stay_in_out(tmp_path: Path, git:
     listed = preflight(web, "list").stdout.splitlines()[0]
     expected = "../checklists/deploy.md" if git else f"{tmp_path}/checklists/deploy.md"
     assert listed.startswith(f"{expected}: Deploy"), listed
+
+
+def test_a_line_break_in_a_file_name_stays_in_the_comments(make_project: MakeProject) -> None:
+    """A checklist's path is written into the script's comments: a file name with a line
+    break must not end the comment and put the rest of the name in the script as a command."""
+    name = "checklists/x\ntouch pwned\n.md"
+    root = make_project({name: "# T\n\n- [ ] One\n  ```bash\n  echo ran\n  ```\n"}, config=CONFIG, git=True)
+    result = preflight(root, "extract", "--format", "sh", "--out", "ops")
+    assert result.returncode == 0, result.stderr
+    (script,) = (root / "ops").iterdir()
+    ran = bash(script, root)
+    assert ran.returncode == 0, ran.stderr
+    assert "ran" in ran.stdout
+    assert not (root / "pwned").exists(), "a line of the file name ran as a command"
+    printed = preflight(root, "extract", "--format", "sh")
+    assert "\ntouch pwned\n" not in printed.stdout.replace("'checklists/x\ntouch pwned\n.md'", "")
