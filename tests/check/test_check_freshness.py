@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import Invoke, MakeProject, config, dedent
@@ -134,3 +136,25 @@ def test_a_step_that_names_the_lock_file_can_be_locked(make_project: MakeProject
     result = invoke(root, "check")
     assert result.exit_code == 0, result.output
     assert [line for line in _lock_lines(root) if "preflight.lock" in line] == []
+
+
+def test_lock_paths_outside_the_repository_are_never_read(make_project: MakeProject, tmp_path: Path) -> None:
+    """The lock file is repository content: a line naming a path outside the repository
+    (``../``, absolute) is not read, so a pipe or ``/dev/zero`` there cannot make
+    ``preflight check`` (or the site build) read forever."""
+    root = make_project(FILES, config=config(), git=True)
+    fifo = root.parent / "pipe"
+    os.mkfifo(fifo)
+    digest = _sha(b"x")
+    lock = "".join(f"checklists/deploy#settings\t{path}\t{digest}\n" for path in ("../pipe", str(fifo)))
+    (root / "preflight.lock").write_text(lock, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "check", "--select", "PF502", "checklists/deploy.md"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "../pipe (deleted)" in result.stdout

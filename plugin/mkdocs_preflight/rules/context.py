@@ -138,12 +138,7 @@ class RuleContext:
     def sha256(self, relpath: str) -> str | None:
         """The sha256 of a repository file (cached); ``None`` when it is not a readable file."""
         if relpath not in self._hashes:
-            digest: str | None
-            try:
-                digest = hashlib.sha256((self.root / relpath).read_bytes()).hexdigest()
-            except OSError:
-                digest = None
-            self._hashes[relpath] = digest
+            self._hashes[relpath] = _file_digest(self.root, relpath)
         found = self._hashes[relpath]
         if self.recorder is not None:
             self.recorder.note(("sha256", relpath), found)
@@ -224,3 +219,29 @@ def _read_regular(path: Path) -> str | None:
         return None
     # Universal newlines, as Path.read_text gives them.
     return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _file_digest(root: Path, relpath: str) -> str | None:
+    """The sha256 of a regular file inside ``root``; ``None`` for anything else.
+
+    The paths come from checklists and from the lock file, which are repository
+    content: a path that leaves the repository (``../``, an absolute path, a link to
+    outside) or names a device or a pipe (``/dev/zero``, a FIFO) is never read, or
+    ``preflight check`` and the site build would read files of the machine, or read
+    forever.
+    """
+    try:
+        base = root.resolve()
+        path = (root / relpath).resolve()
+        if path == base or base not in path.parents:
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (before Python 3.13)
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return hashlib.sha256(handle.read()).hexdigest()
+        except OSError:
+            return None
