@@ -162,3 +162,28 @@ def test_a_title_with_quotes_stays_text_in_theme_attributes(tmp_path: Path) -> N
             assert not any(name.startswith("on") for name in node.attrs), (page, node.tag, node.attrs)
             buttons += node.get("title") == title
     assert buttons
+
+
+def test_secret_run_env_values_stay_out_of_the_page(tmp_path: Path) -> None:
+    """The page data carries the checklist's source for *Copy progress as Markdown*: the
+    values of its secret-named ``run.env`` variables are masked there, as in run logs."""
+    checklist = (
+        "---\nrun:\n  env:\n    DB_PASSWORD: hunter2-in-front-matter\n    APP_ENV: production\n---\n"
+        "# Deploy\n\n- [ ] Migrate { #migrate }\n- [x] Announce { #announce }\n"
+    )
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": checklist})
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    for page in built.site.rglob("*"):
+        if page.is_file():
+            assert b"hunter2-in-front-matter" not in page.read_bytes(), page
+    (raw,) = re.findall(r"data-preflight-json='([^']*)'", built.html("checklists/deploy/"))
+    data = json.loads(raw)
+    lines = data["markdown"].split("\n")
+    assert "    DB_PASSWORD: ***" in lines
+    assert "    APP_ENV: production" in lines
+    assert [lines[item["line"] - 1] for item in data["items"]] == [
+        "- [ ] Migrate { #migrate }",
+        "- [x] Announce { #announce }",
+    ]

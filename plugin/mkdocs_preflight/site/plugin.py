@@ -39,6 +39,7 @@ from ..engine.gc_pause import Collector
 from ..model import Checklist, Diagnostic, Level, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
+from ..runner.redact import Redactor, is_secret_name
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
@@ -614,6 +615,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             log.debug(f"{entry.display}: Markdown changed by another plugin; parsing the rendered text")
             checklist = parse_text(markdown, entry.display, project.matcher)
             text, offset, copy = markdown, 0, markdown
+        copy = _without_secrets(copy, checklist)
         uri = page.file.src_uri
         context = PageContext(
             checklist=checklist,
@@ -667,3 +669,16 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return resolver.resolve(href, checklist_path=entry.display, page_uri=page_uri, image=image)
 
         return resolve
+
+
+def _without_secrets(markdown: str, checklist: Checklist) -> str:
+    """The checklist source for the page data (and *Copy progress as Markdown*) with the
+    values of secret-named ``run.env`` variables masked, as ``preflight run`` masks them
+    in its logs: the page never shows its front matter, and its HTML must not publish
+    them either. Masked line by line, so every item keeps its line number."""
+    secrets = {name: value for name, value in checklist.run.env.items() if is_secret_name(name)}
+    if not secrets:
+        return markdown
+    redactor = Redactor()
+    redactor.add_environment(secrets)
+    return "\n".join(redactor.redact(line) for line in markdown.split("\n"))
