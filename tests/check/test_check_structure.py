@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,3 +180,30 @@ def test_fix_rewrites_fence_headers_and_keeps_crlf(run_check: RunCheck, tmp_path
         data
         == text.replace("bash id=db-backup timeout=600", 'bash { #db-backup data-preflight-timeout="600" }').encode()
     )
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_reported_not_expanded(tmp_path: Path) -> None:
+    """Nine levels of ``&x [*y, *y, ...]`` stand for 43 million values: check reports the
+    front matter (PF107) instead of printing or copying them until memory runs out."""
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    front = "\n".join([*levels, "owner: *i", "tags: *i", "run:\n  env: *i"])
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "bomb.md").write_text(f"---\n{front}\n---\n# Bomb\n\n- [ ] x\n", encoding="utf-8")
+
+    def limit_memory() -> None:  # so that a regression fails fast instead of swapping the machine
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "check", "--select", "PF107"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_memory,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "checklists/bomb.md:2:1: PF107 Front matter is too large" in result.stdout

@@ -89,6 +89,30 @@ def _plain(children: Sequence[Token] | None, marker: bool = False) -> str:
     return "".join(parts)
 
 
+FRONT_MATTER_LIMIT = 100_000
+"""Values (scalars, lists, mappings, counted as often as aliases repeat them) a front
+matter may expand to. A few YAML aliases (``&a [*b, *b, ...]``) can stand for billions
+of values: printing or copying them would exhaust the memory of ``preflight check``
+and of the site build."""
+
+
+def _expands_too_far(data: object) -> bool:
+    """Whether ``data``, with every alias expanded, holds more than :data:`FRONT_MATTER_LIMIT` values."""
+    budget = FRONT_MATTER_LIMIT
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend(value)
+    return False
+
+
 class _Walker:
     """One walk over one file's tokens; produces a :class:`Checklist`."""
 
@@ -208,6 +232,15 @@ class _Walker:
             return
         if not isinstance(data, dict):
             self.diag("PF107", "Front matter must be a mapping of keys to values", start + 2, 1, Level.ERROR)
+            return
+        if _expands_too_far(data):
+            self.diag(
+                "PF107",
+                f"Front matter is too large: its YAML aliases expand to more than {FRONT_MATTER_LIMIT:,} values",
+                start + 2,
+                1,
+                Level.ERROR,
+            )
             return
         checklist = self.checklist
         checklist.front_matter = data
