@@ -17,6 +17,7 @@ from .. import startup
 from ..config import ConfigError, Settings, load_settings
 from ..engine import Project
 from ..model import Checklist, Level
+from ..printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +28,7 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"preflight: error: {self.format_message()}", err=True)
+        click.echo(printable(f"preflight: error: {self.format_message()}"), err=True)
 
 
 class State:

@@ -25,6 +25,7 @@ from ..extract import (
 )
 from ..model import Block, Checklist
 from ..pin import write_atomic
+from ..printable import printable
 from ..serialize import VERSION, block_dict
 from .common import (
     State,
@@ -203,9 +204,9 @@ def _render(
         for checklist, picked in chosen:
             for block in picked:
                 owner = f" [item: {block.item}]" if block.item else ""
-                write(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n")
+                write(printable(f"{checklist.path}:{block.line}: {block.id} ({block.lang}){owner}\n"))
                 for line in runnable_code(block).rstrip("\n").split("\n"):
-                    write(f"    {line}\n")
+                    write(printable(f"    {line}") + "\n")
 
 
 def _scope(state: State, paths: tuple[str, ...], files: list[Path]) -> Callable[[str], bool] | None:

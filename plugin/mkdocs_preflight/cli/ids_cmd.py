@@ -6,6 +6,7 @@ import click
 
 from ..model import Item
 from ..pin import pin, write_atomic
+from ..printable import printable
 from .common import State, checklist_files, pass_state
 
 
@@ -53,7 +54,7 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
                 if result is not None and result.pinned:
                     write_atomic(file, result.data)
                     count = len(result.pinned)
-                    click.echo(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}")
+                    click.echo(printable(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}"))
                 continue
         for step in checklist.steps():
             if isinstance(step, Item):
@@ -64,9 +65,9 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
                 continue
             pinned = step.explicit_id
             unpinned += not pinned
-            click.echo(f"{checklist.path}:{step.line}: {kind} {step.id} ({'pinned' if pinned else 'auto'})")
+            click.echo(printable(f"{checklist.path}:{step.line}: {kind} {step.id} ({'pinned' if pinned else 'auto'})"))
     for message in stuck:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
     if write and stuck:
         raise SystemExit(1)
     if check and unpinned:

@@ -11,6 +11,7 @@ import click
 from ..engine import Project
 from ..engine.gc_pause import paused_gc
 from ..model import Checklist
+from ..printable import printable
 from ..serialize import VERSION, checklist_dict, definition_dict
 from .common import State, checklist_files, pass_state
 
@@ -106,4 +107,4 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
     for number, file in enumerate(files):
         if number:
             write("\n")
-        write(render_text(project.parse(file), show_blocks=not no_blocks))
+        write(printable(render_text(project.parse(file), show_blocks=not no_blocks)))

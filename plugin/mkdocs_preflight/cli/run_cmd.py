@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from ..engine.run_options import parse_duration
 from ..model import Checklist
+from ..printable import printable
 from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
 from ..runner.log import LogWriteError, RunLogWriter, iso, now
@@ -83,7 +84,9 @@ def _timeout_note(value: str) -> str:
 
 def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, str], allow: bool) -> None:
     total = len(steps)
-    term.line(f"Plan for {plan.checklist.path}: {total} step{'s' if total != 1 else ''} (dry run: nothing runs)")
+    term.line(
+        printable(f"Plan for {plan.checklist.path}: {total} step{'s' if total != 1 else ''} (dry run: nothing runs)")
+    )
     for position, step in enumerate(steps, 1):
         block = step.block
         notes: list[str] = []
@@ -104,9 +107,10 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
             if missing:
                 notes.append("needs " + ", ".join(var_option(p, "...") for p in missing))
         where = f" [{step.section_path}]" if step.section_path else ""
-        term.line(f"  {position:>3}. {term.style(step.id, 'id')} ({'; '.join(notes)}){where}")
+        about = printable(f"({'; '.join(notes)}){where}")
+        term.line(f"  {position:>3}. {term.style(step.id, 'id')} {about}")
         if step.text:
-            term.line(f"       {step.text}")
+            term.line(printable(f"       {step.text}"))
         if block is not None:  # a manual block too: the plan shows what to run by hand
             lines = (
                 [f"$ {c.text}" for c in block.commands]
@@ -114,7 +118,7 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
                 else block.code.rstrip("\n").split("\n")
             )
             for text in lines:
-                term.line("       " + term.style("| ", "hint") + text)
+                term.line("       " + term.style("| ", "hint") + printable(text))
 
 
 def _verify_resume(log: RunLog, checklist: Checklist, plan: Plan) -> None:

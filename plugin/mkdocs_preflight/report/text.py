@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Level
+from ..printable import printable
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
 from . import ReportOptions
@@ -41,10 +42,10 @@ def render_text(result: CheckResult, options: ReportOptions) -> str:
             lines.append(f"{count:>5}\t{_paint(code, '1', color)}\t{'[*]' if fixable else '   '}\t{name}")
     else:
         for d in result.diagnostics:
-            where = _paint(d.path, "1", color) + _paint(f":{d.line}:{d.col}:", "2", color)
+            where = _paint(printable(d.path), "1", color) + _paint(f":{d.line}:{d.col}:", "2", color)
             code = _paint(d.code, "1;" + _LEVEL_COLOURS[d.level], color)
             mark = _paint("[*] ", "32", color) if d.fixable else ""
-            lines.append(f"{where} {code} {mark}{d.message}")
+            lines.append(f"{where} {code} {mark}{printable(d.message)}")
     if result.fixed:
         lines.append(f"Fixed {_plural(result.fixed, 'problem')}.")
     lines.append(summary_line(result))

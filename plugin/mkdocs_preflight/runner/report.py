@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..printable import printable
 from .log import FAILED_STATUSES, parse_time
 from .logs import RunLog, StepResult, summarize
 
@@ -128,7 +129,7 @@ def render_text(log: RunLog) -> str:
     out.append("")
     out.append(f"Totals: {counts or 'no steps recorded'}.")
     out.extend(f"warning: {w}" for w in log.warnings)
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 def _md(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..engine.run_options import block_cwd, default_timeout, expected_exit, parse_duration
 from ..model import Command
+from ..printable import printable
 from .execute import (
     ConsoleCapture,
     GroupSurvived,
@@ -508,7 +509,7 @@ class Session:
         where = f"  ({step.section_path})" if step.section_path else ""
         kind = "manual" if step.manual else (step.block.lang if step.block else "item")
         if not self.options.interactive:
-            title = f": {step.text}" if step.text else ""
+            title = printable(f": {step.text}") if step.text else ""
             term.line(f"==> [{position}/{total}] {term.style(step.id, 'id')}{title}")
             return
         term.line()
@@ -516,25 +517,25 @@ class Session:
         term.line(
             term.style(f"-- {label}step {position}/{total} ", "heading")
             + term.style(step.id, "id")
-            + f" [{kind}]{where}"
+            + printable(f" [{kind}]{where}")
         )
         if step.text:
-            term.line(f"  {step.text}")
+            term.line(printable(f"  {step.text}"))
         if step.manual and step.instructions:
             for text in step.instructions.split("\n"):
-                term.line("  " + term.style("| ", "hint") + self.redactor.redact(text))
+                term.line("  " + term.style("| ", "hint") + printable(self.redactor.redact(text)))
 
     def show_command(self, step: Step, command: str) -> None:
         term = self.term
         block = step.block
         assert block is not None
         for text in command.split("\n"):
-            term.line("  " + term.style("$ ", "hint") + self.redactor.redact(text.removeprefix("$ ")))
+            term.line("  " + term.style("$ ", "hint") + printable(self.redactor.redact(text.removeprefix("$ "))))
         shell = self.plan.checklist.run.shell or ("zsh" if block.lang == "zsh" else "bash")
         limit = self.timeout_of(step)
         timeout = "none" if limit is None else (f"{limit:g} s" if limit < 120 else _seconds(limit))
         details = f"{shell}, cwd {self.root_relative(self.cwd_of(step)) or '.'}, timeout {timeout}"
-        term.line("  " + term.style(f"({details})", "hint"))
+        term.line("  " + term.style(printable(f"({details})"), "hint"))
 
     def progress(self, step: Step, status: str, position: int, total: int) -> None:
         term = self.term
@@ -581,7 +582,7 @@ class Session:
             )
         widths = [max(len(row[i]) for row in [("#", "step", "status", "time", "exit"), *rows]) for i in range(5)]
         term.line()
-        term.line(term.style(f"Summary: {self.plan.checklist.path} (run {self.run_id})", "heading"))
+        term.line(term.style(printable(f"Summary: {self.plan.checklist.path} (run {self.run_id})"), "heading"))
         head = ("#", "step", "status", "time", "exit")
         term.line("  " + "  ".join(h.ljust(widths[i]) for i, h in enumerate(head)).rstrip())
         for row in rows:
