@@ -187,3 +187,23 @@ def test_secret_run_env_values_stay_out_of_the_page(tmp_path: Path) -> None:
         "- [ ] Migrate { #migrate }",
         "- [x] Announce { #announce }",
     ]
+
+
+@pytest.mark.parametrize("explicit_nav", [False, True], ids=["auto nav", "explicit nav"])
+def test_a_checklist_folder_name_is_a_text_nav_title(tmp_path: Path, explicit_nav: bool) -> None:
+    """Themes print nav titles as HTML: the section of a checklist folder named like a tag
+    shows the name, with or without a ``nav:``."""
+    folder = "<img src=x onerror=alert(1)>"
+    files = {"docs/index.md": "# Home\n", f"checklists/{folder}/run.md": "# Run\n\n- [ ] one\n"}
+    files["checklists/ops/other.md"] = "# Other\n\n- [ ] two\n"
+    write(tmp_path, files)
+    config = site_config("material")
+    if explicit_nav:
+        config["nav"] = ["index.md"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    for page in sorted(built.site.rglob("*.html")):
+        for node in parse(page.read_text(encoding="utf-8")).iter():
+            assert node.tag != "img" and "onerror" not in node.attrs, (page, node.tag, node.attrs)
+    assert folder in built.page("").text()

@@ -11,6 +11,7 @@ that already live in ``docs_dir`` are the user's own pages: their folder keeps i
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -58,12 +59,28 @@ def folder_section(title: str, files: list[File], base: str, config: MkDocsConfi
             path = f"{path}/{part}" if path else part
             section = folders.get(path)
             if section is None:
-                section = folders[path] = Section(dirname_to_title(part), [])
+                section = folders[path] = Section(folder_title(part), [])
                 parent.children.append(section)
             parent = section
         parent.children.append(_page(file, config))
     _index_first(root)
     return root
+
+
+def folder_title(name: str) -> str:
+    """A folder's nav title, as MkDocs makes it, as text: themes print nav titles as HTML,
+    and a checklist's folder name (``<img src=x onerror=...>``) must not become markup."""
+    return html.escape(dirname_to_title(name))
+
+
+def escape_folder_titles(items: Iterable[StructureItem], uris: set[str]) -> None:
+    """Give MkDocs' sections of checklist folders (every page in ``uris``) text titles."""
+    for item in items:
+        if isinstance(item, Section):
+            escape_folder_titles(item.children, uris)
+            pages = list(pages_in(item.children))
+            if pages and all(page.file.src_uri in uris for page in pages) and isinstance(item.title, str):
+                item.title = html.escape(item.title)
 
 
 def _index_first(section: Section) -> None:

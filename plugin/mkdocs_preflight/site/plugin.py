@@ -224,6 +224,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         title = self.config["nav_title"]
         if config.nav is None:
+            added = {uri for uri, entry in self._entries.items() if entry.added}
+            if added:
+                nav.escape_folder_titles(nav_.items, added)
             prefix = self._nav_prefix()
             if prefix:
                 uris = {uri for uri in self._entries if uri.startswith(prefix)}
