@@ -9,6 +9,7 @@ unpinned with what to do instead, and nothing is written unless every ID is unch
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -145,13 +146,19 @@ def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> Pi
     return result
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, within: Path | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permissions.
 
     A symbolic link is written through: its target gets the data and the link stays.
+    With ``within``, only when the target is inside that folder: a generated file whose
+    committed link points out of the repository (``ops/deploy.sh -> ~/.bashrc``) must
+    not let the repository overwrite a file of the machine (``PermissionError``).
     """
     if path.is_symlink():
-        path = path.resolve()
+        target = path.resolve()
+        if within is not None and not target.is_relative_to(within.resolve()):
+            raise PermissionError(errno.EPERM, f"a symbolic link to {target}, outside {within}", str(path))
+        path = target
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

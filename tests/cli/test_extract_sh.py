@@ -350,3 +350,35 @@ def test_a_line_break_in_a_file_name_stays_in_the_comments(make_project: MakePro
     assert not (root / "pwned").exists(), "a line of the file name ran as a command"
     printed = preflight(root, "extract", "--format", "sh")
     assert "\ntouch pwned\n" not in printed.stdout.replace("'checklists/x\ntouch pwned\n.md'", "")
+
+
+def test_a_committed_link_out_of_the_repository_is_not_written_through(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """A repository can commit ``ops/deploy.sh`` (or ``preflight.lock``) as a link to a
+    file of the machine: `extract --out` and `lock` refuse to write the checklist's
+    commands into it (a shell startup file would run them at the next login)."""
+    outside = tmp_path / "home" / ".bashrc"
+    outside.parent.mkdir()
+    outside.write_text("echo original\n", encoding="utf-8")
+    root = make_project(
+        {"checklists/deploy.md": "# Deploy\n\n- [ ] Go\n  ```bash\n  echo from-the-checklist\n  ```\n"},
+        config=CONFIG,
+        git=True,
+    )
+    (root / "ops").mkdir()
+    (root / "ops" / "deploy.sh").symlink_to(outside)
+    (root / "preflight.lock").symlink_to(outside)
+    extracted = preflight(root, "extract", "--format", "sh", "--out", "ops")
+    assert extracted.returncode == 2
+    assert "ops/deploy.sh: cannot write: a symbolic link to" in extracted.stderr
+    locked = preflight(root, "lock")
+    assert locked.returncode == 2
+    assert "preflight.lock: cannot write: a symbolic link to" in locked.stderr
+    assert outside.read_text(encoding="utf-8") == "echo original\n"
+    # A link that stays inside the folder is written through, as before.
+    (root / "ops" / "deploy.sh").unlink()
+    (root / "ops" / "real.sh").write_text("old\n", encoding="utf-8")
+    (root / "ops" / "deploy.sh").symlink_to("real.sh")
+    assert preflight(root, "extract", "--format", "sh", "--out", "ops").returncode == 0
+    assert "from-the-checklist" in (root / "ops" / "real.sh").read_text(encoding="utf-8")

@@ -269,7 +269,7 @@ def _write_scripts(
             continue
         try:
             make_folder(target.parent)
-            write_atomic(target, content.encode("utf-8"))
+            write_atomic(target, content.encode("utf-8"), within=out)
             target.chmod(0o755)
         except OSError as exc:
             raise UsageProblem(f"{target}: cannot write: {exc.strerror}") from None

@@ -68,7 +68,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
         from ..pin import write_atomic
 
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(lock_path, text.encode("utf-8"))
+        write_atomic(lock_path, text.encode("utf-8"), within=project.root)
     except OSError as exc:
         raise UsageProblem(f"{shown}: cannot write: {exc.strerror}") from None
     steps = len({e[0] for e in entries})
