@@ -17,11 +17,13 @@ from ._support import BuiltSite, Page, served_site
 
 pytestmark = pytest.mark.browser
 
-PWNED = "return window.__pwned === undefined ? null : String(window.__pwned)"
+PWNED = "const p = window.__pwned ?? window.pwned; return p === undefined ? null : String(p)"
 ATTR_LIST = "{: tabindex=0 autofocus onfocus=\"window.__pwned='%s'\" }"
 """An ``attr_list`` block: Markdown text ending in it gives its element these attributes."""
 QUOTE = 'Q" tabindex=0 autofocus onfocus="window.__pwned=\'%s\'" x="'
 """Text that ends a double-quoted HTML attribute it is printed in."""
+FOLDER = "<img src=x onerror=\"window.pwned='folder'\">"
+"""A checklist folder: its name is the title of a nav section (MkDocs turns ``_`` into spaces)."""
 
 
 def _load(page: Page, url: str) -> str | None:
@@ -76,6 +78,7 @@ def runs_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
         "docs/index.md": "# Home\n",
         "checklists/deploy.md": "# Deploy\n\n- [ ] first { #first }\n",
         ".preflight/runs/a.jsonl": _run_log(),
+        f"checklists/{FOLDER}/other.md": "# Other\n\n- [ ] two\n",
     }
     with served_site(tmp_path_factory.mktemp("runs"), files, config) as built:
         yield built
@@ -111,3 +114,9 @@ def test_a_title_cannot_leave_the_themes_title_attribute(readthedocs_site: Built
     assert _load(page, readthedocs_site.url("checklists/b/")) is None
     titles = [a.get_attribute("title") for a in page.driver.find_elements(By.CSS_SELECTOR, "a[title]")]
     assert QUOTE % "title" in titles, titles
+
+
+def test_a_folder_name_cannot_run_script_in_the_nav(runs_site: BuiltSite, page: Page) -> None:
+    assert _load(page, runs_site.url("")) is None
+    titles = page.js("return Array.from(document.querySelectorAll('.md-nav__link')).map((a) => a.textContent.trim())")
+    assert FOLDER.capitalize() in titles, titles
