@@ -207,3 +207,38 @@ def test_a_checklist_folder_name_is_a_text_nav_title(tmp_path: Path, explicit_na
         for node in parse(page.read_text(encoding="utf-8")).iter():
             assert node.tag != "img" and "onerror" not in node.attrs, (page, node.tag, node.attrs)
     assert folder in built.page("").text()
+
+
+def test_a_run_id_cannot_take_the_place_of_another_page(tmp_path: Path) -> None:
+    """A run ID names the run's page: ``index`` must not replace the Runs page (the audit
+    trail), ``x y`` and ``x-y`` must not share one page, ``.`` must still get one."""
+    logs: dict[str, str | bytes] = {}
+    for number, run_id in enumerate(["index", "x y", "x-y", ".", "README"]):
+        header = {
+            "type": "header",
+            "version": 1,
+            "source": "browser",
+            "checklist": "checklists/deploy.md",
+            "run_id": run_id,
+            "title": f"Run number {number}",
+            "start": f"2025-01-0{number + 1}T00:00:00Z",
+        }
+        logs[f".preflight/runs/{number}.jsonl"] = json.dumps(header) + "\n"
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] one\n", **logs})
+    config = site_config("material")
+    config["plugins"] = ["search", {"preflight": {"run_logs": ".preflight/runs"}}]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    listing = built.page("runs/")
+    heading = listing.find("h1")
+    assert heading is not None and heading.text().strip() == "Runs"
+    table = listing.find("table")
+    assert table is not None
+    links = [str(a.get("href")) for a in table.find_all("a")]
+    assert len(links) == 5 and len(set(links)) == 5, links
+    titles = set()
+    for href in links:
+        page = built.page(f"runs/{href}")
+        titles.add(next(line for line in page.visible_text().splitlines() if line.strip().startswith("Checklist:")))
+    assert len(titles) == 5, titles

@@ -563,19 +563,23 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             log.log(level, message.removeprefix(root))
 
         self._runs = runs.load(project.settings.path(value), warn=warn)
-        pages = {run.run_id: runs.run_uri("runs/", run) for run in self._runs.runs}
-        page = File.generated(config, "runs.md", content=runs.runs_page(self._runs.runs, lambda r: pages[r.run_id]))
+        page = File.generated(config, "runs.md", content="")
         existing = self._existing_page(page)
         if existing is not None:
             log.info(f"Runs page not generated: the site already has a page {existing.src_uri}")
             return
+
+        def taken(uri: str) -> bool:
+            return self._existing_page(File.generated(config, uri, content="")) is not None
+
+        uris = runs.run_uris("runs/", self._runs.runs, taken)
+        pages = {id(run): uri for run, uri in zip(self._runs.runs, uris, strict=True)}
+        page.content_string = runs.runs_page(self._runs.runs, lambda r: pages[id(r)])
         self._append(files, page)
-        for run in self._runs.runs:
-            page = File.generated(
-                config, pages[run.run_id], content=runs.run_page(run), inclusion=InclusionLevel.NOT_IN_NAV
+        for run, uri in zip(self._runs.runs, uris, strict=True):
+            self._append(
+                files, File.generated(config, uri, content=runs.run_page(run), inclusion=InclusionLevel.NOT_IN_NAV)
             )
-            if self._existing_page(page) is None:
-                self._append(files, page)
 
     def _definition_href(self, definition: RequirementDef, page_uri: str) -> str | None:
         if self._uri_by_display is None:

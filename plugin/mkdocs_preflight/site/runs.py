@@ -90,10 +90,31 @@ def load(folder: Path, warn: Callable[[str], None]) -> RunData:
     return RunData(outcomes_from(logs), runs)
 
 
-def run_uri(base: str, run: RunSummary) -> str:
-    """Where a run's own page goes: ``runs/<run id>.md`` next to the Runs page."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in run.run_id)
-    return f"{base}{safe}.md"
+_RESERVED_STEMS = frozenset({"index", "readme"})
+"""Names MkDocs makes the page of the folder itself (``runs/``: the Runs page)."""
+
+
+def run_uris(base: str, runs: Iterable[RunSummary], taken: Callable[[str], bool] = lambda uri: False) -> list[str]:
+    """Where each run's own page goes: ``runs/<run id>.md`` next to the Runs page.
+
+    A run ID is data from a log file: it never names the folder's index (``index``,
+    ``README``: the Runs page itself), a hidden file (``.``, ``..``), a page of the site
+    (``taken``), or another run's page (``x y`` and ``x-y``, or a copied log); such a
+    run gets ``run-`` in front or a ``-2`` after its name instead.
+    """
+    used: set[str] = set()
+    uris: list[str] = []
+    for run in runs:
+        stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in run.run_id).lstrip(".") or "run"
+        if stem.lower() in _RESERVED_STEMS:
+            stem = f"run-{stem}"
+        name, number = stem, 1
+        while name.lower() in used or taken(f"{base}{name}.md"):
+            number += 1
+            name = f"{stem}-{number}"
+        used.add(name.lower())
+        uris.append(f"{base}{name}.md")
+    return uris
 
 
 def runs_page(runs: list[RunSummary], link: Callable[[RunSummary], str]) -> str:
