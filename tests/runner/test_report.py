@@ -141,3 +141,17 @@ def test_report_usage_errors(repo: Repo, preflight: Run) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("preflight: error: notes.jsonl:1: not a run log")
     assert preflight(root, "report", "missing.jsonl").exit_code == 2
+
+
+def test_markdown_report_shows_a_forged_outcome_as_text(repo: Repo, preflight: Run) -> None:
+    """The footer's status is data from the log file: HTML in it stays text in the record."""
+    root, log = _log(repo, preflight)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    footer = json.loads(lines[-1])
+    assert footer["type"] == "footer"
+    footer["status"] = "passed <img src=x onerror=alert(1)>"
+    log.write_text("\n".join([*lines[:-1], json.dumps(footer)]) + "\n", encoding="utf-8")
+    result = preflight(root, "report", str(log), "--format", "markdown")
+    assert result.exit_code == 0
+    assert "<img" not in result.stdout
+    assert "| Outcome | **passed &lt;img src=x onerror=alert(1)&gt;** |" in result.stdout

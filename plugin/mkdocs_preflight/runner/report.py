@@ -162,7 +162,7 @@ def render_markdown(log: RunLog) -> str:
         "| --- | --- |",
         f"| Checklist | {_code(summary.checklist)} |",
         f"| Run | {_code(summary.run_id)} |",
-        f"| Outcome | **{summary.status}** |",
+        f"| Outcome | **{_md(summary.status)}** |",
         f"| Operator | {operators} |",
         f"| Host | {_md(summary.host or '-')} |",
         f"| Commit | {_md(_commit(log))} |",
