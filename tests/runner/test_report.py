@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import markdown
 from junitparser import Failure, JUnitXml
 
 from .helpers import Repo, Run, only_log
@@ -155,3 +156,17 @@ def test_markdown_report_shows_a_forged_outcome_as_text(repo: Repo, preflight: R
     assert result.exit_code == 0
     assert "<img" not in result.stdout
     assert "| Outcome | **passed &lt;img src=x onerror=alert(1)&gt;** |" in result.stdout
+
+
+def test_markdown_report_renders_as_text_with_python_markdown(repo: Repo, preflight: Run) -> None:
+    """A sign-off record may go into a MkDocs site: a title or item text with a link or an
+    ``attr_list`` block adds no link and no attribute there."""
+    title = "[Release](javascript:alert(2)) {: onclick=alert(1) }"
+    root = repo(f"---\ntitle: '{title}'\n---\n# Release\n\n- [ ] Go {{ #go }}\n  ```bash\n  true\n  ```\n")
+    assert preflight(root, "run", "checklists/deploy.md").exit_code == 0
+    result = preflight(root, "report", str(only_log(root)), "--format", "markdown")
+    html = markdown.markdown(result.stdout, extensions=["attr_list", "tables"])
+    assert "<a " not in html
+    assert "<h1>Run record: " + title + "</h1>" in html.replace("&#123;", "{").replace("&#125;", "}").replace(
+        "&#91;", "["
+    ).replace("&#93;", "]")

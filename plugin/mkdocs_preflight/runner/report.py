@@ -133,12 +133,18 @@ def render_text(log: RunLog) -> str:
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell (no HTML, no cell breaks)."""
+    """Text safe inside a Markdown table cell or heading (no HTML, no cell breaks, no link
+    and no ``attr_list`` block: a title ending in ``{: onclick=... }`` would give the
+    record's heading an event handler where the record is rendered by Python-Markdown)."""
     return (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
         .replace("\n", " ")
         .strip()
     )
