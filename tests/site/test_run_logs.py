@@ -116,3 +116,28 @@ def test_blocks_in_tight_list_items_get_their_step_label(tmp_path: Path) -> None
     assert "preflight run checklists/t.md --only one--bash" in html
     assert "preflight run checklists/t.md --only one--bash-2" in html
     assert html.index('id="one--bash"') < html.index("--only one--bash<") < html.index('id="one--bash-2"')
+
+
+def test_a_log_nested_too_deeply_is_damage_not_a_crash(tmp_path: Path) -> None:
+    """``[[[[...]]]]`` deeper than Python's stack is a malformed record (or not a log at
+    all), reported like any other damage: the build, strict included, goes on."""
+    header = '{"type": "header", "version": 1, "source": "terminal", "run_id": "r1", "checklist": "checklists/t.md"}'
+    nested = "[" * 100_000 + "]" * 100_000
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/t.md": "# T\n\n- [ ] One\n",
+            ".preflight/runs/r1.jsonl": f"{header}\n{nested}\n",
+            ".preflight/runs/r2.jsonl": f"{nested}\n",
+        },
+    )
+    write_config(tmp_path, site_config("material", plugins=["search", {"preflight": {"run_logs": ".preflight/runs"}}]))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    messages = [message for _, message in built.messages]
+    assert "mkdocs_preflight: .preflight/runs/r1.jsonl:2: malformed line skipped (nested too deeply)" in messages
+    assert any(
+        message.startswith("mkdocs_preflight: .preflight/runs/r2.jsonl:1: not a run log") for message in messages
+    )
+    assert "Run r1" in built.page("runs/r1/").visible_text()

@@ -271,6 +271,8 @@ def _decode(raw: bytes) -> tuple[Any, str | None]:
         return json.loads(raw.decode("utf-8")), None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, str(exc)
+    except RecursionError:  # `[[[[...]]]]` nested deeper than Python's stack: data, not a crash
+        return None, "nested too deeply"
 
 
 def read_log(path: Path) -> RunLog:
