@@ -158,3 +158,24 @@ def test_lock_paths_outside_the_repository_are_never_read(make_project: MakeProj
     )
     assert result.returncode == 1, result.stderr
     assert "../pipe (deleted)" in result.stdout
+
+
+def test_a_script_linked_to_a_pipe_is_not_read(make_project: MakeProject, tmp_path: Path) -> None:
+    """PF501 reads the scripts folder, which is repository content: a committed link
+    `generated/evil.sh` to a pipe (or `/dev/zero`) must not make `check` read forever."""
+    root = make_project(FILES, config=config(), git=True)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (root / "generated").mkdir()
+    (root / "generated" / "evil.sh").symlink_to(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "check", "--select", "PF501", "--scripts-dir", "generated"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "generated/evil.sh" not in result.stdout  # not a generated script: nothing to say about it
+    assert "checklists/deploy.md:1:1: PF501" in result.stdout
