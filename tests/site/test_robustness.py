@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from site_support import build_site, items_of, site_config, write, write_config
+from site_support import ENV, build_site, items_of, site_config, write, write_config
 
 from mkdocs_preflight.engine import parse_text
 
@@ -154,3 +157,34 @@ def test_symlinked_folders_give_each_checklist_one_page(tmp_path: Path) -> None:
         pages = sorted(path.parent.relative_to(built.site).as_posix() for path in built.site.rglob("index.html"))
         expected = [".", "checklists/deploy", "checklists/rotate-link", "checklists/shared/restore", "requirements"]
         assert pages == expected, checklists_dir
+
+
+def test_links_to_pipes_and_devices_are_never_read(tmp_path: Path) -> None:
+    """A repository can commit links to a pipe or a device as a checklist, the registry or
+    the lock file: the build and `check` report them instead of reading forever."""
+    root = tmp_path / "project"
+    write(root, {"docs/index.md": "# Home\n", "checklists/ok.md": "# Ok\n\n- [ ] one\n"})
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    (root / "checklists" / "pipe.md").symlink_to(pipe)
+    (root / "checklists" / "zero.md").symlink_to("/dev/zero")
+    (root / "requirements.yml").symlink_to(pipe)
+    (root / "preflight.lock").symlink_to(pipe)
+    write_config(root, site_config("material"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", *args], cwd=root, env=ENV, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    built = run("mkdocs", "build")
+    assert built.returncode == 0, built.stderr
+    assert "checklists/pipe.md: not added: not a regular file" in built.stderr
+    assert "checklists/zero.md: not added: not a regular file" in built.stderr
+    assert (root / "site" / "checklists" / "ok" / "index.html").is_file()
+    checked = run("mkdocs_preflight", "check")
+    assert checked.returncode == 1
+    assert "checklists/pipe.md:1:1: PF403 File cannot be read: not a regular file" in checked.stdout
+    assert "checklists/zero.md:1:1: PF403 File cannot be read: not a regular file" in checked.stdout
+    assert "PF108 Requirements registry cannot be read: not a regular file" in checked.stdout
+    assert "preflight.lock:1:1: PF503 Lock file line cannot be read: not a regular file" in checked.stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..config import DEFAULT_REQUIREMENT_PATTERNS, Settings
 from ..model import Checklist, Diagnostic, Level, RequirementDef
 from .requirements import Matcher, load_registry
+from .source import read_regular
 
 _DEFAULT_MATCHER: Matcher | None = None
 
@@ -43,7 +44,7 @@ def parse_file(file: Path, display: str | None = None, matcher: Matcher | None =
     """Parse one checklist file; an unreadable file becomes a diagnostic."""
     display = display or file.as_posix()
     try:
-        data = file.read_bytes()
+        data = read_regular(file)
     except OSError as exc:
         checklist = Checklist(path=display, title=file.stem, sha256="")
         checklist.diagnostics.append(

@@ -18,6 +18,7 @@ import yaml
 
 from ..config import DEFAULT_REQUIREMENT_PATTERNS, SAFE_LOADER
 from ..model import DefSource, Diagnostic, Level, RequirementDef
+from .source import read_regular
 
 
 class _RegistryLoader(SAFE_LOADER):  # type: ignore[misc]  # the C loader when PyYAML has one
@@ -223,7 +224,7 @@ def load_registry(path: Path, display: str) -> tuple[list[RequirementDef], list[
     that defines nothing (no ID, an empty one, a bare list item) is a PF108 finding.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return [], [
             Diagnostic("PF108", f"Requirements registry cannot be read: {exc.strerror}", display, 1, 1, Level.ERROR)

@@ -7,8 +7,12 @@ diagnostic that points at the first bad byte, so the rest of the file is still p
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model import Diagnostic, Level
 
@@ -55,3 +59,19 @@ def decode(data: bytes, path: str) -> Source:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Source(path, text, sha, diagnostics, newline, bom)
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of a regular file (links followed).
+
+    Checklists, the registry, the lock file and run logs are repository content, and a
+    repository can commit a link to a pipe or a device (``x.md -> /dev/zero``): reading
+    that would block or never end. Anything but a regular file is an ``OSError``
+    ("not a regular file"), which every reader reports like an unreadable file.
+    """
+    # O_NONBLOCK: opening a pipe must not wait for a writer (it changes nothing for files).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        return handle.read()

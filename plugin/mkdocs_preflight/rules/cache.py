@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from ..engine.source import read_regular
 from ..model import Diagnostic, Level, RequirementDef
 from .requirements import RequirementSummary
 from .suppress import Suppression
@@ -367,7 +368,7 @@ def _file_sha(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except (OSError, ValueError):
         return None
 

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from ..engine.source import read_regular
 from ..model import Checklist
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class RuleContext:
         if self._data is not None and self._data[0] == checklist.path:
             return self._data[1]
         try:
-            return (self.root / checklist.path).read_bytes()
+            return read_regular(self.root / checklist.path)
         except OSError:
             return None
 

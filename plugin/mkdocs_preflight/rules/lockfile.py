@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.source import read_regular
+
 HEADER = (
     "# preflight.lock: sha256 of the repository files that each checklist step references.\n"
     "# Written by `preflight lock`. `preflight check` reports a step (PF502) when one of its files\n"
@@ -38,7 +40,7 @@ def _valid_digest(value: str) -> bool:
 def read_lock(path: Path) -> Lock | None:
     """Read a lock file; ``None`` when there is none (the PF502 check is then off)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.requirements import default_patterns_miss
+from ..engine.source import read_regular
 from ..model import Checklist, Diagnostic, Level
 from . import freshness, suppress
 from .base import codes_of
@@ -220,7 +221,7 @@ class Checker:
 
         display = self.display(file)
         try:
-            data = file.read_bytes()
+            data = read_regular(file)
         except OSError as exc:
             checklist = Checklist(path=display, title=file.stem, sha256="")
             reason = exc.strerror or str(exc)
@@ -491,7 +492,7 @@ def _cached(
         if display not in store:
             continue
         try:
-            data = file.read_bytes()
+            data = read_regular(file)
         except OSError:
             continue
         candidates.append((display, hashlib.sha256(data).hexdigest()))

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..engine.source import read_regular
 from .log import FAILED_STATUSES, SCHEMA_VERSION, STATUSES, parse_time
 
 _LOGGER = logging.getLogger("mkdocs_preflight.runner")
@@ -282,7 +283,7 @@ def read_log(path: Path) -> RunLog:
         LogError: the file cannot be read or has no valid header on its first line.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         raise LogError(f"{path}: cannot read: {exc.strerror}") from None
     lines = data.split(b"\n")

@@ -38,7 +38,7 @@ from ..config import Settings
 from ..engine import Project, parse_bytes, parse_file
 from ..engine.build import build
 from ..engine.requirements import Matcher
-from ..engine.source import Source, decode
+from ..engine.source import Source, decode, read_regular
 from ..model import Checklist
 from ..rules.pipeline import Checker, FileOutcome
 
@@ -221,7 +221,7 @@ class ModelCache:
     def load(self, path: Path, display: str) -> Model:
         """Read one checklist; its model comes from the cache or is parsed later."""
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
             model = Model(display, None, self)
             model._checklist = parse_file(path, display, self.matcher)

@@ -428,6 +428,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 file.edit_uri = site_files.edit_uri(resolved, self._docs_dir)
             added = appended = False
         else:
+            if resolved.exists() and not resolved.is_file():
+                # A committed link to a pipe or a device (`x.md -> /dev/zero`): MkDocs would
+                # read it forever. `preflight check` reports it (PF403).
+                log.warning(f"{display}: not added: not a regular file")
+                return None
             # The path as listed, not resolved: `checklists/shared/x.md` (a linked folder)
             # is the page `checklists/shared/x`, not one named after the link's target.
             src_uri = site_files.site_uri(path, self._base, display)
