@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..engine.source import read_regular
 from ..rules.context import RuleContext
 from ..rules.freshness import step_references
 from ..rules.lockfile import MISSING, read_lock, render_lock
@@ -48,8 +49,8 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
                 entries.extend((step, file, digest) for file, digest in locked.items())
     text = render_lock(entries)
     try:
-        current = lock_path.read_text(encoding="utf-8")
-    except OSError:
+        current = read_regular(lock_path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except (OSError, UnicodeDecodeError):
         current = None
     shown = project.relative(lock_path)
     if check:

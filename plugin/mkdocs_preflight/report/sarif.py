@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
+from ..engine.source import read_regular
 from ..model import Diagnostic, Level
 from ..rules.pipeline import CheckResult
 from ..rules.registry import load
@@ -51,7 +52,7 @@ class _Lines:
             text: list[str] | None = None
             if self.root is not None:
                 try:
-                    data = (self.root / path).read_bytes()
+                    data = read_regular(self.root / path)
                     text = data.decode("utf-8", errors="replace").splitlines()
                 except OSError:
                     text = None
