@@ -242,3 +242,17 @@ def test_a_run_id_cannot_take_the_place_of_another_page(tmp_path: Path) -> None:
         page = built.page(f"runs/{href}")
         titles.add(next(line for line in page.visible_text().splitlines() if line.strip().startswith("Checklist:")))
     assert len(titles) == 5, titles
+
+
+def test_build_messages_show_control_characters_as_text(tmp_path: Path) -> None:
+    """A finding quotes the checklist (an invalid ID): an escape sequence in it reaches the
+    terminal of `mkdocs build` / `mkdocs serve` as text."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": "# Deploy\n\n- [ ] One { #a\x1b[8m }\n"})
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    found = [message for _, message in built.messages if "PF109" in message]
+    assert found == [
+        "mkdocs_preflight: checklists/deploy.md:3:11: PF109 Invalid item ID `a\\x1b[8m`: use a letter, "
+        "then letters, digits, `-`, `_`, `.` or `:`"
+    ]

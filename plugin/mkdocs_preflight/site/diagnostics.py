@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from mkdocs.plugins import get_plugin_logger
 
 from ..model import Diagnostic, Level
+from ..printable import printable
 
 log = get_plugin_logger(__name__)
 
@@ -36,5 +37,8 @@ def report(diagnostics: Iterable[Diagnostic], fail_on: str) -> int:
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
         level = log_level(diagnostic.level, fail_on)
         failing += level >= logging.WARNING
-        log.log(level, f"{diagnostic.path}:{diagnostic.line}:{diagnostic.col}: {diagnostic.code} {diagnostic.message}")
+        # Control characters shown as text: the message quotes the checklist, and the
+        # terminal of `mkdocs serve` would obey an escape sequence in it.
+        where = printable(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.col}:")
+        log.log(level, f"{where} {diagnostic.code} {printable(diagnostic.message)}")
     return failing
