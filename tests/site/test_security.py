@@ -168,7 +168,8 @@ def test_secret_run_env_values_stay_out_of_the_page(tmp_path: Path) -> None:
     """The page data carries the checklist's source for *Copy progress as Markdown*: the
     values of its secret-named ``run.env`` variables are masked there, as in run logs."""
     checklist = (
-        "---\nrun:\n  env:\n    DB_PASSWORD: hunter2-in-front-matter\n    APP_ENV: production\n---\n"
+        "---\nrun:\n  env:\n    DB_PASSWORD: hunter2-in-front-matter\n    APP_ENV: production\n"
+        "    API_TOKEN: >-\n      folded-first-half\n      folded-second-half\n---\n"
         "# Deploy\n\n- [ ] Migrate { #migrate }\n- [x] Announce { #announce }\n"
     )
     write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": checklist})
@@ -177,7 +178,8 @@ def test_secret_run_env_values_stay_out_of_the_page(tmp_path: Path) -> None:
     assert built.ok, built.messages
     for page in built.site.rglob("*"):
         if page.is_file():
-            assert b"hunter2-in-front-matter" not in page.read_bytes(), page
+            for secret in (b"hunter2-in-front-matter", b"folded-first-half", b"folded-second-half"):
+                assert secret not in page.read_bytes(), (page, secret)
     (raw,) = re.findall(r"data-preflight-json='([^']*)'", built.html("checklists/deploy/"))
     data = json.loads(raw)
     lines = data["markdown"].split("\n")

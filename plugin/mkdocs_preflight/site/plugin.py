@@ -687,10 +687,13 @@ def _without_secrets(markdown: str, checklist: Checklist) -> str:
     """The checklist source for the page data (and *Copy progress as Markdown*) with the
     values of secret-named ``run.env`` variables masked, as ``preflight run`` masks them
     in its logs: the page never shows its front matter, and its HTML must not publish
-    them either. Masked line by line, so every item keeps its line number."""
-    secrets = {name: value for name, value in checklist.run.env.items() if is_secret_name(name)}
+    them either. Masked line by line, so every item keeps its line number; a value YAML
+    folded from several lines (``>``) is masked word by word, as the source holds it."""
+    secrets = [value for name, value in checklist.run.env.items() if is_secret_name(name)]
     if not secrets:
         return markdown
     redactor = Redactor()
-    redactor.add_environment(secrets)
+    for value in secrets:
+        for part in (value, *value.split()):
+            redactor.add_value(part)
     return "\n".join(redactor.redact(line) for line in markdown.split("\n"))
