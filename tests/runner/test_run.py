@@ -811,3 +811,33 @@ def test_the_hint_for_a_missing_value_can_be_pasted(repo: Repo, preflight: Run) 
     pasted = cli(root, "run", "checklists/deploy.md", "--yes", *shlex.split(hint.group(1).replace("VALUE", "1.0")))
     assert pasted.returncode == 0, pasted.stdout + pasted.stderr
     assert (root / "name.txt").read_text() == "1.0\n"
+
+
+def test_a_destructive_run_shell_is_shown_and_confirmed(repo: Repo, preflight: Run) -> None:
+    """The front matter's run.shell runs with every block: the plan shows it, and a
+    destructive command in it needs the same confirmation as one in a block."""
+    root = repo(
+        """\
+        ---
+        run:
+          shell: "bash -c 'touch shell-ran; rm -rf ./nothing' --"
+        ---
+        # Deploy
+
+        - [ ] Say hi { #hi }
+          ```bash
+          echo hello
+          ```
+        """
+    )
+    plan = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    shown = "shell bash -c 'touch shell-ran; rm -rf ./nothing' --; destructive: rm -rf, needs confirmation"
+    assert shown in plan.output
+    result = preflight(root, "run", "checklists/deploy.md", "--yes")
+    assert result.exit_code == 1
+    assert "destructive step (`rm -rf` in run.shell) not run" in result.output
+    assert not (root / "shell-ran").exists()
+    allowed = preflight(root, "run", "checklists/deploy.md", "--yes", "--allow-destructive")
+    assert allowed.exit_code == 0, allowed.output
+    assert (root / "shell-ran").exists()

@@ -19,7 +19,7 @@ from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
 from ..runner.log import LogWriteError, RunLogWriter, iso, now
 from ..runner.logs import LogError, RunLog, read_log
-from ..runner.patterns import is_destructive, normalize, placeholders, var_option
+from ..runner.patterns import is_destructive, normalize, placeholders, shell_destructive, var_option
 from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
 from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
@@ -94,13 +94,21 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
             notes.append("manual" if block is None else f"manual {block.lang}: the operator runs it")
         elif block is not None:
             notes.append(block.lang)
+            if plan.checklist.run.shell:  # it runs with the code: the plan must show it
+                notes.append(f"shell {plan.checklist.run.shell}")
             if block.options.get("cwd"):
                 notes.append(f"cwd {block.options['cwd']}")
             if block.options.get("timeout"):
                 notes.append(_timeout_note(block.options["timeout"]))
             code = "\n".join(c.text for c in block.commands)
             marked = block.destructive
-            reason = "destructive=true" if marked else (None if marked is False else is_destructive(code))
+            reason = (
+                "destructive=true"
+                if marked
+                else None
+                if marked is False
+                else is_destructive(code) or shell_destructive(plan.checklist.run.shell)
+            )
             if reason:
                 notes.append(f"destructive: {reason}" + ("" if allow else ", needs confirmation"))
             missing = [p for p in placeholders(code) if normalize(p) not in values]

@@ -8,11 +8,12 @@ This module only adds how names compare and how values are filled in.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 
 from ..rules.shell import find_placeholders, is_destructive, placeholders, var_option
 
-__all__ = ["fill", "is_destructive", "normalize", "placeholders", "var_option"]
+__all__ = ["fill", "is_destructive", "normalize", "placeholders", "shell_destructive", "var_option"]
 
 
 def normalize(name: str) -> str:
@@ -38,3 +39,22 @@ def fill(command: str, values: Mapping[str, str]) -> str:
         position = placeholder.end
     parts.append(command[position:])
     return "".join(parts)
+
+
+def shell_destructive(shell: str | None) -> str | None:
+    """The destructive command in the front matter's ``run.shell``, if any.
+
+    The shell runs with every block, so ``bash -c 'rm -rf ...' --`` runs what no block
+    shows: the command line and each of its words (the code given to ``-c``) are checked.
+    """
+    if not shell:
+        return None
+    try:
+        words = shlex.split(shell)
+    except ValueError:
+        words = []
+    for text in (shell, *words):
+        found = is_destructive(text)
+        if found:
+            return found
+    return None

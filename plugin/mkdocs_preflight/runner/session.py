@@ -34,7 +34,7 @@ from .execute import (
     shell_argv,
 )
 from .log import DONE_STATUSES, FAILED_STATUSES, FINAL_STATUSES, RunLogWriter, iso, now
-from .patterns import fill, is_destructive, normalize, placeholders, var_option
+from .patterns import fill, is_destructive, normalize, placeholders, shell_destructive, var_option
 from .plan import Plan, Step
 from .redact import Redactor, is_secret_name
 from .ui import Terminal
@@ -327,7 +327,12 @@ class Session:
         if marked:
             return "marked destructive=true"
         found = is_destructive(code)
-        return f"`{found}`" if found else None
+        if found:
+            return f"`{found}`"
+        # The front matter's run.shell runs with every block: `bash -c 'rm -rf ...' --`
+        # would run what no block shows.
+        found = shell_destructive(self.plan.checklist.run.shell)
+        return f"`{found}` in run.shell" if found else None
 
     def confirm_destructive(self, step: Step, reason: str, command: str) -> bool:
         """Ask the operator to type the step ID. False: not now (interactive retries)."""
