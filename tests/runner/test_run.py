@@ -841,3 +841,28 @@ def test_a_destructive_run_shell_is_shown_and_confirmed(repo: Repo, preflight: R
     allowed = preflight(root, "run", "checklists/deploy.md", "--yes", "--allow-destructive")
     assert allowed.exit_code == 0, allowed.output
     assert (root / "shell-ran").exists()
+
+
+def test_the_plan_names_the_variables_run_env_sets(repo: Repo, preflight: Run) -> None:
+    """run.env changes what every block runs (`BASH_ENV` is sourced by every bash): the
+    plan names the variables, without their values (which may be secrets)."""
+    root = repo(
+        """\
+        ---
+        run:
+          env:
+            BASH_ENV: ./scripts/setup.sh
+            API_TOKEN: s3cr3t-value
+        ---
+        # Deploy
+
+        - [ ] Say hi { #hi }
+          ```bash
+          echo hello
+          ```
+        """
+    )
+    plan = preflight(root, "run", "checklists/deploy.md", "--dry-run")
+    assert plan.exit_code == 0, plan.output
+    assert "  run.env sets API_TOKEN, BASH_ENV for every step" in plan.output.splitlines()
+    assert "s3cr3t-value" not in plan.output

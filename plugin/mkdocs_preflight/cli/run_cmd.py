@@ -87,6 +87,9 @@ def _dry_run(term: Terminal, plan: Plan, steps: list[Step], values: dict[str, st
     term.line(
         printable(f"Plan for {plan.checklist.path}: {total} step{'s' if total != 1 else ''} (dry run: nothing runs)")
     )
+    if plan.checklist.run.env:
+        # They change what every step runs (PATH, BASH_ENV...): named here, values left out.
+        term.line(printable(f"  run.env sets {', '.join(sorted(plan.checklist.run.env))} for every step"))
     for position, step in enumerate(steps, 1):
         block = step.block
         notes: list[str] = []
