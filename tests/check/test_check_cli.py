@@ -149,3 +149,16 @@ def test_shellcheck_rule_is_opt_in() -> None:
     assert "PF302" in Policy.build(codes, None, select=["PF302"], opt_in=opt_in).enabled
     assert "PF302" in Policy.build(codes, None, select=["ALL"], opt_in=opt_in).enabled
     assert "PF301" in Policy.build(codes, None, opt_in=opt_in).enabled
+
+
+def test_a_file_named_twice_is_checked_once(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(
+        {"checklists/a.md": "---\nrequirements:\n  REQ-1: Thing\n---\n- [] malformed REQ-1\n"}, config=config()
+    )
+    result = invoke(
+        root, "check", "--no-cache", "--format", "json", "checklists/a.md", "./checklists/a.md", "checklists"
+    )
+    report = json.loads(result.output)
+    # One PF106, and no "defined again" (PF112) of the file's own definition by its second copy.
+    assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("PF106", 5)]
+    assert report["summary"]["files"] == 1

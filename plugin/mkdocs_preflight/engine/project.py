@@ -227,15 +227,20 @@ class Project:
         """Checklist files: the given paths (files or folders), else the configured ones."""
         chosen = [str(p) for p in paths]
         if chosen:
+            # A file named twice (`a.md ./a.md`, or a file and its folder) is one checklist:
+            # checking it twice would report each finding twice and its requirement
+            # definitions as defined again (PF112).
             result: list[Path] = []
+            seen: set[str] = set()
             for value in chosen:
                 path = Path(value)
                 if not path.is_absolute():
                     path = Path.cwd() / path
-                if path.is_dir():
-                    result.extend(discover(path, ["."]))
-                else:
-                    result.append(path)
+                for file in discover(path, ["."]) if path.is_dir() else [path]:
+                    real = os.path.realpath(file)
+                    if real not in seen:
+                        seen.add(real)
+                        result.append(file)
             return result
         return discover(self.root, self.settings.checklist_globs)
 
