@@ -70,3 +70,19 @@ def test_mkdocs_cli_exit_codes(tmp_path: Path) -> None:
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
     result = run_cli(root, "mkdocs", "build")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("codes", ["PF110", ""])
+def test_a_comment_that_silences_pf110_is_used_in_the_build_too(tmp_path: Path, codes: str) -> None:
+    # `preflight check` needs the comment (PF110 there); the build rewrites the header and
+    # does not report PF110, but must not call the comment unused (PF111) either.
+    page = (
+        f"# Deploy\n\n- [ ] Back up\n  <!-- preflight: ignore {codes} -->\n"
+        "  ```bash id=x timeout=60\n  echo hi\n  ```\n"
+    )
+    _project(tmp_path, {"deploy.md": page}, fail_on="info")
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    assert not [m for m in built.messages if "PF111" in m or "PF110" in m]
+    result = run_cli(tmp_path, "preflight", "check", "--no-cache", "--fail-on", "info")
+    assert result.returncode == 0, result.stdout

@@ -35,7 +35,8 @@ class RuleContext:
         whole_project: Whether every checklist of the project is checked (cross-file
             rules such as "requirement never referenced" only run then).
         owned_pages: Set by the MkDocs plugin: the checklists are pages whose fence
-            headers the plugin rewrites, so PF110 does not apply.
+            headers the plugin rewrites, so PF110 is not reported (its findings are
+            still made, to use the comments that silence them).
         scripts_dir: Folder of committed ``preflight extract --out`` scripts (PF501).
         record: Record what each file's rules ask the repository (for the check cache):
             between :meth:`Recorder.begin` and :meth:`Recorder.end` of :attr:`recorder`,

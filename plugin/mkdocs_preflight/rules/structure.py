@@ -461,7 +461,7 @@ def brace_fix(info: str) -> str | None:
 
 def fence_headers(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic]:
     """PF110: fence headers that pymdownx.superfences cannot read."""
-    if ctx.owned_pages or not ctx.wants("PF110"):
+    if not ctx.wants("PF110"):
         return
     for block in checklist.blocks:
         info = block.info.strip()
