@@ -84,6 +84,40 @@ def test_a_suppression_of_a_code_turned_off_is_spared_however_it_was_turned_off(
     assert found(run_check({"checklists/a.md": text}, mkdocs=mkdocs)) == []
 
 
+@pytest.mark.parametrize(
+    ("options", "unused"),
+    [
+        ({}, [9]),
+        ({"select": ["PF111"]}, []),
+        ({"select": ["PF1", "PF201"]}, []),
+        ({"ignore": ["PF201"]}, []),
+        ({"select": ["ALL"]}, [9]),
+    ],
+)
+def test_a_narrowed_run_spares_a_suppression_that_may_silence_a_rule_left_out(
+    run_check: RunCheck, options: dict[str, list[str]], unused: list[int]
+) -> None:
+    # The comments on lines 3 and 6 silence a PF201 of the full run: a run that leaves
+    # PF201 (or one of PF2) out cannot tell, and must not say "remove the comment".
+    text = dedent(
+        """
+        # S
+
+        <!-- preflight: ignore -->
+        - [ ] Run `scripts/i.sh`
+
+        <!-- preflight: ignore PF2 -->
+        - [ ] Run `scripts/j.sh`
+
+        <!-- preflight: ignore -->
+        - [ ] nothing here
+        """
+    )
+    result = run_check({"checklists/a.md": text}, **options)
+    assert [d.line for d in result.diagnostics if d.code == "PF111"] == unused
+    assert not [d for d in result.diagnostics if d.code == "PF201"]
+
+
 def test_project_level_findings_can_be_suppressed(run_check: RunCheck) -> None:
     text = "# A\n<!-- preflight: ignore PF102 -->\n- [ ] x (Requirement 9.9)\n- [ ] y (Requirement 9.8)\n"
     files = {"checklists/a.md": text, "req.yml": '"1.1": defined\n'}

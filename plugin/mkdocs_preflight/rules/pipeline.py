@@ -302,13 +302,19 @@ class Checker:
             codes = self.registry.codes
             partial = not ctx.whole_project
             policy = self.policy
+            narrowed = policy.narrowed()
             for outcome in self.outcomes:
                 if outcome.suppressions:
                     # A code turned off for this file by per_path_ignores is spared like one
                     # turned off by `ignore`: nothing can be judged about its suppression.
                     enabled = {code for code in policy.enabled if policy.allows(code, outcome.path)}
                     unused = suppress.unused(
-                        outcome.path, outcome.suppressions, codes, enabled=enabled, partial=partial
+                        outcome.path,
+                        outcome.suppressions,
+                        codes,
+                        enabled=enabled,
+                        partial=partial,
+                        narrowed=narrowed,
                     )
                     result.extend(self._filter(unused))
         return result

@@ -69,6 +69,10 @@ class Policy:
     levels: dict[str, Level] = field(default_factory=dict)
     """Configured level per code (already resolved from prefixes)."""
     per_path: list[tuple[str, list[str]]] = field(default_factory=list)
+    configured: frozenset[str] | None = None
+    """The codes ``mkdocs.yml`` alone runs (``None``: :attr:`enabled`); ``--select`` and
+    ``--ignore`` narrow a run to part of them, in which a suppression comment covering the
+    left-out rules cannot be judged."""
     _path_cache: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
@@ -108,9 +112,10 @@ class Policy:
             conf_prefixes if conf_select else None,
             _prefixes(values.get("ignore") or [], codes, item("ignore")),
         )
+        # Opt-in rules (shellcheck: ~8x the parse time) run only when named exactly or by ALL.
+        from_config = enabled - {code for code in opt_in if code not in conf_prefixes and "" not in conf_prefixes}
         cli_select = _prefixes(select, codes, lambda _: "--select") if select else None
         enabled = _apply(enabled, codes, cli_select, _prefixes(ignore, codes, lambda _: "--ignore"))
-        # Opt-in rules (shellcheck: ~8x the parse time) run only when named exactly or by ALL.
         named = set(cli_select if cli_select is not None else conf_prefixes)
         enabled -= {code for code in opt_in if code not in named and "" not in named}
 
@@ -143,7 +148,7 @@ class Policy:
                 else fixed("per_path_ignores", str(pattern), value=True, note=note)
             )
             per_path.append((str(pattern).removeprefix("./") or "*", _prefixes(listed, codes, spot)))
-        return cls(frozenset(enabled), levels, per_path)
+        return cls(frozenset(enabled), levels, per_path, frozenset(from_config))
 
     def allows(self, code: str, path: str) -> bool:
         """Whether findings of ``code`` are reported in ``path`` (relative to the root)."""
@@ -160,6 +165,10 @@ class Policy:
             ignored = frozenset(matched)
             self._path_cache[path] = ignored
         return code not in ignored
+
+    def narrowed(self) -> frozenset[str]:
+        """The codes ``mkdocs.yml`` runs that ``--select`` or ``--ignore`` turned off for this run."""
+        return self.configured - self.enabled if self.configured is not None else frozenset()
 
     def level(self, code: str, default: Level) -> Level:
         """The configured level of ``code``, else the level its producer gave."""

@@ -371,7 +371,9 @@ RULES: list[Rule] = [
             is gone, the comment only hides the next real problem that lands there. Also
             reported: codes in the comment that are not rule codes. A comment whose codes
             are all turned off for the file (`select`, `ignore`, `per_path_ignores`) is not
-            reported: the run cannot tell whether it still silences something.
+            reported: the run cannot tell whether it still silences something. Nor is one,
+            in a run that `--select` or `--ignore` narrows, that may silence a rule left
+            out of the run (a comment without codes, or `ignore PF2` under `--select PF201`).
 
             **Example** (the script exists again)
 

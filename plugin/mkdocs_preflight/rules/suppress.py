@@ -62,13 +62,16 @@ def unused(
     *,
     enabled: Collection[str],
     partial: bool,
+    narrowed: Collection[str] = (),
 ) -> Iterator[Diagnostic]:
     """PF111 for suppressions that silenced nothing and for unknown codes in them.
 
     A suppression whose codes are all turned off in this run (``--select PF1`` and an
     ``ignore PF201`` comment) cannot be judged and is spared, as are suppressions of
     PF104 when ``partial`` (not every checklist checked: PF104 only runs on the whole
-    project).
+    project). So is one that covers any of the ``narrowed`` codes, the rules the
+    configuration runs but ``--select``/``--ignore`` left out of this run: a comment
+    without codes, or ``ignore PF2`` under ``--select PF201``, may silence one of them.
     """
     for suppression in suppressions:
         unknown = sorted(c for c in suppression.codes if not any(code.startswith(c) for code in codes))
@@ -88,6 +91,8 @@ def unused(
         if suppression.codes and not any(code.startswith(c) for c in suppression.codes for code in enabled):
             continue
         if partial and any("PF104".startswith(c) for c in suppression.codes):
+            continue
+        if any(code.startswith(c) for code in narrowed for c in suppression.codes or ("",)):
             continue
         what = ", ".join(sorted(suppression.codes)) if suppression.codes else "any finding"
         yield Diagnostic(
