@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mkdocs_preflight.config import ConfigError
@@ -65,6 +67,29 @@ def test_unused_and_unknown_suppressions(run_check: RunCheck) -> None:
         ("PF106", "checklists/a.md", 5),
     ]
     assert "PF999" in result.diagnostics[1].message
+
+
+def test_an_unused_suppression_is_reported_at_its_comment(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # A
+        - [ ] Tag the release `v2.0` <!-- preflight: ignore PF2 -->
+        - [ ] parent
+          <!-- preflight: ignore PF201 -->
+          - [ ] child
+
+        > <!-- preflight: ignore PF106 -->
+        > text
+
+        !!! note
+            <!-- preflight: ignore PF999 -->
+            - [ ] x
+        """
+    )
+    for _ in range(2):  # the second run reads the suppressions from the cache
+        result = run_check({"checklists/a.md": text}, cache_dir=Path(".preflight/cache"))
+        places = [(d.line, d.col) for d in result.diagnostics if d.code == "PF111"]
+        assert places == [(2, 30), (4, 3), (7, 3), (11, 5)]
 
 
 def test_unused_suppression_is_quiet_when_pf111_is_not_selected(run_check: RunCheck) -> None:

@@ -195,7 +195,9 @@ class _Walker:
             elif kind == "fence":
                 self.fence(token, tokens[i - 1] if i else None)
             elif kind == "html_block":
-                self.html(token.content, (token.map or [0, 1])[1])
+                start, end = token.map or [0, 1]
+                # A comment of its own sits on its last line (the line before what it covers).
+                self.html(token.content, end, self.col_of(end, "<!--") if end == start + 1 else 1)
             elif kind == "front_matter":
                 self.front_matter(token)
             elif kind == "container_open" and '"' in token.info:
@@ -466,9 +468,9 @@ class _Walker:
                 if owner is not None:
                     owner.links.append(image)
             elif kind == "html_inline":
-                self.html(child.content, line)
+                self.html(child.content, line, self.col_of(line, child.content))
 
-    def html(self, content: str, line: int) -> None:
+    def html(self, content: str, line: int, col: int = 1) -> None:
         if "preflight" not in content:
             return
         parsed = parse_comment(content)
@@ -476,7 +478,7 @@ class _Walker:
             return
         kind, values = parsed
         if kind == "ignore":
-            self.checklist.suppressions.append((line, frozenset(values)))
+            self.checklist.suppressions.append((line, col, frozenset(values)))
         else:
             self.pending_options = (line, values)
 

@@ -501,7 +501,9 @@ def encode_outcome(outcome: FileOutcome, used: list[bool] | None = None) -> dict
         "d": rows,
         "defs": [[r.id, r.title, r.source, r.path, r.line] for r in summary.defs],
         "refs": [list(ref) for ref in summary.refs],
-        "sup": [[s.line, s.end, sorted(s.codes), flag] for s, flag in zip(outcome.suppressions, flags, strict=True)],
+        "sup": [
+            [s.line, s.end, sorted(s.codes), flag, s.col] for s, flag in zip(outcome.suppressions, flags, strict=True)
+        ],
         "script": outcome.script,
     }
 
@@ -568,10 +570,10 @@ def decode_outcome(path: str, data: Any) -> FileOutcome:
         suppressions: list[Suppression] = []
         for row in _list(data["sup"]):
             row = _list(row)
-            if len(row) != 4 or type(row[3]) is not bool:
+            if len(row) != 5 or type(row[3]) is not bool:
                 raise _Bad
             codes = frozenset(_str(code) for code in _list(row[2]))
-            suppressions.append(Suppression(_int(row[0]), _int(row[1]), codes, row[3]))
+            suppressions.append(Suppression(_int(row[0]), _int(row[1]), codes, row[3], _int(row[4])))
         script = data["script"]
         if script is not None:
             script = _str(script)

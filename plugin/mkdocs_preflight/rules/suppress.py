@@ -23,6 +23,8 @@ class Suppression:
     codes: frozenset[str]
     """Codes or prefixes; empty means every rule."""
     used: bool = False
+    col: int = 1
+    """The column of the comment (where PF111 points)."""
 
     def covers(self, diagnostic: Diagnostic) -> bool:
         """Whether this comment silences ``diagnostic`` (same file assumed)."""
@@ -37,9 +39,9 @@ def collect(checklist: Checklist) -> list[Suppression]:
         return []
     block_end = {block.line: block.end_line for block in checklist.blocks}
     result: list[Suppression] = []
-    for line, codes in checklist.suppressions:
+    for line, col, codes in checklist.suppressions:
         end = max(line + 1, block_end.get(line + 1, 0))
-        result.append(Suppression(line, end, frozenset(codes)))
+        result.append(Suppression(line, end, frozenset(codes), col=col))
     return result
 
 
@@ -82,7 +84,7 @@ def unused(
                 f"Suppression names unknown rule code{'s' if len(unknown) > 1 else ''} {names} (see: preflight rules)",
                 path,
                 suppression.line,
-                1,
+                suppression.col,
                 Level.WARNING,
             )
             continue
@@ -100,6 +102,6 @@ def unused(
             f"Suppression of {what} silences nothing here: remove the comment",
             path,
             suppression.line,
-            1,
+            suppression.col,
             Level.WARNING,
         )
