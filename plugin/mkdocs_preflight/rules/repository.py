@@ -1063,9 +1063,12 @@ def _unicode_slug(title: str) -> str:
 
 
 def source_lines(checklist: Checklist, ctx: RuleContext) -> list[str]:
-    """The checklist's lines (empty when its file cannot be read)."""
+    """The checklist's lines (empty when its file cannot be read), without a byte order mark.
+
+    Columns count from the first character after the mark, as the engine's do.
+    """
     data = ctx.source(checklist)
-    return data.decode("utf-8", errors="replace").splitlines() if data else []
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff").splitlines() if data else []
 
 
 def option_position(lines: list[str], block: Block, key: str) -> tuple[int, int]:

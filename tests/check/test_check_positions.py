@@ -1,0 +1,42 @@
+"""Exact ``line:col`` of findings whatever the file's encoding details (BOM, CRLF, non-ASCII)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import Invoke, MakeProject, config
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _places(make_project: MakeProject, invoke: Invoke, data: bytes, *args: str) -> list[tuple[str, int, int]]:
+    root = make_project({"checklists/a.md": data}, config=config())
+    result = invoke(root, "check", "--no-cache", "--format", "json", "--exit-zero", *args)
+    return [(d["code"], d["line"], d["col"]) for d in json.loads(result.output)["diagnostics"]]
+
+
+@pytest.mark.parametrize("bom", [b"", BOM], ids=["plain", "bom"])
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"], ids=["lf", "crlf"])
+def test_run_option_and_front_matter_places_ignore_a_bom(
+    make_project: MakeProject, invoke: Invoke, bom: bytes, newline: bytes
+) -> None:
+    lines = [
+        b"---",
+        b"run:",
+        b"  timeout: soon",
+        b"  cwd: nowhere",
+        b"---",
+        b'```bash { data-preflight-timeout="x" }',
+        b"echo",
+        b"```",
+        b"",
+    ]
+    places = _places(make_project, invoke, bom + newline.join(lines), "--select", "PF201,PF307")
+    assert places == [("PF307", 3, 3), ("PF201", 4, 3), ("PF307", 6, 11)]
+
+
+def test_a_fence_on_the_first_line_after_a_bom(make_project: MakeProject, invoke: Invoke) -> None:
+    data = BOM + b'```bash { data-preflight-timeout="x" }\necho\n```\n'
+    assert _places(make_project, invoke, data, "--select", "PF307") == [("PF307", 1, 11)]
