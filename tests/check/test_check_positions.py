@@ -40,3 +40,8 @@ def test_run_option_and_front_matter_places_ignore_a_bom(
 def test_a_fence_on_the_first_line_after_a_bom(make_project: MakeProject, invoke: Invoke) -> None:
     data = BOM + b'```bash { data-preflight-timeout="x" }\necho\n```\n'
     assert _places(make_project, invoke, data, "--select", "PF307") == [("PF307", 1, 11)]
+
+
+def test_pf402_column_counts_characters_not_bytes(make_project: MakeProject, invoke: Invoke) -> None:
+    data = "# Déploiement\n- [ ] 部署 café ".encode() + b"caf\xe9\n"
+    assert _places(make_project, invoke, data, "--select", "PF402") == [("PF402", 2, 18)]

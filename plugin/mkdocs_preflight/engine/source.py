@@ -41,7 +41,8 @@ def decode(data: bytes, path: str) -> Source:
     except UnicodeDecodeError as exc:
         head = data[: exc.start]
         line = head.count(b"\n") + 1
-        col = exc.start - (head.rfind(b"\n") + 1) + 1
+        # Columns count characters, as everywhere else: the line's valid bytes decode cleanly.
+        col = len(head[head.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         binary = b"\x00" in data[:8192]
         what = "is a binary file, not UTF-8 text" if binary else "is not valid UTF-8"
         diagnostics.append(
