@@ -45,3 +45,16 @@ def test_a_fence_on_the_first_line_after_a_bom(make_project: MakeProject, invoke
 def test_pf402_column_counts_characters_not_bytes(make_project: MakeProject, invoke: Invoke) -> None:
     data = "# Déploiement\n- [ ] 部署 café ".encode() + b"caf\xe9\n"
     assert _places(make_project, invoke, data, "--select", "PF402") == [("PF402", 2, 18)]
+
+
+def test_findings_about_a_block_id_point_at_the_id(make_project: MakeProject, invoke: Invoke) -> None:
+    text = (
+        "# T\n\n- [ ] a { #dup }\n\n"
+        "```bash { .x #dup }\necho\n```\n\n"
+        "```bash id=9x\necho\n```\n\n"
+        "<!-- preflight: id=dup timeout=5 -->\n```bash\necho\n```\n\n"
+        "- [ ] item\n    ~~~sh {#1y}\n    echo\n    ~~~\n\n"
+        "> ```bash { #dup }\n> echo\n> ```\n"
+    )
+    places = _places(make_project, invoke, text.encode(), "--select", "PF101,PF109")
+    assert places == [("PF101", 5, 14), ("PF109", 9, 9), ("PF101", 13, 17), ("PF109", 19, 12), ("PF101", 23, 13)]

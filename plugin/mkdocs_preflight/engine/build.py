@@ -598,7 +598,7 @@ class _Walker:
         checklist = self.checklist
         if not checklist.title:
             checklist.title = self.h1 or _title_from_path(self.path)
-        ids.assign(checklist, self.item_parents, self.block_owners)
+        ids.assign(checklist, self.item_parents, self.block_owners, self.lines)
         _inherit_requirements(checklist)
         return checklist
 

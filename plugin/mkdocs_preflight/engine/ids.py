@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
-from ..model import Checklist, Diagnostic, Item, Level
+from ..model import Block, Checklist, Diagnostic, Item, Level
 from .slugs import id_slug, valid_explicit_id
 
 _REF_NOISE = re.compile(
@@ -33,8 +34,31 @@ def base_slug(text: str) -> str:
     return id_slug(text)
 
 
-def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[Item | None]) -> None:
-    """Give every item and block of ``checklist`` its final ID, and link the tree."""
+def _block_id_place(block: Block, lines: Sequence[str]) -> tuple[int, int]:
+    """Where a block's explicit ID is written: ``#id`` or ``id=`` in the fence header, or
+    ``id=`` in the comment on the line before; else the fence."""
+    on_comment = block.id_source == "comment"
+    line = block.line - 1 if on_comment else block.line
+    if 0 < line <= len(lines):
+        text = lines[line - 1]
+        start = 0 if on_comment else block.col - 1
+        pattern = rf"(?<![\w-])(?:id\s*=|#{re.escape(block.id)}(?![\w.:-]))"
+        match = re.compile(pattern).search(text, start)
+        if match is not None:
+            return line, match.start() + 1
+    return block.line, block.col
+
+
+def assign(
+    checklist: Checklist,
+    parents: list[Item | None],
+    block_owners: list[Item | None],
+    lines: Sequence[str] = (),
+) -> None:
+    """Give every item and block of ``checklist`` its final ID, and link the tree.
+
+    ``lines`` (the source) place the findings about a block's explicit ID at the ID.
+    """
     # Heading anchors share the page with item anchors: an item must not take one.
     headings = {section.slug for section in checklist.sections}
     taken: set[str] = set(headings)
@@ -68,8 +92,10 @@ def assign(checklist: Checklist, parents: list[Item | None], block_owners: list[
             if claim_explicit(item.id, line, col, "item") is None:
                 item.explicit_id = False
     for block in checklist.blocks:
-        if block.explicit_id and claim_explicit(block.id, block.line, block.col, "block") is None:
-            block.explicit_id = False
+        if block.explicit_id:
+            line, col = _block_id_place(block, lines)
+            if claim_explicit(block.id, line, col, "block") is None:
+                block.explicit_id = False
 
     auto = [item for item in checklist.items if not item.explicit_id]
     bases = [base_slug(item.text) for item in auto]
