@@ -99,6 +99,8 @@ def test_malformed_checkboxes_but_not_plain_brackets(run_check: RunCheck) -> Non
         - [x] Fine
         - [link](https://example.com) is a plain bullet
         - [1] a footnote-like bullet
+        - [x](https://example.com) a link whose text is x
+        - [ ](https://example.com) a link whose text is a space
         """
     )
     result = run_check({"checklists/a.md": text}, select=["PF106"])

@@ -385,16 +385,14 @@ class _Walker:
     def malformed_item(self, tokens: list[Token], index: int, line: int) -> None:
         if index + 2 >= len(tokens) or tokens[index + 2].type != "inline":
             return
-        content = tokens[index + 2].content
+        inline = tokens[index + 2]
+        content = inline.content
         if _MALFORMED_BOX_ONLY.match(content) or _MALFORMED_ITEM.match(content):
+            if inline.children and inline.children[0].type == "link_open":
+                return  # `- [x](https://...)`: a link whose text is `x`, as the site shows it
             box = content.split("]", 1)[0] + "]"
-            self.diag(
-                "PF106",
-                f"Malformed checkbox `{box}`: write `[ ]` or `[x]` followed by a space and the item text",
-                line,
-                self.col_of(line, box),
-                Level.WARNING,
-            )
+            message = f"Malformed checkbox `{box}`: write `[ ]` or `[x]` followed by a space and the item text"
+            self.diag("PF106", message, line, self.col_of(line, box), Level.WARNING)
 
     def inline(self, token: Token, previous: Token | None) -> None:
         if token.meta and token.meta.get("preflight_item"):
