@@ -391,7 +391,10 @@ class _Walker:
             if inline.children and inline.children[0].type == "link_open":
                 return  # `- [x](https://...)`: a link whose text is `x`, as the site shows it
             box = content.split("]", 1)[0] + "]"
-            message = f"Malformed checkbox `{box}`: write `[ ]` or `[x]` followed by a space and the item text"
+            if content.rstrip() == box and box in ("[ ]", "[x]", "[X]"):
+                message = f"Task item `{box}` has no text: write the step after the box (`- {box} Tag the release`)"
+            else:
+                message = f"Malformed checkbox `{box}`: write `[ ]` or `[x]` followed by a space and the item text"
             self.diag("PF106", message, line, self.col_of(line, box), Level.WARNING)
 
     def inline(self, token: Token, previous: Token | None) -> None:
