@@ -213,7 +213,7 @@ def test_a_yaml_alias_bomb_in_front_matter_is_reported_not_expanded(tmp_path: Pa
 
 def test_a_task_item_without_text_says_so(run_check: RunCheck) -> None:
     # `[ ]` is the right box: the message must not tell the writer to write `[ ]`.
-    result = run_check({"checklists/a.md": "# A\n- [ ]\n- [x]   \n- []\n"}, select=["PF106"])
+    result = run_check({"checklists/a.md": "# A\n- [ ]\n- [x]\n- []\n"}, select=["PF106"])
     messages = [(d.line, d.col, d.message) for d in result.diagnostics]
     assert messages[0] == (2, 3, "Task item `[ ]` has no text: write the step after the box (`- [ ] Tag the release`)")
     assert messages[1][:2] == (3, 3) and "`[x]` has no text" in messages[1][2]
