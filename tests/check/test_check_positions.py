@@ -58,3 +58,21 @@ def test_findings_about_a_block_id_point_at_the_id(make_project: MakeProject, in
     )
     places = _places(make_project, invoke, text.encode(), "--select", "PF101,PF109")
     assert places == [("PF101", 5, 14), ("PF109", 9, 9), ("PF101", 13, 17), ("PF109", 19, 12), ("PF101", 23, 13)]
+
+
+def test_pf304_points_at_the_destructive_command(make_project: MakeProject, invoke: Invoke) -> None:
+    text = (
+        "# T\n\n"
+        "```bash\n"
+        "echo one \\\n"
+        "  && git push --force origin main\n"
+        "make build && sudo rm -rf /var/cache/app\n"
+        'psql -c "select 1; DROP TABLE users"\n'
+        "```\n\n"
+        "- [ ] Clean\n"
+        "    ```console\n"
+        "    $ rm -rf build/\n"
+        "    ```\n"
+    )
+    places = _places(make_project, invoke, text.encode(), "--select", "PF304")
+    assert places == [("PF304", 5, 6), ("PF304", 6, 20), ("PF304", 7, 20), ("PF304", 12, 7)]

@@ -24,6 +24,7 @@ from .shell import (
     Placeholder,
     ScriptError,
     bash_path,
+    find_destructive,
     find_placeholders,
     is_destructive,
     mask_placeholders,
@@ -449,10 +450,11 @@ def check_destructive(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagno
         if not block.runnable or block.destructive is not None:
             continue
         for command in block.commands:
-            reason = is_destructive(command.text)
-            if reason is None:
+            destructive = find_destructive(command.text)
+            if destructive is None:
                 continue
-            line, col = block_locator(block, command)(0)
+            reason, offset = destructive
+            line, col = block_locator(block, command)(offset)
             found.append(
                 Diagnostic(
                     DESTRUCTIVE.code,

@@ -563,7 +563,6 @@ def _sql() -> re.Pattern[str]:
     return re.compile(_SQL_SOURCE, re.I)
 
 
-@lru_cache(maxsize=4096)
 def is_destructive(command: str) -> str | None:
     """What makes a command destructive, or ``None``.
 
@@ -576,6 +575,20 @@ def is_destructive(command: str) -> str | None:
     >>> is_destructive("rm -f build.log") is None
     True
     """
+    found = find_destructive(command)
+    return found[0] if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def find_destructive(command: str) -> tuple[str, int] | None:
+    """What makes a command destructive and where it starts in ``command``, or ``None``.
+
+    The offset is that of the destructive command's name (after ``sudo`` and other
+    wrappers), or of the SQL statement.
+
+    >>> find_destructive("make build && sudo rm -rf /var/cache/app")
+    ('rm -rf', 19)
+    """
     words = command.translate(_SEPARATORS).split()
     low = command.lower()
     maybe_sql = "drop" in low or "truncate" in low or "delete" in low or "flush" in low
@@ -585,16 +598,17 @@ def is_destructive(command: str) -> str | None:
     for simple in simple_commands(command):
         if simple.clause:
             continue
-        argv = [unquote(t.raw) for t in strip_wrappers(simple.words)]
+        real = strip_wrappers(simple.words)
+        argv = [unquote(t.raw) for t in real]
         if argv and argv[0] == "xargs":
             argv = _after_xargs(argv)
         if not argv:
             continue
         reason = _destructive_argv(argv)
         if reason:
-            return reason
+            return reason, real[0].start
     if sql:
-        return " ".join(sql.group("sql").split()[:2]).upper().rstrip("(")
+        return " ".join(sql.group("sql").split()[:2]).upper().rstrip("("), sql.start("sql")
     return None
 
 
