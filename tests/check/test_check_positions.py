@@ -76,3 +76,27 @@ def test_pf304_points_at_the_destructive_command(make_project: MakeProject, invo
     )
     places = _places(make_project, invoke, text.encode(), "--select", "PF304")
     assert places == [("PF304", 5, 6), ("PF304", 6, 20), ("PF304", 7, 20), ("PF304", 12, 7)]
+
+
+def test_each_code_span_and_link_of_a_line_gets_its_own_column(make_project: MakeProject, invoke: Invoke) -> None:
+    text = (
+        "# Repo\n\n"
+        "- [ ] 部署 make deploy-prod then `make deploy-prod`\n"
+        "- [ ] Run `docs/gone.md` and `docs/gone.md` and ``docs/x.md``\n"
+        "- [ ] [a](gone.md) [b](gone.md) ![c](gone.md) <!-- preflight: ignore PF999 -->"
+        " <!-- preflight: ignore PF998 -->\n"
+    )
+    root = make_project({"checklists/a.md": text, "Makefile": "deploy:\n\techo\n"}, config=config())
+    result = invoke(root, "check", "--no-cache", "--format", "json", "--exit-zero")
+    places = [(d["code"], d["line"], d["col"]) for d in json.loads(result.output)["diagnostics"]]
+    assert places == [
+        ("PF203", 3, 38),
+        ("PF201", 4, 12),
+        ("PF201", 4, 31),
+        ("PF201", 4, 51),
+        ("PF201", 5, 11),
+        ("PF201", 5, 24),
+        ("PF201", 5, 38),
+        ("PF111", 5, 47),
+        ("PF111", 5, 80),
+    ]

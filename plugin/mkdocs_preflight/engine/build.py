@@ -443,18 +443,36 @@ class _Walker:
         line = first_line
         checklist = self.checklist
         link: Link | None = None
+        # Where the last placed element of each line ends: the next one is searched after
+        # it, so that `a.sh` twice on a line, or a span whose text the line has earlier
+        # (`make x then \`make x\``), gets its own column.
+        cursor: dict[int, int] = {}
+
+        def place(line: int, needle: str, skip: int) -> int | None:
+            """1-based column of ``needle`` after the line's cursor, plus ``skip``; moves the cursor."""
+            if not 1 <= line <= len(self.lines) or not needle:
+                return None
+            found = self.lines[line - 1].find(needle, cursor.get(line, 0))
+            if found < 0:
+                return None
+            cursor[line] = found + len(needle)
+            return found + 1 + skip
+
         for child in children:
             kind = child.type
             if kind == "softbreak" or kind == "hardbreak":
                 line += 1
             elif kind == "code_inline":
-                span = CodeSpan(child.content, classify(child.content), line, self.col_of(line, child.content))
+                content = child.content
+                col = place(line, "`" + content, 1) or place(line, content, 0) or self.col_of(line, content)
+                span = CodeSpan(content, classify(content), line, col)
                 checklist.code_spans.append(span)
                 if owner is not None:
                     owner.code_spans.append(span)
             elif kind == "link_open":
                 target = str(child.attrs.get("href", ""))
-                link = Link(target, "", line, self.col_of(line, "](" + target, 0) + 2 if target else 1)
+                col = (place(line, "](" + target, 2) or self.col_of(line, "](" + target, 0) + 2) if target else 1
+                link = Link(target, "", line, col)
                 checklist.links.append(link)
                 if owner is not None:
                     owner.links.append(link)
@@ -464,12 +482,13 @@ class _Walker:
                 link.text += child.content
             elif kind == "image":
                 target = str(child.attrs.get("src", ""))
-                image = Link(target, _plain(child.children), line, self.col_of(line, "](" + target, 0) + 2, image=True)
+                col = place(line, "](" + target, 2) or self.col_of(line, "](" + target, 0) + 2
+                image = Link(target, _plain(child.children), line, col, image=True)
                 checklist.links.append(image)
                 if owner is not None:
                     owner.links.append(image)
             elif kind == "html_inline":
-                self.html(child.content, line, self.col_of(line, child.content))
+                self.html(child.content, line, place(line, child.content, 0) or self.col_of(line, child.content))
 
     def html(self, content: str, line: int, col: int = 1) -> None:
         if "preflight" not in content:
