@@ -291,7 +291,7 @@ def test_make_targets(check: Check) -> None:
         (3, "`make deploy-prod`: no target `deploy-prod` in `Makefile`"),
         (6, "`make` has no Makefile to read in `apps/web/`"),
         (7, "`make nope`: no target `nope` in `extra.mk`"),
-        (11, "`make deploy-canery`: no target `deploy-canery` in `Makefile`"),
+        (11, "`make deploy-canery`: no target `deploy-canery` in `Makefile`; did you mean `deploy-canary`?"),
     ]
 
 
@@ -365,8 +365,8 @@ def test_package_scripts(check: Check) -> None:
         "PF204",
     )
     assert [(d.line, d.message) for d in found] == [
-        (3, "`npm run build:prod`: no script `build:prod` in `package.json`"),
-        (7, "`pnpm lint`: no script `lint` in `package.json`"),
+        (3, "`npm run build:prod`: no script `build:prod` in `package.json`; did you mean `build`?"),
+        (7, "`pnpm lint`: no script `lint` in `package.json`; did you mean `lint:css`?"),
         (11, "`yarn deploy`: no script `deploy` in `package.json`"),
         (15, "`npm run start`: no script `start` in `apps/web/package.json`"),
     ]
@@ -426,7 +426,7 @@ def test_anchors(check: Check) -> None:
         "PF206",
     )
     assert [(d.line, d.message) for d in found] == [
-        (6, "Anchor `#rollback` does not exist in `docs/guide.md`"),
+        (6, "Anchor `#rollback` does not exist in `docs/guide.md`; did you mean `rollback-plan`?"),
         (8, "Anchor `#nope` does not exist in `checklists/other.md`"),
         (9, "Anchor `#missing` does not exist in this checklist"),
     ]

@@ -731,9 +731,9 @@ class _Walk:
             as_file = normalize(target, directory)
             if as_file is not None and self.repo.exists(as_file):
                 continue
-            self.diag(
-                MISSING_MAKE_TARGET, f"`make {target}`: no target `{target}` in `{info.path}`", self.locate(start)
-            )
+            hint = did_you_mean(target, info.targets)
+            message = f"`make {target}`: no target `{target}` in `{info.path}`{hint}"
+            self.diag(MISSING_MAKE_TARGET, message, self.locate(start))
 
     def make_dir(
         self, current: str | None, start: int, value: str, offset: int = 0, *, opaque: bool = False
@@ -815,7 +815,8 @@ class _Walk:
             if local_bin is not None and self.repo.exists(local_bin):
                 return
         shown = f"{tool} run {name}" if first in ("run", "run-script") else f"{tool} {name}"
-        self.diag(MISSING_PACKAGE_SCRIPT, f"`{shown}`: no script `{name}` in `{info.path}`", self.locate(start))
+        hint = did_you_mean(name, info.scripts)
+        self.diag(MISSING_PACKAGE_SCRIPT, f"`{shown}`: no script `{name}` in `{info.path}`{hint}", self.locate(start))
 
     def package_dir(self, current: str | None, value: str, opaque: bool) -> str | None:
         if current is None or opaque or value.startswith(("/", "~")):
@@ -1026,7 +1027,8 @@ class AnchorIndex:
         anchors = self.anchors(relpath)
         if anchors is None or fragment.lower() in anchors or _LINE_ANCHOR.match(fragment):
             return
-        walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in `{relpath}`", (line, col))
+        hint = did_you_mean(fragment.lower(), anchors)
+        walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in `{relpath}`{hint}", (line, col))
 
     def check_own(self, walk: _Walk, fragment: str, line: int, col: int) -> None:
         if not fragment or fragment.lower() in ("top", "_top") or _LINE_ANCHOR.match(fragment):
@@ -1038,10 +1040,24 @@ class AnchorIndex:
             own.update(_html_ids(self.repo.read_text(self.checklist.path) or ""))
             self.cache[self.checklist.path] = own
         if fragment.lower() not in own:
-            walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in this checklist", (line, col))
+            hint = did_you_mean(fragment.lower(), own)
+            walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in this checklist{hint}", (line, col))
 
 
 _LINE_ANCHOR = re.compile(r"^L\d+(?:-L?\d+)?$")
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """``; did you mean `x`?`` for the known name closest to a misspelt ``value``, else ``""``."""
+    from difflib import get_close_matches  # only on a finding
+
+    names = sorted(known)
+    # A typo (`deploy-prod`, `rollbak`) or a shortened name (`build:prod` for `build`):
+    # close enough that the hint helps, never a guess between unrelated names.
+    close = get_close_matches(value, names, n=1, cutoff=0.75) or get_close_matches(
+        value, [n for n in names if len(n) >= 3 and (value.startswith(n) or n.startswith(value))], n=1, cutoff=0.5
+    )
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _html_ids(text: str) -> set[str]:
