@@ -187,6 +187,8 @@ def test_find_placeholders_positions_and_names() -> None:
         ("redis-cli FLUSHALL", "redis-cli FLUSHALL"),
         ("sudo mkfs.ext4 /dev/sdb1", "mkfs.ext4"),
         ("echo ok\nrm -rf dist", "rm -rf"),
+        ("kubectl delete pod api-0 --dry-run=none", "kubectl delete"),
+        ("rm -rf -- --dry-run", "rm -rf"),
     ],
 )
 def test_destructive(command: str, reason: str) -> None:
@@ -210,6 +212,10 @@ def test_destructive(command: str, reason: str) -> None:
         "grep -r DROP migrations/",
         "ls -la",
         "find . -name '*.pyc' -delete",
+        "kubectl delete pod web-1 --dry-run=client -o yaml",
+        "aws s3 rm s3://bucket/ --recursive --dryrun",
+        "helm uninstall app --dry-run",
+        "git push --force --dry-run origin main",
     ],
 )
 def test_not_destructive(command: str) -> None:

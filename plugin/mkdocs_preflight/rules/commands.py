@@ -160,7 +160,8 @@ even with `--yes`. Commands recognised as destructive: `rm -rf`, `git push --for
 `DELETE FROM` without `WHERE`, `dropdb`, `terraform destroy`, `kubectl delete`,
 `helm uninstall`, `docker system prune` and other `prune`s, `docker compose down -v`,
 `aws ... delete-*`, `aws s3 rb`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`.
-A block marked `destructive=false` is not reported.
+A block marked `destructive=false` is not reported, nor a command run with `--dry-run`
+(`--dry-run=client`, `--dryrun`), which only shows what it would do.
 
 Bad:
 

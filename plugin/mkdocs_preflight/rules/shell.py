@@ -629,9 +629,23 @@ def _short_flags(args: Iterable[str]) -> set[str]:
     return flags
 
 
+def _dry_run(args: list[str]) -> bool:
+    """``--dry-run`` (``=client``, ``=server``...) or ``--dryrun``: the command only shows what it would do."""
+    for arg in args:
+        if arg == "--":
+            break
+        if arg in ("--dry-run", "--dryrun"):
+            return True
+        if arg.startswith(("--dry-run=", "--dryrun=")) and not arg.endswith("=none"):
+            return True
+    return False
+
+
 def _destructive_argv(argv: list[str]) -> str | None:
     name = argv[0].rsplit("/", 1)[-1]
     args = argv[1:]
+    if _dry_run(args):
+        return None
     flags = _short_flags(a for a in args if a.startswith("-"))
     words = [a for a in args if not a.startswith("-")]
     first = words[0] if words else ""
