@@ -218,3 +218,18 @@ def test_a_task_item_without_text_says_so(run_check: RunCheck) -> None:
     assert messages[0] == (2, 3, "Task item `[ ]` has no text: write the step after the box (`- [ ] Tag the release`)")
     assert messages[1][:2] == (3, 3) and "`[x]` has no text" in messages[1][2]
     assert messages[2][:2] == (4, 3) and messages[2][2].startswith("Malformed checkbox `[]`")
+
+
+@pytest.mark.parametrize(
+    ("text", "reach"),
+    [
+        ("# F\n\n> ~~~\n> x\n\n- [ ] b\n", "the end of the blockquote"),
+        ('# F\n\n=== "Tab"\n    ```bash\n    echo\n\n- [ ] b\n', "the end of the content tab"),
+        ("# F\n\n!!! note\n    ```bash\n    echo\n\n- [ ] b\n", "the end of the admonition"),
+        ("# F\n\n- [ ] a\n  ```bash\n  echo\n- [ ] b\n", "the end of the list item"),
+        ("# F\n\n```bash\necho\n- [ ] b\n", "the end of the file"),
+    ],
+)
+def test_an_unclosed_fence_names_what_it_runs_to_the_end_of(run_check: RunCheck, text: str, reach: str) -> None:
+    (finding,) = run_check({"checklists/a.md": text}, select=["PF105"]).diagnostics
+    assert f"everything up to {reach} is read as code" in finding.message

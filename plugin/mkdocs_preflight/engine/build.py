@@ -126,6 +126,8 @@ class _Walker:
         self.section: int | None = None
         self.slugs: set[str] = set()
         self.items_stack: list[Item | None] = []
+        self.containers: list[str] = []
+        """What encloses the current token (``list item``, ``blockquote``, ``admonition``...), innermost last."""
         self.owners: list[Item] = []
         """The task items of ``items_stack``, innermost last."""
         self.block_owners: list[Item | None] = []
@@ -188,10 +190,23 @@ class _Walker:
                 self.heading(token, tokens[i + 1])
                 i += 2  # the heading's inline token is handled here
             elif kind == "list_item_open":
+                self.containers.append("list item")
                 self.list_item(token, tokens, i)
             elif kind == "list_item_close":
+                self.containers.pop()
                 if self.items_stack and self.items_stack.pop() is not None:
                     self.owners.pop()
+            elif kind == "blockquote_open" or kind == "container_open":
+                meta = token.meta or {}
+                self.containers.append(
+                    "blockquote"
+                    if kind == "blockquote_open"
+                    else "content tab"
+                    if meta.get("kind") == "tab"
+                    else "admonition"
+                )
+            elif kind == "blockquote_close" or kind == "container_close":
+                self.containers.pop()
             elif kind == "fence":
                 self.fence(token, tokens[i - 1] if i else None)
             elif kind == "html_block":
@@ -577,7 +592,7 @@ class _Walker:
         level = Level.ERROR if hidden else Level.WARNING
         if early is not None and not info.lang:
             outer, nested_line, close_line = early
-            reach = f"to line {block.end_line}" if block.closed else "to the end of the " + self.container(owner)
+            reach = f"to line {block.end_line}" if block.closed else "to the end of the " + self.container()
             self.diag(
                 "PF105",
                 f"Code fence closes early at line {close_line} because the nested fence at line {nested_line} "
@@ -591,7 +606,7 @@ class _Walker:
         if not block.closed:
             self.diag(
                 "PF105",
-                f"Code fence is never closed: everything up to the end of the {self.container(owner)} "
+                f"Code fence is never closed: everything up to the end of the {self.container()} "
                 f"is read as code and hides {items}",
                 block.line,
                 block.col,
@@ -611,8 +626,9 @@ class _Walker:
                     self.early_close = (block, block.line + 1 + offset, block.end_line)
                     break
 
-    def container(self, owner: Item | None) -> str:
-        return "list item" if owner is not None or self.items_stack else "file"
+    def container(self) -> str:
+        """What an unclosed fence here runs to the end of: the innermost container, else the file."""
+        return self.containers[-1] if self.containers else "file"
 
     def finish(self) -> Checklist:
         checklist = self.checklist
