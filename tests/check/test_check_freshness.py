@@ -179,3 +179,17 @@ def test_a_script_linked_to_a_pipe_is_not_read(make_project: MakeProject, tmp_pa
     assert result.returncode == 1, result.stderr
     assert "generated/evil.sh" not in result.stdout  # not a generated script: nothing to say about it
     assert "checklists/deploy.md:1:1: PF501" in result.stdout
+
+
+def test_invalid_lock_messages_say_what_is_wrong_and_what_to_do(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config())
+    (root / "preflight.lock").write_text("garbage line\n")
+    result = invoke(root, "check", "--select", "PF503")
+    assert result.stdout.splitlines()[0] == (
+        "preflight.lock:1:1: PF503 Lock file line is not `<step id><TAB><file><TAB><sha256>`: 'garbage line'; "
+        "the steps it was about are no longer tracked: review them, then run `preflight lock`"
+    )
+    (root / "preflight.lock").unlink()
+    (root / "preflight.lock").mkdir()
+    result = invoke(root, "check", "--select", "PF503")
+    assert result.stdout.splitlines()[0].startswith("preflight.lock:1:1: PF503 Lock file cannot be read: ")

@@ -175,7 +175,7 @@ def invalid_lock(ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     path = ctx.relative(lock.path)
     for line, problem in lock.errors:
-        yield Diagnostic("PF503", f"Lock file line {problem}", path, line, 1, Level.ERROR)
+        yield Diagnostic("PF503", problem, path, line, 1, Level.ERROR)
 
 
 def script_target(checklist: Checklist, ctx: RuleContext) -> str | None:

@@ -30,7 +30,7 @@ class Lock:
     path: Path
     steps: dict[str, dict[str, str]] = field(default_factory=dict)
     errors: list[tuple[int, str]] = field(default_factory=list)
-    """``(line, problem)`` for lines that are not entries (merge conflict markers, edits)."""
+    """``(line, message)`` for lines that are not entries (merge conflict markers, edits)."""
 
 
 def _valid_digest(value: str) -> bool:
@@ -44,7 +44,7 @@ def read_lock(path: Path) -> Lock | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Lock(path, errors=[(1, f"cannot be read: {exc.strerror}")])
+        return Lock(path, errors=[(1, f"Lock file cannot be read: {exc.strerror}")])
     lock = Lock(path)
     text = data.decode("utf-8", errors="replace")
     for number, line in enumerate(text.splitlines(), 1):
@@ -53,7 +53,13 @@ def read_lock(path: Path) -> Lock | None:
         fields = line.split("\t")
         if len(fields) != 3 or "#" not in fields[0] or not fields[1] or not _valid_digest(fields[2]):
             shown = line if len(line) <= 60 else line[:59] + "…"
-            lock.errors.append((number, f"is not `<step id>\\t<file>\\t<sha256>`: {shown!r}"))
+            lock.errors.append(
+                (
+                    number,
+                    f"Lock file line is not `<step id><TAB><file><TAB><sha256>`: {shown!r}; "
+                    "the steps it was about are no longer tracked: review them, then run `preflight lock`",
+                )
+            )
             continue
         lock.steps.setdefault(fields[0], {})[fields[1]] = fields[2]
     return lock
