@@ -37,7 +37,7 @@ def test_missing_scripts_and_paths_in_commands(check: Check) -> None:
         "PF201",
     )
     assert [(d.line, d.message) for d in found] == [
-        (6, "Script `./scripts/deploy_v2.sh` does not exist"),
+        (6, "Script `./scripts/deploy_v2.sh` does not exist; did you mean `./scripts/deploy.sh`?"),
         (7, "Script `scripts/missing.sh` does not exist"),
         (8, "Script `gone.sh` does not exist"),
         (9, "Script `src/app.py` does not exist"),
@@ -181,7 +181,7 @@ def test_inline_code_paths(check: Check) -> None:
         "PF201",
     )
     assert [(d.line, d.message) for d in found] == [
-        (1, "Path `config/prod.yaml` does not exist"),
+        (1, "Path `config/prod.yaml` does not exist; did you mean `config/prod.yml`?"),
         (1, "Path `CHANGELOG.md` does not exist"),
         (2, "Folder `apps/frontend/` does not exist"),
         (3, "Script `./scripts/nope.sh` does not exist"),

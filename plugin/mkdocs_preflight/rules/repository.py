@@ -561,6 +561,19 @@ class _Walk:
                 return
         self.path(value, "path", step.start + step.offset)
 
+    def near(self, value: str, target: str) -> str:
+        """``; did you mean `scripts/deploy.sh`?`` for a file of the missing file's folder
+        whose name is close, written the way ``value`` is (only on a finding)."""
+        if value.endswith("/"):
+            return ""
+        name = posixpath.basename(target)
+        names = [n for n in self.repo.listdir(posixpath.dirname(target)) if not n.startswith(".")]
+        hint = did_you_mean(name, names)
+        if not hint:
+            return ""
+        close = hint.removeprefix("; did you mean `").removesuffix("`?")
+        return f"; did you mean `{value[: len(value) - len(posixpath.basename(value))]}{close}`?"
+
     def path(self, value: str, role: str, offset: int) -> None:
         """Check one path a command uses; report it when missing or outside."""
         cwd = self.cwd
@@ -587,7 +600,8 @@ class _Walk:
             self.add(value, target, position, "missing", role)
             what = _ROLE_NAMES.get(role, "Folder" if value.endswith("/") else "Path")
             where = f" (in `{cwd}/`)" if cwd else ""
-            self.diag(MISSING_FILE, f"{what} `{value}` does not exist{where}", position)
+            hint = self.near(value, target)
+            self.diag(MISSING_FILE, f"{what} `{value}` does not exist{where}{hint}", position)
             return
         self.ok(target)
         if role == "script" and kind == "file" and not entry.mode & 0o111:
@@ -863,7 +877,7 @@ class _Walk:
             return
         self.add(value, target, position, "missing", "inline")
         what = "Folder" if value.endswith("/") else "Path"
-        self.diag(MISSING_FILE, f"{what} `{value}` does not exist", position)
+        self.diag(MISSING_FILE, f"{what} `{value}` does not exist{self.near(value, target)}", position)
 
     def link(self, target: str, line: int, col: int, anchors: AnchorIndex) -> None:
         raw = target.strip()
@@ -910,7 +924,8 @@ class _Walk:
                         return
                 self.add(path_text, resolved, position, "missing", "link")
                 shown = f" (`{resolved}`)" if resolved != path_text else ""
-                self.diag(MISSING_FILE, f"Link target `{path_text}` does not exist{shown}", position)
+                hint = self.near(path_text, resolved)
+                self.diag(MISSING_FILE, f"Link target `{path_text}` does not exist{shown}{hint}", position)
                 return
             self.ok(resolved)
             if fragment and entry.kind == "file" and resolved.lower().endswith((".md", ".markdown")):
@@ -1054,7 +1069,7 @@ def did_you_mean(value: str, known: Iterable[str]) -> str:
     names = sorted(known)
     # A typo (`deploy-prod`, `rollbak`) or a shortened name (`build:prod` for `build`):
     # close enough that the hint helps, never a guess between unrelated names.
-    close = get_close_matches(value, names, n=1, cutoff=0.75) or get_close_matches(
+    close = get_close_matches(value, names, n=1, cutoff=0.78) or get_close_matches(
         value, [n for n in names if len(n) >= 3 and (value.startswith(n) or n.startswith(value))], n=1, cutoff=0.5
     )
     return f"; did you mean `{close[0]}`?" if close else ""
