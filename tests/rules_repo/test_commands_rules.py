@@ -321,12 +321,17 @@ def test_untagged_fences_that_look_like_shell(check: Check) -> None:
         WARN pool exhausted
         INFO pool recovered
         ~~~
+
+        ~~~~
+        git status
+        ~~~~
         """,
         "PF30",
     )
-    assert [(d.code, d.line) for d in found] == [("PF305", 1), ("PF305", 6)]
+    assert [(d.code, d.line) for d in found] == [("PF305", 1), ("PF305", 6), ("PF305", 29)]
     assert found[0].message.endswith("tag it ```bash")
     assert found[1].message.endswith("tag it ```console")
+    assert found[2].message.endswith("tag it ~~~~bash")  # the fence the writer used
 
 
 def test_console_blocks_without_prompts(check: Check) -> None:

@@ -512,7 +512,8 @@ def check_fences(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]
                     found.append(
                         Diagnostic(
                             UNTAGGED_SHELL.code,
-                            f"Code block has no language but looks like shell commands: tag it ```{suggestion}",
+                            "Code block has no language but looks like shell commands: "
+                            f"tag it {block.fence}{suggestion}",
                             checklist.path,
                             block.line,
                             block.col,
