@@ -100,3 +100,27 @@ def test_each_code_span_and_link_of_a_line_gets_its_own_column(make_project: Mak
         ("PF111", 5, 47),
         ("PF111", 5, 80),
     ]
+
+
+def test_places_after_a_code_span_or_a_link_that_wraps(make_project: MakeProject, invoke: Invoke) -> None:
+    text = (
+        "# T\n\n"
+        "- [ ] First run the long script called `./scripts/very/long/path/to/a/script-that-wraps.sh\n"
+        "  --flag` now, then [the guide](\n"
+        "  docs/gone.md) too and `scripts/x.sh`\n"
+        "- [ ] See [the long\n"
+        "  guide](docs/g2.md) and ![an\n"
+        "  image](img.png) and `scripts/y.sh` and [ref][r]\n"
+        "\n"
+        "[r]: gone3.md\n"
+    )
+    places = _places(make_project, invoke, text.encode(), "--select", "PF201")
+    assert places == [
+        ("PF201", 3, 41),
+        ("PF201", 5, 3),
+        ("PF201", 5, 26),
+        ("PF201", 7, 10),
+        ("PF201", 8, 10),
+        ("PF201", 8, 24),
+        ("PF201", 8, 43),
+    ]

@@ -473,32 +473,67 @@ class _Walker:
             cursor[line] = found + len(needle)
             return found + 1 + skip
 
+        def span_end(line: int, markup: str) -> int:
+            """The line where a code span that wraps after ``line`` closes (the cursor moves past it)."""
+            number, start = line + 1, 0
+            while 1 <= number <= len(self.lines):
+                end = self.lines[number - 1].find(markup, start)
+                if end >= 0:
+                    cursor[number] = end + len(markup)
+                    return number
+                number += 1
+            return line
+
+        def target_place(line: int, target: str, text: str) -> tuple[int, int]:
+            """Line and column of a link's target: after ``](`` on ``line``, else on the next line;
+            for a reference link (``[text][label]``, the target is elsewhere), its text."""
+            found = place(line, "](" + target, 2)
+            if found is not None:
+                return line, found
+            if 1 <= line < len(self.lines) and self.lines[line - 1].rstrip().endswith("]("):
+                found = self.lines[line].find(target)  # `[text](` ends the line, the target starts the next
+                if found >= 0:
+                    cursor[line + 1] = found + len(target)
+                    return line + 1, found + 1
+            found = place(line, "[" + text, 1) if text else None
+            return line, found or self.col_of(line, "](" + target, 0) + 2
+
         for child in children:
             kind = child.type
             if kind == "softbreak" or kind == "hardbreak":
                 line += 1
             elif kind == "code_inline":
                 content = child.content
-                col = place(line, "`" + content, 1) or place(line, content, 0) or self.col_of(line, content)
-                span = CodeSpan(content, classify(content), line, col)
+                span_line = line
+                col = place(line, "`" + content, 1) or place(line, content, 0)
+                if col is None:
+                    # A span that wraps onto the next line: its first word is on this one, and
+                    # what follows it is on the line where it closes.
+                    col = place(line, "`" + content.split(" ", 1)[0], 1) or self.col_of(line, content)
+                    line = span_end(line, child.markup or "`")
+                span = CodeSpan(content, classify(content), span_line, col)
                 checklist.code_spans.append(span)
                 if owner is not None:
                     owner.code_spans.append(span)
             elif kind == "link_open":
-                target = str(child.attrs.get("href", ""))
-                col = (place(line, "](" + target, 2) or self.col_of(line, "](" + target, 0) + 2) if target else 1
-                link = Link(target, "", line, col)
+                # Placed at its end, when the line is that of `](target` (the text may wrap).
+                link = Link(str(child.attrs.get("href", "")), "", line, 1)
                 checklist.links.append(link)
                 if owner is not None:
                     owner.links.append(link)
             elif kind == "link_close":
+                if link is not None and link.target:
+                    link.line, link.col = target_place(line, link.target, link.text.split("\n", 1)[0])
+                    line = link.line
                 link = None
             elif kind == "text" and link is not None:
                 link.text += child.content
             elif kind == "image":
                 target = str(child.attrs.get("src", ""))
-                col = place(line, "](" + target, 2) or self.col_of(line, "](" + target, 0) + 2
-                image = Link(target, _plain(child.children), line, col, image=True)
+                line += sum(1 for c in child.children or () if c.type in ("softbreak", "hardbreak"))
+                at_line, col = target_place(line, target, "") if target else (line, 1)
+                line = at_line
+                image = Link(target, _plain(child.children), at_line, col, image=True)
                 checklist.links.append(image)
                 if owner is not None:
                     owner.links.append(image)
