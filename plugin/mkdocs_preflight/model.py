@@ -144,6 +144,10 @@ class Block:
     closed: bool = True
     requirements: list[str] = field(default_factory=list)
     """Requirement IDs that apply: own comments, the owning item's and the section's."""
+    options_line: int = 0
+    """The line of the ``<!-- preflight: key=value -->`` comment that gives options (0: none)."""
+    lead_line: int = 0
+    """The first of the ``<!-- preflight: ... -->`` comment lines right above the fence (0: none)."""
 
     @property
     def is_shell(self) -> bool:

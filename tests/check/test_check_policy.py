@@ -209,3 +209,37 @@ def test_a_block_list_error_points_at_its_item(run_check: RunCheck) -> None:
 def test_without_a_config_file_errors_name_the_option() -> None:
     with pytest.raises(ConfigError, match=r"^--select: unknown rule code or prefix 'PF999'"):
         Policy.build(CODES, select=["PF999"])
+
+
+def test_comments_stacked_above_a_fence_all_apply_to_it(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # T
+
+        <!-- preflight: ignore PF307 -->
+        <!-- preflight: timeout=soon -->
+        ```bash
+        rm -rf /tmp/x
+        ```
+
+        <!-- preflight: timeout=later id=9z -->
+        <!-- preflight: ignore PF304 -->
+        ```bash
+        rm -rf /tmp/y
+        ```
+
+        <!-- preflight: ignore PF304 -->
+        <!-- preflight: timeout=60 -->
+        ```bash
+        rm -rf /tmp/z
+        ```
+        """
+    )
+    result = run_check({"checklists/a.md": text}, select=["PF1", "PF3"])
+    # The options of line 9 are not lost behind the suppression of line 10, and each
+    # suppression covers its block.
+    assert [(d.code, d.line, d.col) for d in result.diagnostics] == [
+        ("PF304", 6, 1),
+        ("PF307", 9, 17),
+        ("PF109", 9, 31),
+    ]

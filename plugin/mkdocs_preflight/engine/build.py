@@ -138,6 +138,8 @@ class _Walker:
         self.lead_in_line: int | None = None
         self.def_list_level: int | None = None
         self.pending_options: tuple[int, dict[str, str]] | None = None
+        self.comment_run: tuple[int, int] | None = None
+        """First and last line of the latest run of ``<!-- preflight: ... -->`` comment lines."""
         self.early_close: tuple[Block, int, int] | None = None
 
     # -- helpers ---------------------------------------------------------------------
@@ -212,7 +214,8 @@ class _Walker:
             elif kind == "html_block":
                 start, end = token.map or [0, 1]
                 # A comment of its own sits on its last line (the line before what it covers).
-                self.html(token.content, end, self.col_of(end, "<!--") if end == start + 1 else 1)
+                own = end == start + 1
+                self.html(token.content, end, self.col_of(end, "<!--") if own else 1, own_line=own)
             elif kind == "front_matter":
                 self.front_matter(token)
             elif kind == "container_open" and '"' in token.info:
@@ -540,12 +543,17 @@ class _Walker:
             elif kind == "html_inline":
                 self.html(child.content, line, place(line, child.content, 0) or self.col_of(line, child.content))
 
-    def html(self, content: str, line: int, col: int = 1) -> None:
+    def html(self, content: str, line: int, col: int = 1, *, own_line: bool = False) -> None:
         if "preflight" not in content:
             return
         parsed = parse_comment(content)
         if parsed is None:
             return
+        if own_line:
+            # Comments stacked on the lines right above a fence (options and suppressions,
+            # in any order) all belong to it.
+            run = self.comment_run
+            self.comment_run = (run[0], line) if run is not None and run[1] == line - 1 else (line, line)
         kind, values = parsed
         if kind == "ignore":
             self.checklist.suppressions.append((line, col, frozenset(values)))
@@ -556,10 +564,14 @@ class _Walker:
         start, end = token.map or [0, 1]
         line = start + 1
         info = parse_info(token.info)
+        run, self.comment_run = self.comment_run, None
+        attached = run is not None and run[1] == start and previous is not None and previous.type == "html_block"
+        options_line = 0
         if self.pending_options is not None:
             comment_line, values = self.pending_options
             self.pending_options = None
-            if comment_line == start and previous is not None and previous.type == "html_block":
+            if attached and run is not None and run[0] <= comment_line <= run[1]:
+                options_line = comment_line
                 for key, value in values.items():
                     info.options.setdefault(key, value)
                 if "id" in values and info.id_source == "auto":
@@ -569,6 +581,8 @@ class _Walker:
         closed = content_lines != end - start - 1 or (end - start >= 2 and self.is_closing(end, token.markup))
         owner = self.owner()
         block = self.make_block(info, token, code, line, end, closed, owner)
+        block.options_line = options_line
+        block.lead_line = run[0] if attached and run is not None else 0
         self.checklist.blocks.append(block)
         self.block_owners.append(owner)
         self.check_fence(block, token.markup, info, owner)

@@ -38,7 +38,7 @@ def _block_id_place(block: Block, lines: Sequence[str]) -> tuple[int, int]:
     """Where a block's explicit ID is written: ``#id`` or ``id=`` in the fence header, or
     ``id=`` in the comment on the line before; else the fence."""
     on_comment = block.id_source == "comment"
-    line = block.line - 1 if on_comment else block.line
+    line = (block.options_line or block.line - 1) if on_comment else block.line
     if 0 < line <= len(lines):
         text = lines[line - 1]
         start = 0 if on_comment else block.col - 1

@@ -1105,7 +1105,7 @@ def source_lines(checklist: Checklist, ctx: RuleContext) -> list[str]:
 def option_position(lines: list[str], block: Block, key: str) -> tuple[int, int]:
     """Where ``key`` is written: in the fence header, else the comment above it, else the fence."""
     pattern = re.compile(rf"(?<![\w-])(?:data-preflight-)?{re.escape(key)}\s*=")
-    for line in (block.line, block.line - 1):
+    for line in (block.line, block.options_line or block.line - 1):
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         start = block.col - 1 if line == block.line else 0
         match = pattern.search(text, start)

@@ -1,8 +1,9 @@
 """Inline suppressions: ``<!-- preflight: ignore PF201 -->`` and the findings they silence.
 
 A comment silences matching findings on its own line and on the next line; written on
-the line right before a fence, it covers the whole block (findings inside commands sit
-on the block's lines, where an HTML comment cannot go). Without codes it silences every
+the line right before a fence, or among the preflight comments stacked there, it covers
+the whole block (findings inside commands sit on the block's lines, where an HTML
+comment cannot go). Without codes it silences every
 rule. A suppression that silences nothing is itself a finding (PF111).
 """
 
@@ -37,7 +38,11 @@ def collect(checklist: Checklist) -> list[Suppression]:
     """The suppressions of a checklist, with the lines each one covers."""
     if not checklist.suppressions:
         return []
-    block_end = {block.line: block.end_line for block in checklist.blocks}
+    # The line a comment covers next may be a fence, or a comment stacked above one.
+    block_end: dict[int, int] = {}
+    for block in checklist.blocks:
+        for covered in range(block.lead_line or block.line, block.line + 1):
+            block_end[covered] = block.end_line
     result: list[Suppression] = []
     for line, col, codes in checklist.suppressions:
         end = max(line + 1, block_end.get(line + 1, 0))
