@@ -233,3 +233,21 @@ def test_a_task_item_without_text_says_so(run_check: RunCheck) -> None:
 def test_an_unclosed_fence_names_what_it_runs_to_the_end_of(run_check: RunCheck, text: str, reach: str) -> None:
     (finding,) = run_check({"checklists/a.md": text}, select=["PF105"]).diagnostics
     assert f"everything up to {reach} is read as code" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("---\ntitle: Deploy\nowner: sre\n\n# Deploy\n\n- [ ] a\n", True),
+        ("---\nrun:\n  timeout: 5\nowner: x\n# T\n- [ ] a\n", True),
+        ("---\ntitle: Deploy\n---\n# Deploy\n", False),
+        ("---\nNote: this is a rule, then a paragraph\n\n# T\n", False),
+        ("---\n\nText after a rule\n", False),
+    ],
+)
+def test_front_matter_without_its_closing_line(run_check: RunCheck, text: str, reported: bool) -> None:
+    result = run_check({"checklists/a.md": text}, select=["PF107"])
+    expected = [("PF107", 1, 1)] if reported else []
+    assert [(d.code, d.line, d.col) for d in result.diagnostics] == expected
+    if reported:
+        assert "never closed" in result.diagnostics[0].message

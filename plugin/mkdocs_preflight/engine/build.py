@@ -53,6 +53,11 @@ _OPENER = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s].*)?$"
 _ORDINAL = re.compile(r"^\s*(?:step|phase|stage)\s+(?P<n>\d+)\b", re.I)
 _MALFORMED_ITEM = re.compile(r"^(?P<box>\[(?:|\s+[xX]|[xX]\s+|\s{2,}|[xX ])\])(?=\S|$)")
 _MALFORMED_BOX_ONLY = re.compile(r"^\[(?:|\s+[xX]|[xX]\s+|\s{2,})\](?:\s|$)")
+# preflight's own front matter keys and the usual ones of MkDocs and mkdocs-material pages
+_FRONT_MATTER_KEYS = frozenset(
+    {"title", "id", "owner", "tags", "requirements", "run", "description", "template", "hide", "status"}
+    | {"search", "icon", "subtitle", "authors", "date"}
+)
 _GLUED_BULLET = re.compile(r"^(?P<marker>[-*+])\[[ xX]?\]", re.M)
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_][\w]*)\1")
 _COMMENT_PREFIXES = ("#", "//", "--")
@@ -182,6 +187,8 @@ class _Walker:
 
     def run(self, tokens: list[Token]) -> Checklist:
         count = len(tokens)
+        if count and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
+            self.unclosed_front_matter()
         i = 0
         while i < count:
             token = tokens[i]
@@ -231,6 +238,32 @@ class _Walker:
                 self.lead_in_line = None
             i += 1
         return self.finish()
+
+    def unclosed_front_matter(self) -> None:
+        """``---`` then front matter keys and no closing ``---``: front matter read as text.
+
+        Only when the lines up to the first blank one are a YAML mapping with a key that
+        front matter has (``title:``, ``owner:``...): a rule followed by ``Note: ...`` is text.
+        """
+        lines = self.lines
+        if len(lines) < 2 or lines[0].rstrip() != "---" or ":" not in lines[1]:
+            return
+        # The keys end at a blank line or a heading, where the writer's text starts.
+        end = next((i for i, text in enumerate(lines) if i and (not text.strip() or text.startswith("#"))), len(lines))
+        head = lines[1:end]
+        try:
+            data = yaml.load("\n".join(head), Loader=SAFE_LOADER)
+        except yaml.YAMLError:
+            return
+        if isinstance(data, dict) and not _FRONT_MATTER_KEYS.isdisjoint(str(key) for key in data):
+            self.diag(
+                "PF107",
+                "Front matter is never closed, so it is read as text and its keys are ignored: "
+                "end it with a `---` line",
+                1,
+                1,
+                Level.ERROR,
+            )
 
     def front_matter(self, token: Token) -> None:
         start = (token.map or [0, 1])[0]

@@ -218,13 +218,15 @@ RULES: list[Rule] = [
         "PF107",
         "invalid-front-matter",
         Level.ERROR,
-        "The YAML front matter cannot be parsed, is not a mapping, or has a list where text goes",
+        "The YAML front matter cannot be parsed, is never closed, is not a mapping, or has a list where text goes",
         doc(
             """
             Front matter sets the title, the ID prefix, the owner, requirement definitions
             and run defaults. When it is not valid YAML, not a mapping, or so large that
             its YAML aliases expand to more than 100,000 values (an "alias bomb" that would
-            exhaust memory), all of it is ignored (an error). `title`, `id` and `owner` are text (a number or a date is
+            exhaust memory), all of it is ignored (an error); so is front matter whose
+            closing `---` line is missing, which Markdown then shows as text. `title`, `id`
+            and `owner` are text (a number or a date is
             taken as written: `id: 7` is `"7"`), `tags` is text or a list of text; a list
             or a mapping there is ignored, with a warning at its key. A `requirements:`
             entry that defines nothing (as for the registry, [PF108](PF108.md)) is ignored
