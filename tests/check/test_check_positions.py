@@ -124,3 +124,9 @@ def test_places_after_a_code_span_or_a_link_that_wraps(make_project: MakeProject
         ("PF201", 8, 24),
         ("PF201", 8, 43),
     ]
+
+
+def test_an_item_id_marker_is_placed_at_the_end_of_its_line(make_project: MakeProject, invoke: Invoke) -> None:
+    text = "# T\n\n- [ ] One { #dup }\n- [ ] Three `{ #dup }` in code { #dup }\n- [ ] Four\n  { #dup }\n"
+    places = _places(make_project, invoke, text.encode(), "--select", "PF101")
+    assert places == [("PF101", 4, 32), ("PF101", 6, 3)]

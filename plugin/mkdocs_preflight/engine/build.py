@@ -421,7 +421,9 @@ class _Walker:
             item.explicit_id = True
             marker_line = line + raw.count("\n", 0, marker.start())
             marker_text = marker.group(0).strip()
-            marker_col = self.col_of(marker_line, marker_text)
+            # The marker ends its line: the same text may be quoted earlier (`{ #id }` in code).
+            source = self.lines[marker_line - 1] if 1 <= marker_line <= len(self.lines) else ""
+            marker_col = source.rfind(marker_text) + 1 or 1
             item.id_marker = (marker_line, marker_col, marker_col + len(marker_text))
         self.items_stack.append(item)
         self.owners.append(item)
