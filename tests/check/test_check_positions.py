@@ -130,3 +130,15 @@ def test_an_item_id_marker_is_placed_at_the_end_of_its_line(make_project: MakePr
     text = "# T\n\n- [ ] One { #dup }\n- [ ] Three `{ #dup }` in code { #dup }\n- [ ] Four\n  { #dup }\n"
     places = _places(make_project, invoke, text.encode(), "--select", "PF101")
     assert places == [("PF101", 4, 32), ("PF101", 6, 3)]
+
+
+def test_a_requirement_reference_whose_prefix_is_as_long_as_the_list_marker(
+    make_project: MakeProject, invoke: Invoke
+) -> None:
+    root = make_project(
+        {"checklists/a.md": "# T\n\n- [ ] Ship: REQ-9\n- [ ] Ship REQ-8\n", "req.yml": "REQ-1: x\n"},
+        config=config(registry="req.yml"),
+    )
+    result = invoke(root, "check", "--no-cache", "--format", "json", "--select", "PF102")
+    places = [(d["line"], d["col"]) for d in json.loads(result.output)["diagnostics"]]
+    assert places == [(3, 13), (4, 12)]

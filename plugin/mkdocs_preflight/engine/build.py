@@ -176,8 +176,8 @@ class _Walker:
             line = first_line + text.count("\n", 0, offset)
             line_start = text.rfind("\n", 0, offset) + 1
             fragment = text[line_start:offset]
-            col = self.col_of(line, fragment + ref_id, offset - line_start + 1)
-            col += len(fragment) if col != offset - line_start + 1 else 0
+            found = self.col_of(line, fragment + ref_id, 0)  # 0: not on the source line as written
+            col = found + len(fragment) if found else offset - line_start + 1
             ref = RequirementRef(ref_id, line, col, context)  # type: ignore[arg-type]
             refs.append(ref)
             self.checklist.requirement_refs.append(ref)
