@@ -251,3 +251,12 @@ def test_front_matter_without_its_closing_line(run_check: RunCheck, text: str, r
     assert [(d.code, d.line, d.col) for d in result.diagnostics] == expected
     if reported:
         assert "never closed" in result.diagnostics[0].message
+
+
+def test_a_duplicate_id_names_the_line_that_has_it(run_check: RunCheck) -> None:
+    text = "# T\n\n## Deploy\n\n- [ ] Ship { #deploy }\n- [ ] One { #dup }\n\n```bash { #dup }\necho\n```\n"
+    messages = [(d.line, d.message) for d in run_check({"checklists/a.md": text}, select=["PF101"]).diagnostics]
+    assert messages == [
+        (5, "Duplicate ID `deploy`: the heading at line 3 has the same anchor; pin another ID"),
+        (8, "Duplicate ID `dup`: line 6 already has it (IDs must be unique in a checklist); pin another ID"),
+    ]

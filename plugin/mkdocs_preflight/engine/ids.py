@@ -60,8 +60,10 @@ def assign(
     ``lines`` (the source) place the findings about a block's explicit ID at the ID.
     """
     # Heading anchors share the page with item anchors: an item must not take one.
-    headings = {section.slug for section in checklist.sections}
+    headings = {section.slug: section.line for section in checklist.sections}
     taken: set[str] = set(headings)
+    first: dict[str, int] = {}
+    """The line of each explicit ID claimed so far (named by a duplicate's message)."""
     path = checklist.path
 
     def claim_explicit(value: str, line: int, col: int, what: str) -> str | None:
@@ -78,12 +80,18 @@ def assign(
             )
             return None
         if value in taken:
-            why = "a heading has the same anchor" if value in headings else "IDs must be unique in a checklist"
+            if value in headings:
+                why = f"the heading at line {headings[value]} has the same anchor; pin another ID"
+            elif value in first:
+                why = f"line {first[value]} already has it (IDs must be unique in a checklist); pin another ID"
+            else:
+                why = "IDs must be unique in a checklist"
             checklist.diagnostics.append(
                 Diagnostic("PF101", f"Duplicate ID `{value}`: {why}", path, line, col, Level.ERROR)
             )
             return None
         taken.add(value)
+        first[value] = line
         return value
 
     for item in checklist.items:
