@@ -11,6 +11,8 @@ from mkdocs_preflight.rules.base import codes_of
 from mkdocs_preflight.rules.docs import render_pages
 from mkdocs_preflight.rules.registry import FAMILIES, all_rules, load
 
+from .conftest import Invoke, MakeProject, config
+
 PACKAGE = Path(mkdocs_preflight.__file__).parent
 DOCS = Path(__file__).parents[2] / "docs" / "rules"
 
@@ -69,3 +71,18 @@ def test_every_check_names_the_codes_it_reports() -> None:
         codes = codes_of(check)
         assert codes, f"{check.__qualname__}: the first docstring line should name its codes"
         assert codes <= registry.codes, f"{check.__qualname__}: unknown {sorted(codes - registry.codes)}"
+
+
+def test_the_silencing_help_fits_where_the_findings_are(make_project: MakeProject, invoke: Invoke) -> None:
+    pages = render_pages()
+    # The lock file and the registry are not Markdown: no HTML comment can go there.
+    for code, file in (("PF503", "preflight.lock"), ("PF108", "requirements.yml")):
+        assert "<!-- preflight: ignore" not in pages[f"{code}.md"]
+        assert f'per_path_ignores: {{"{file}": [{code}]}}' in pages[f"{code}.md"]
+    assert "front matter, where no comment can go" in pages["PF307.md"]
+    # ... and the advice works.
+    root = make_project(
+        {"checklists/a.md": "# A\n", "preflight.lock": "garbage\n"},
+        config=config(per_path_ignores='{"preflight.lock": [PF503]}'),
+    )
+    assert invoke(root, "check", "--no-cache", "--select", "PF503").exit_code == 0

@@ -21,12 +21,29 @@ GENERATED = (
 )
 
 
+# Rules whose findings point into a file that is not Markdown, where no comment can go.
+_OTHER_FILES = {"PF108": "requirements.yml", "PF503": "preflight.lock"}
+# Rules whose findings may point into front matter (YAML), where no comment can go either.
+_FRONT_MATTER = {"PF107", "PF307"}
+
+
 def _level_help(rule: Rule) -> str:
-    return (
+    start = (
         f"Change its level with `levels: {{{rule.code}: warning}}`, turn it off with "
-        f"`ignore: [{rule.code}]` (both in the `preflight` entry of `mkdocs.yml`), or silence "
-        f"one finding with `<!-- preflight: ignore {rule.code} -->` on its line or the line before."
+        f"`ignore: [{rule.code}]` (both in the `preflight` entry of `mkdocs.yml`)"
     )
+    other = _OTHER_FILES.get(rule.code)
+    if other is not None:
+        return f'{start}, or for one file with `per_path_ignores: {{"{other}": [{rule.code}]}}`.'
+    comment = (
+        f"{start}, or silence one finding with `<!-- preflight: ignore {rule.code} -->` on its line or the line before"
+    )
+    if rule.code in _FRONT_MATTER:
+        return (
+            f"{comment}; a finding in the front matter, where no comment can go, is left out for one "
+            f'file with `per_path_ignores: {{"checklists/deploy.md": [{rule.code}]}}`.'
+        )
+    return f"{comment}."
 
 
 def rule_page(rule: Rule) -> str:
