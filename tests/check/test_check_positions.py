@@ -142,3 +142,9 @@ def test_a_requirement_reference_whose_prefix_is_as_long_as_the_list_marker(
     result = invoke(root, "check", "--no-cache", "--format", "json", "--select", "PF102")
     places = [(d["line"], d["col"]) for d in json.loads(result.output)["diagnostics"]]
     assert places == [(3, 13), (4, 12)]
+
+
+def test_a_link_target_that_markdown_encodes_is_placed_as_written(make_project: MakeProject, invoke: Invoke) -> None:
+    text = "# T\n\n- [ ] See [a](café.md) and [b](<my file.md>) and [c](x%20y.md) and [d](../部署.md)\n"
+    places = _places(make_project, invoke, text.encode(), "--select", "PF201")
+    assert places == [("PF201", 3, 15), ("PF201", 3, 33), ("PF201", 3, 54), ("PF201", 3, 72)]

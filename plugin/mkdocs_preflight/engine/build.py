@@ -10,6 +10,7 @@ import gc
 import re
 import sys
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 import yaml
 from markdown_it.token import Token
@@ -525,9 +526,12 @@ class _Walker:
         def target_place(line: int, target: str, text: str) -> tuple[int, int]:
             """Line and column of a link's target: after ``](`` on ``line``, else on the next line;
             for a reference link (``[text][label]``, the target is elsewhere), its text."""
-            found = place(line, "](" + target, 2)
-            if found is not None:
-                return line, found
+            # markdown-it percent-encodes the target (`café.md`, `<my file.md>`): try it as written too.
+            written = unquote(target)
+            for needle, skip in (("](" + target, 2), ("](" + written, 2), ("](<" + written, 3)):
+                found = place(line, needle, skip)
+                if found is not None:
+                    return line, found
             if 1 <= line < len(self.lines) and self.lines[line - 1].rstrip().endswith("]("):
                 found = self.lines[line].find(target)  # `[text](` ends the line, the target starts the next
                 if found >= 0:
