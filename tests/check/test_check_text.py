@@ -104,3 +104,7 @@ def test_unreadable_file_as_broken_symlink(run_check: RunCheck, tmp_path: Path) 
     (root / "checklists/dir.md/inner.txt").write_text("x")
     result = run_check({"checklists/ok.md": "# ok\n"}, select=["PF403"], paths=["checklists/gone.md"])
     assert found(result) == [("PF403", "checklists/gone.md", 1)]
+    target = root / "nowhere.md"
+    assert result.diagnostics[0].message == (
+        f"File cannot be read: it is a symbolic link to `{target}`, which does not exist"
+    )

@@ -40,6 +40,16 @@ def parse_text(text: str, path: str = "<memory>.md", matcher: Matcher | None = N
     return parse_bytes(text.encode("utf-8", errors="surrogatepass"), path, matcher)
 
 
+def unreadable(file: Path, exc: OSError) -> str:
+    """The PF403 message for a checklist that cannot be read: a broken link says where it points."""
+    try:
+        if file.is_symlink() and not file.exists():
+            return f"File cannot be read: it is a symbolic link to `{os.readlink(file)}`, which does not exist"
+    except OSError:
+        pass
+    return f"File cannot be read: {exc.strerror or exc}"
+
+
 def parse_file(file: Path, display: str | None = None, matcher: Matcher | None = None) -> Checklist:
     """Parse one checklist file; an unreadable file becomes a diagnostic."""
     display = display or file.as_posix()
@@ -47,9 +57,7 @@ def parse_file(file: Path, display: str | None = None, matcher: Matcher | None =
         data = read_regular(file)
     except OSError as exc:
         checklist = Checklist(path=display, title=file.stem, sha256="")
-        checklist.diagnostics.append(
-            Diagnostic("PF403", f"File cannot be read: {exc.strerror}", display, 1, 1, Level.ERROR)
-        )
+        checklist.diagnostics.append(Diagnostic("PF403", unreadable(file, exc), display, 1, 1, Level.ERROR))
         return checklist
     return parse_bytes(data, display, matcher)
 

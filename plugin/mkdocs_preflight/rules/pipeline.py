@@ -224,16 +224,14 @@ class Checker:
     def check_file(self, file: Path) -> FileOutcome:
         """Read, parse and check one file (repairing it first with ``fix``)."""
         from ..engine import parse_bytes
+        from ..engine.project import unreadable
 
         display = self.display(file)
         try:
             data = read_regular(file)
         except OSError as exc:
             checklist = Checklist(path=display, title=file.stem, sha256="")
-            reason = exc.strerror or str(exc)
-            checklist.diagnostics.append(
-                Diagnostic("PF403", f"File cannot be read: {reason}", display, 1, 1, Level.ERROR)
-            )
+            checklist.diagnostics.append(Diagnostic("PF403", unreadable(file, exc), display, 1, 1, Level.ERROR))
             return self.outcome(checklist)
         outcome = self.outcome(parse_bytes(data, display, self.project.matcher), data)
         if self.fix:
