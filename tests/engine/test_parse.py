@@ -513,7 +513,7 @@ def test_front_matter_scalars_are_text_and_lists_where_text_goes_are_reported() 
     c = parse_text("---\nid: 7\ntitle: 42\nowner:  [alice, bob]\ntags: 3\n---\n# T\n", "fm.md")
     assert (c.prefix, c.title, c.owner, c.tags) == ("7", "42", None, ["3"])
     assert [(d.code, d.level, d.line, d.col, d.message) for d in c.diagnostics] == [
-        ("PF107", Level.WARNING, 4, 1, "Front matter `owner: ['alice', 'bob']` must be text: ignored")
+        ("PF107", Level.WARNING, 4, 1, "Front matter `owner: [alice, bob]` must be text: ignored")
     ]
     c = parse_text("---\ntitle: {a: 1}\ntags: {b: 2}\n---\n# Heading\n", "fm.md")
     assert (c.title, c.tags) == ("Heading", [])

@@ -262,6 +262,9 @@ def test_run_options_a_run_cannot_use(check: Check) -> None:
     ]
     assert found[2].message.endswith("is not a duration (seconds, or 90s, 10m, 1h): the default limit applies")
     assert found[0].message.endswith("must be a number of seconds or a duration (90s, 10m, 1h): ignored")
+    # The values as the writer wrote them in YAML, not as Python shows them.
+    assert found[0].message.startswith("Front matter `run.timeout: ten minutes` must be")
+    assert found[1].message.startswith("Front matter `run.envv: {A: '1'}` is not a run default")
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ from .requirements import (
     heading_definition_pattern,
     literal_spans,
 )
-from .run_options import front_matter_timeout
+from .run_options import front_matter_timeout, yaml_text
 from .slugs import toc_slugify, toc_unique
 from .source import Source
 
@@ -305,7 +305,8 @@ class _Walker:
             if isinstance(value, dict) or (isinstance(value, list) and key != "tags"):
                 kind = "text or a list of text" if key == "tags" else "text"
                 line, col = _key_position(token, key)
-                self.diag("PF107", f"Front matter `{key}: {value!r}` must be {kind}: ignored", line, col)
+                shown = yaml_text(value)
+                self.diag("PF107", f"Front matter `{key}: {shown}` must be {kind}: ignored", line, col)
                 texts[key] = None
         title, prefix, owner, tags = texts.values()
         if title is not None:

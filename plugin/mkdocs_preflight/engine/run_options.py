@@ -11,6 +11,18 @@ import re
 
 from ..model import Block, RunDefaults
 
+
+def yaml_text(value: object) -> str:
+    """A front matter value as YAML shows it on one line (``[a, b]``, ``ten minutes``), for messages."""
+    import yaml  # only on a finding
+
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
+    except yaml.YAMLError:
+        return repr(value)
+    return text.strip().removesuffix("...").strip()
+
+
 DEFAULT_TIMEOUT = 600.0
 """Seconds a block may run when neither the block, the front matter nor ``--timeout`` say."""
 RUN_MODES = ("auto", "manual", "never")

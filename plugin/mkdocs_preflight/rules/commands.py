@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..engine.inline import COMMAND_WORDS
-from ..engine.run_options import front_matter_timeout, option_problems
+from ..engine.run_options import front_matter_timeout, option_problems, yaml_text
 from ..model import Block, Checklist, Diagnostic, Level
 from .base import FileCheck, Rule
 from .repository import block_locator, front_matter_position, option_position, source_lines
@@ -574,7 +574,7 @@ def check_run_options(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagno
                 continue
             lines = lines if lines is not None else source_lines(checklist, ctx)
             line, col = front_matter_position(lines, str(key), top=False)
-            message = f"Front matter `run.{key}: {value!r}` {issue}"
+            message = f"Front matter `run.{key}: {yaml_text(value)}` {issue}"
             found.append(
                 Diagnostic(INVALID_RUN_OPTION.code, message, checklist.path, line, col, INVALID_RUN_OPTION.level)
             )
