@@ -451,7 +451,12 @@ def test_env_vars_missing_from_the_example(check: Check) -> None:
     text = "---\nrun:\n  env:\n    FROM_FRONT_MATTER: x\n---\n" + ENV_TEXT
     found = check(text, "PF207", env_example=".env.example")
     assert [(d.line, d.col, d.message) for d in found] == [
-        (8, 45, "`$SERVICE_URL` is not listed in `.env.example`"),
+        (
+            8,
+            45,
+            "`$SERVICE_URL` is not listed in `.env.example`: "
+            "add `SERVICE_URL=` there (with an example value or a comment)",
+        ),
     ]
 
 

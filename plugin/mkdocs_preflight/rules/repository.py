@@ -1328,7 +1328,7 @@ def check_env_vars(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnosti
             reported.add(name)
             line, col = locate(m.start())
             why = (
-                f"is not listed in `{configured}`"
+                f"is not listed in `{configured}`: add `{name}=` there (with an example value or a comment)"
                 if listed is not None
                 else f"cannot be checked: `{configured}` does not exist"
             )
