@@ -11,6 +11,9 @@ from mkdocs_preflight.rules import repository
 
 from .conftest import Check, codes, context, git, make_repo, parsed, run_checks
 
+FIX_COMMIT = ": check the hash (`git log --oneline`); a commit that was never pushed is only in one clone"
+FIX_OUTSIDE = ": other clones and CI do not have it; link to it by URL or copy it into the repository"
+
 # -- PF201 missing files -----------------------------------------------------------------
 
 
@@ -493,10 +496,10 @@ def test_commit_hashes(shared_repo: Path, check: Check) -> None:
         "PF208",
     )
     assert [(d.line, d.message) for d in found] == [
-        (3, "Commit `abc1234` is not known to git"),
-        (5, "Commit `1234abcd` is not known to git"),
-        (8, "Commit `0badc0de` is not known to git"),
-        (12, "Commit `99aa88bb` is not known to git"),
+        (3, "Commit `abc1234` is not known to git" + FIX_COMMIT),
+        (5, "Commit `1234abcd` is not known to git" + FIX_COMMIT),
+        (8, "Commit `0badc0de` is not known to git" + FIX_COMMIT),
+        (12, "Commit `99aa88bb` is not known to git" + FIX_COMMIT),
     ]
 
 
@@ -532,11 +535,11 @@ def test_references_outside_the_repository(check: Check, shared_repo: Path) -> N
     finally:
         link.unlink()
     assert [(d.line, d.message) for d in found] == [
-        (1, "Link target `../../ops/handbook.md` is outside the repository"),
-        (1, "`../sibling/x.sh` is outside the repository"),
-        (2, "Link target `../escape/file.md` resolves outside the repository (through a symbolic link)"),
-        (5, "`../other-repo/deploy.sh` is outside the repository"),
-        (6, "`./escape/run.sh` resolves outside the repository (through a symbolic link)"),
+        (1, "Link target `../../ops/handbook.md` is outside the repository" + FIX_OUTSIDE),
+        (1, "`../sibling/x.sh` is outside the repository" + FIX_OUTSIDE),
+        (2, "Link target `../escape/file.md` resolves outside the repository (through a symbolic link)" + FIX_OUTSIDE),
+        (5, "`../other-repo/deploy.sh` is outside the repository" + FIX_OUTSIDE),
+        (6, "`./escape/run.sh` resolves outside the repository (through a symbolic link)" + FIX_OUTSIDE),
         (7, "`cd ../../elsewhere` leaves the repository"),
     ]
 

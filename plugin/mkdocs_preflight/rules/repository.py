@@ -583,14 +583,22 @@ class _Walk:
         if target is None:
             position = self.locate(offset)
             self.add(value, None, position, "outside", role)
-            self.diag(OUTSIDE_REPO, f"`{value}` is outside the repository", position)
+            self.diag(
+                OUTSIDE_REPO,
+                f"`{value}` is outside the repository{_OUTSIDE_FIX}",
+                position,
+            )
             return
         entry = self.repo.lookup(target + "/" if value.endswith("/") else target)
         kind = entry.kind
         if kind == "outside":
             position = self.locate(offset)
             self.add(value, target, position, "outside", role)
-            self.diag(OUTSIDE_REPO, f"`{value}` resolves outside the repository (through a symbolic link)", position)
+            self.diag(
+                OUTSIDE_REPO,
+                f"`{value}` resolves outside the repository (through a symbolic link){_OUTSIDE_FIX}",
+                position,
+            )
             return
         if kind == "missing":
             position = self.locate(offset)
@@ -677,7 +685,11 @@ class _Walk:
 
     def commit(self, sha: str, offset: int) -> None:
         if self.repo.commit_exists(sha) is False:
-            self.diag(UNKNOWN_COMMIT, f"Commit `{sha}` is not known to git", self.locate(offset))
+            self.diag(
+                UNKNOWN_COMMIT,
+                f"Commit `{sha}` is not known to git{_COMMIT_FIX}",
+                self.locate(offset),
+            )
 
     def make(self, args: tuple[Arg, ...]) -> None:
         directory = self.cwd
@@ -852,12 +864,20 @@ class _Walk:
         target = normalize(value)
         if target is None:
             self.add(value, None, position, "outside", "inline")
-            self.diag(OUTSIDE_REPO, f"`{value}` is outside the repository", position)
+            self.diag(
+                OUTSIDE_REPO,
+                f"`{value}` is outside the repository{_OUTSIDE_FIX}",
+                position,
+            )
             return
         entry = self.repo.lookup(target + ("/" if value.endswith("/") else ""))
         if entry.kind == "outside":
             self.add(value, target, position, "outside", "inline")
-            self.diag(OUTSIDE_REPO, f"`{value}` resolves outside the repository (through a symbolic link)", position)
+            self.diag(
+                OUTSIDE_REPO,
+                f"`{value}` resolves outside the repository (through a symbolic link){_OUTSIDE_FIX}",
+                position,
+            )
             return
         if entry.kind != "missing":
             self.ok(target)
@@ -904,14 +924,19 @@ class _Walk:
         try:
             if resolved is None:
                 self.add(path_text, None, position, "outside", "link")
-                self.diag(OUTSIDE_REPO, f"Link target `{path_text}` is outside the repository", position)
+                self.diag(
+                    OUTSIDE_REPO,
+                    f"Link target `{path_text}` is outside the repository{_OUTSIDE_FIX}",
+                    position,
+                )
                 return
             entry = self.repo.lookup(resolved + ("/" if path_text.endswith("/") else ""))
             if entry.kind == "outside":
                 self.add(path_text, resolved, position, "outside", "link")
                 self.diag(
                     OUTSIDE_REPO,
-                    f"Link target `{path_text}` resolves outside the repository (through a symbolic link)",
+                    f"Link target `{path_text}` resolves outside the repository "
+                    f"(through a symbolic link){_OUTSIDE_FIX}",
                     position,
                 )
                 return
@@ -1059,6 +1084,8 @@ class AnchorIndex:
             walk.diag(BROKEN_ANCHOR, f"Anchor `#{fragment}` does not exist in this checklist{hint}", (line, col))
 
 
+_COMMIT_FIX = ": check the hash (`git log --oneline`); a commit that was never pushed is only in one clone"
+_OUTSIDE_FIX = ": other clones and CI do not have it; link to it by URL or copy it into the repository"
 _LINE_ANCHOR = re.compile(r"^L\d+(?:-L?\d+)?$")
 
 
@@ -1369,7 +1396,7 @@ def check_commits(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic
             found.append(
                 Diagnostic(
                     UNKNOWN_COMMIT.code,
-                    f"Commit `{sha}` is not known to git",
+                    f"Commit `{sha}` is not known to git{_COMMIT_FIX}",
                     checklist.path,
                     span.line,
                     span.col,
