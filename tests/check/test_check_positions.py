@@ -148,3 +148,9 @@ def test_a_link_target_that_markdown_encodes_is_placed_as_written(make_project: 
     text = "# T\n\n- [ ] See [a](café.md) and [b](<my file.md>) and [c](x%20y.md) and [d](../部署.md)\n"
     places = _places(make_project, invoke, text.encode(), "--select", "PF201")
     assert places == [("PF201", 3, 15), ("PF201", 3, 33), ("PF201", 3, 54), ("PF201", 3, 72)]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"], ids=["lf", "crlf", "cr"])
+def test_pf402_line_with_any_line_ending(make_project: MakeProject, invoke: Invoke, newline: bytes) -> None:
+    data = newline.join([b"# T", b"", b"- [ ] caf\xe9", b""])
+    assert _places(make_project, invoke, data, "--select", "PF402") == [("PF402", 3, 10)]

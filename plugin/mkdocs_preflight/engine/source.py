@@ -39,7 +39,8 @@ def decode(data: bytes, path: str) -> Source:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        head = data[: exc.start]
+        # Lines as the text is read (CRLF and a lone CR end a line too).
+        head = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = head.count(b"\n") + 1
         # Columns count characters, as everywhere else: the line's valid bytes decode cleanly.
         col = len(head[head.rfind(b"\n") + 1 :].decode("utf-8")) + 1
