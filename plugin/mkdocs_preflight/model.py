@@ -80,6 +80,9 @@ class Link:
     line: int
     col: int
     image: bool = False
+    written: str = ""
+    """The target as the source writes it, when markdown-it changed it (``café.md`` for
+    ``caf%C3%A9.md``); empty when it is :attr:`target` itself or unknown."""
 
 
 @dataclass(slots=True, eq=False, repr=False)

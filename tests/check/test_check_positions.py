@@ -154,3 +154,16 @@ def test_a_link_target_that_markdown_encodes_is_placed_as_written(make_project: 
 def test_pf402_line_with_any_line_ending(make_project: MakeProject, invoke: Invoke, newline: bytes) -> None:
     data = newline.join([b"# T", b"", b"- [ ] caf\xe9", b""])
     assert _places(make_project, invoke, data, "--select", "PF402") == [("PF402", 3, 10)]
+
+
+def test_an_anchor_is_placed_after_the_hash_as_written(make_project: MakeProject, invoke: Invoke) -> None:
+    text = (
+        "# T\n\n- [ ] See [a](café.md#nope) and [b](x.md#nope) and [c](x.md?v=1#nope) and [d](#nope)"
+        " and [e](<café.md#nope>)\n"
+    )
+    root = make_project(
+        {"checklists/a.md": text, "checklists/café.md": "# C\n", "checklists/x.md": "# X\n"}, config=config()
+    )
+    result = invoke(root, "check", "--no-cache", "--format", "json", "--select", "PF206")
+    places = [(d["line"], d["col"]) for d in json.loads(result.output)["diagnostics"]]
+    assert places == [(3, 23), (3, 42), (3, 65), (3, 80), (3, 103)]

@@ -524,22 +524,27 @@ class _Walker:
                 number += 1
             return line
 
-        def target_place(line: int, target: str, text: str) -> tuple[int, int]:
+        def target_place(line: int, target: str, text: str) -> tuple[int, int, str]:
             """Line and column of a link's target: after ``](`` on ``line``, else on the next line;
-            for a reference link (``[text][label]``, the target is elsewhere), its text."""
+            for a reference link (``[text][label]``, the target is elsewhere), its text. Then
+            the target as written, when that is not ``target`` (else ``""``)."""
             # markdown-it percent-encodes the target (`café.md`, `<my file.md>`): try it as written too.
             written = unquote(target)
-            for needle, skip in (("](" + target, 2), ("](" + written, 2), ("](<" + written, 3)):
+            for needle, skip, as_written in (
+                ("](" + target, 2, ""),
+                ("](" + written, 2, written),
+                ("](<" + written, 3, written),
+            ):
                 found = place(line, needle, skip)
                 if found is not None:
-                    return line, found
+                    return line, found, as_written
             if 1 <= line < len(self.lines) and self.lines[line - 1].rstrip().endswith("]("):
                 found = self.lines[line].find(target)  # `[text](` ends the line, the target starts the next
                 if found >= 0:
                     cursor[line + 1] = found + len(target)
-                    return line + 1, found + 1
+                    return line + 1, found + 1, ""
             found = place(line, "[" + text, 1) if text else None
-            return line, found or self.col_of(line, "](" + target, 0) + 2
+            return line, found or self.col_of(line, "](" + target, 0) + 2, ""
 
         for child in children:
             kind = child.type
@@ -566,7 +571,7 @@ class _Walker:
                     owner.links.append(link)
             elif kind == "link_close":
                 if link is not None and link.target:
-                    link.line, link.col = target_place(line, link.target, link.text.split("\n", 1)[0])
+                    link.line, link.col, link.written = target_place(line, link.target, link.text.split("\n", 1)[0])
                     line = link.line
                 link = None
             elif kind == "text" and link is not None:
@@ -574,9 +579,9 @@ class _Walker:
             elif kind == "image":
                 target = str(child.attrs.get("src", ""))
                 line += sum(1 for c in child.children or () if c.type in ("softbreak", "hardbreak"))
-                at_line, col = target_place(line, target, "") if target else (line, 1)
+                at_line, col, written = target_place(line, target, "") if target else (line, 1, "")
                 line = at_line
-                image = Link(target, _plain(child.children), at_line, col, image=True)
+                image = Link(target, _plain(child.children), at_line, col, image=True, written=written)
                 checklist.links.append(image)
                 if owner is not None:
                     owner.links.append(image)

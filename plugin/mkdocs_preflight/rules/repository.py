@@ -899,16 +899,19 @@ class _Walk:
         what = "Folder" if value.endswith("/") else "Path"
         self.diag(MISSING_FILE, f"{what} `{value}` does not exist{self.near(value, target)}", position)
 
-    def link(self, target: str, line: int, col: int, anchors: AnchorIndex) -> None:
+    def link(self, target: str, line: int, col: int, anchors: AnchorIndex, written: str = "") -> None:
         raw = target.strip()
         if not raw or raw.startswith(("//", "/")) or _SCHEME.match(raw) or "{{" in raw or "{%" in raw:
             return
         path_part, _, fragment = raw.partition("#")
         path_part = path_part.split("?", 1)[0]
         path_text = url_unquote(path_part)
+        # The anchor's column: after the `#` of the target as written (`café.md#x`, `a.md?v=1#x`).
+        shown = written.strip() or raw
+        fragment_col = col + (shown.find("#") if "#" in shown else len(shown)) + 1
         if not path_text:
             if fragment:
-                anchors.check_own(self, url_unquote(fragment), line, col + len(path_part) + 1)
+                anchors.check_own(self, url_unquote(fragment), line, fragment_col)
             return
         if "\\" in path_text or "\n" in path_text:
             return
@@ -954,7 +957,7 @@ class _Walk:
                 return
             self.ok(resolved)
             if fragment and entry.kind == "file" and resolved.lower().endswith((".md", ".markdown")):
-                anchors.check(self, resolved, url_unquote(fragment), line, col + len(path_part) + 1)
+                anchors.check(self, resolved, url_unquote(fragment), line, fragment_col)
         finally:
             self.kind = "command_path"
 
@@ -1226,7 +1229,7 @@ def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
     for link in checklist.links:
         item = link_owners.get(id(link))
         walk.step = item.id if item is not None else None
-        walk.link(link.target, link.line, link.col, anchors)
+        walk.link(link.target, link.line, link.col, anchors, link.written)
     repo.scratch["analysis"] = (checklist, analysis)
     return analysis
 
