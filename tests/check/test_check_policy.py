@@ -243,3 +243,16 @@ def test_comments_stacked_above_a_fence_all_apply_to_it(run_check: RunCheck) -> 
         ("PF307", 9, 17),
         ("PF109", 9, 31),
     ]
+
+
+def test_an_unknown_code_in_a_suppression_names_the_code_meant(run_check: RunCheck) -> None:
+    text = (
+        "# T\n\n<!-- preflight: ignore missing-file -->\n- [ ] a\n\n"
+        "<!-- preflight: ignore PF2O1 -->\n- [ ] b\n\n<!-- preflight: ignore PF999 -->\n- [ ] c\n"
+    )
+    messages = [d.message for d in run_check({"checklists/a.md": text}, select=["PF111"]).diagnostics]
+    assert messages == [
+        "Suppression names unknown rule code `MISSING-FILE`; write its code `PF201` (missing-file)",
+        "Suppression names unknown rule code `PF2O1`; did you mean `PF201`?",
+        "Suppression names unknown rule code `PF999` (see: preflight rules)",
+    ]

@@ -301,6 +301,7 @@ class Checker:
             partial = not ctx.whole_project
             policy = self.policy
             narrowed = policy.narrowed()
+            names = {rule.name.upper(): rule.code for rule in self.registry.rules.values()}
             for outcome in self.outcomes:
                 if outcome.suppressions:
                     # A code turned off for this file by per_path_ignores is spared like one
@@ -313,6 +314,7 @@ class Checker:
                         enabled=enabled,
                         partial=partial,
                         narrowed=narrowed,
+                        names=names,
                     )
                     result.extend(self._filter(unused))
         return result

@@ -9,7 +9,7 @@ rule. A suppression that silences nothing is itself a finding (PF111).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..model import Checklist, Diagnostic, Level
@@ -62,6 +62,17 @@ def apply(diagnostics: Iterable[Diagnostic], suppressions: list[Suppression]) ->
             yield diagnostic
 
 
+def _meant(value: str, codes: Collection[str], names: Mapping[str, str]) -> str:
+    """``; write its code `PF201` (missing-file)`` for a rule name, ``; did you mean `PF201`?`` for a typo."""
+    code = names.get(value)
+    if code is not None:
+        return f"; write its code `{code}` ({value.lower()})"
+    from difflib import get_close_matches  # only on a finding
+
+    close = get_close_matches(value, sorted(codes), n=1, cutoff=0.8)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
 def unused(
     path: str,
     suppressions: Iterable[Suppression],
@@ -70,6 +81,7 @@ def unused(
     enabled: Collection[str],
     partial: bool,
     narrowed: Collection[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Iterator[Diagnostic]:
     """PF111 for suppressions that silenced nothing and for unknown codes in them.
 
@@ -79,14 +91,17 @@ def unused(
     project). So is one that covers any of the ``narrowed`` codes, the rules the
     configuration runs but ``--select``/``--ignore`` left out of this run: a comment
     without codes, or ``ignore PF2`` under ``--select PF201``, may silence one of them.
+    ``names`` (``MISSING-FILE`` -> ``PF201``) name the code meant by an unknown one.
     """
     for suppression in suppressions:
         unknown = sorted(c for c in suppression.codes if not any(code.startswith(c) for code in codes))
         if unknown:
-            names = ", ".join(f"`{c}`" for c in unknown)
+            shown = ", ".join(f"`{c}`" for c in unknown)
+            hint = _meant(unknown[0], codes, names or {}) if len(unknown) == 1 else ""
             yield Diagnostic(
                 "PF111",
-                f"Suppression names unknown rule code{'s' if len(unknown) > 1 else ''} {names} (see: preflight rules)",
+                f"Suppression names unknown rule code{'s' if len(unknown) > 1 else ''} {shown}"
+                f"{hint or ' (see: preflight rules)'}",
                 path,
                 suppression.line,
                 suppression.col,
