@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from mkdocs_preflight.model import Level
 from mkdocs_preflight.rules.policy import Policy
 from mkdocs_preflight.rules.registry import load
 
-from .conftest import RunCheck, config, dedent, found
+from .conftest import Invoke, MakeProject, RunCheck, config, dedent, found
 
 CODES = load().codes
 BAD = "# A\n- [] one\n- [] two\n"
@@ -256,3 +258,27 @@ def test_an_unknown_code_in_a_suppression_names_the_code_meant(run_check: RunChe
         "Suppression names unknown rule code `PF2O1`; did you mean `PF201`?",
         "Suppression names unknown rule code `PF999` (see: preflight rules)",
     ]
+
+
+def test_a_suppression_of_a_rule_that_cannot_run_here_is_spared(
+    make_project: MakeProject, invoke: Invoke, tmp_path: Path
+) -> None:
+    # PF208 cannot look commits up in a shallow clone (a CI checkout): the comment that
+    # silences it in a full clone must not be called unused there.
+    text = "# T\n\n<!-- preflight: ignore PF208 -->\n- [ ] Roll back to commit `24a95f6` from the other repo\n"
+    root = make_project({"checklists/a.md": text}, git=True, config=config())
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@t"
+    (root / "other.txt").write_text("x\n")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "two"], cwd=root, check=True, env=env)
+    assert invoke(root, "check", "--no-cache", "--fail-on", "warning").exit_code == 0
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(shallow)], check=True)
+    result = invoke(shallow, "check", "--no-cache", "--fail-on", "warning")
+    assert result.exit_code == 0, result.output
+    # Without --scripts-dir, PF501 does not run: its comment is spared too.
+    stale = "<!-- preflight: ignore PF501 -->\n# T\n\n```bash\necho x\n```\n"
+    (shallow / "checklists/b.md").write_text(stale)
+    result = invoke(shallow, "check", "--no-cache", "--fail-on", "warning")
+    assert result.exit_code == 0, result.output

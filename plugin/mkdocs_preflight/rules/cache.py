@@ -86,6 +86,7 @@ REPO_QUERIES = frozenset(
         "commit_exists",
         "is_ignored",
         "is_git",
+        "knows_commits",
     }
 )
 """:class:`~.repo.RepoIndex` methods whose answers depend on the repository (recorded)."""

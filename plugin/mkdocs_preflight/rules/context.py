@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -70,6 +71,20 @@ class RuleContext:
             from .cache import Recorder
 
             self.recorder = Recorder()
+
+    def blind(self, codes: Collection[str]) -> frozenset[str]:
+        """Those of ``codes`` whose rule cannot look at anything in this run, so that a
+        comment silencing it cannot be judged: PF208 outside git or in a shallow clone,
+        PF501 without ``--scripts-dir``, PF301 and PF302 without ``bash``/``shellcheck``."""
+        from .shell import bash_path, shellcheck_path
+
+        checks: dict[str, Callable[[], bool]] = {
+            "PF208": lambda: not (self._repo or self._index()).knows_commits(),
+            "PF501": lambda: self.scripts_dir is None,
+            "PF301": lambda: bash_path() is None,
+            "PF302": lambda: shellcheck_path() is None,
+        }
+        return frozenset(code for code in codes if code in checks and checks[code]())
 
     def wants(self, code: str) -> bool:
         """Whether findings of ``code`` are reported this run (so a rule may skip its work)."""

@@ -301,6 +301,19 @@ class Checker:
             partial = not ctx.whole_project
             policy = self.policy
             narrowed = policy.narrowed()
+            # A rule that cannot see its facts here (PF208 in a shallow clone) is as good as
+            # turned off for the comments that name it: they are judged where it can.
+            asked = {
+                code
+                for outcome in self.outcomes
+                for s in outcome.suppressions
+                if not s.used
+                for c in s.codes
+                if len(c) >= 4
+                for code in policy.enabled
+                if code.startswith(c)
+            }
+            blind = ctx.blind(asked) if asked else frozenset()
             names = {rule.name.upper(): rule.code for rule in self.registry.rules.values()}
             for outcome in self.outcomes:
                 if outcome.suppressions:
@@ -314,6 +327,7 @@ class Checker:
                         enabled=enabled,
                         partial=partial,
                         narrowed=narrowed,
+                        blind=blind,
                         names=names,
                     )
                     result.extend(self._filter(unused))

@@ -442,6 +442,10 @@ class RepoIndex:
         """Whether the root is inside a git work tree."""
         return self._git() != "no"
 
+    def knows_commits(self) -> bool:
+        """Whether :meth:`commit_exists` can answer: a git work tree with its full history."""
+        return self._git() == "yes"
+
     def commit_exists(self, sha: str) -> bool | None:
         """Whether git knows the object (a full or abbreviated hash); ``None`` when it cannot tell.
 

@@ -375,7 +375,10 @@ RULES: list[Rule] = [
             are all turned off for the file (`select`, `ignore`, `per_path_ignores`) is not
             reported: the run cannot tell whether it still silences something. Nor is one,
             in a run that `--select` or `--ignore` narrows, that may silence a rule left
-            out of the run (a comment without codes, or `ignore PF2` under `--select PF201`).
+            out of the run (a comment without codes, or `ignore PF2` under `--select PF201`),
+            or that names a rule which cannot look at anything in this run: PF208 outside
+            git or in a shallow clone (a CI checkout), PF501 without `--scripts-dir`, PF301
+            and PF302 without `bash` or `shellcheck`.
 
             **Example** (the script exists again)
 

@@ -81,6 +81,7 @@ def unused(
     enabled: Collection[str],
     partial: bool,
     narrowed: Collection[str] = (),
+    blind: Collection[str] = (),
     names: Mapping[str, str] | None = None,
 ) -> Iterator[Diagnostic]:
     """PF111 for suppressions that silenced nothing and for unknown codes in them.
@@ -91,7 +92,9 @@ def unused(
     project). So is one that covers any of the ``narrowed`` codes, the rules the
     configuration runs but ``--select``/``--ignore`` left out of this run: a comment
     without codes, or ``ignore PF2`` under ``--select PF201``, may silence one of them.
-    ``names`` (``MISSING-FILE`` -> ``PF201``) name the code meant by an unknown one.
+    So is one that names (``PF208``, ``PF20``) one of the ``blind`` rules, which cannot look
+    at anything in this run (PF208 in a shallow clone). ``names`` (``MISSING-FILE`` ->
+    ``PF201``) name the code meant by an unknown one.
     """
     for suppression in suppressions:
         unknown = sorted(c for c in suppression.codes if not any(code.startswith(c) for code in codes))
@@ -115,6 +118,8 @@ def unused(
         if partial and any("PF104".startswith(c) for c in suppression.codes):
             continue
         if any(code.startswith(c) for code in narrowed for c in suppression.codes or ("",)):
+            continue
+        if any(code.startswith(c) for code in blind for c in suppression.codes if len(c) >= 4):
             continue
         what = ", ".join(sorted(suppression.codes)) if suppression.codes else "any finding"
         yield Diagnostic(
