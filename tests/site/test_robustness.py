@@ -187,7 +187,7 @@ def test_links_to_pipes_and_devices_are_never_read(tmp_path: Path) -> None:
     assert "checklists/pipe.md:1:1: PF403 File cannot be read: not a regular file" in checked.stdout
     assert "checklists/zero.md:1:1: PF403 File cannot be read: not a regular file" in checked.stdout
     assert "PF108 Requirements registry cannot be read: not a regular file" in checked.stdout
-    assert "preflight.lock:1:1: PF503 Lock file line cannot be read: not a regular file" in checked.stdout
+    assert "preflight.lock:1:1: PF503 Lock file cannot be read: not a regular file" in checked.stdout
     sarif = run("mkdocs_preflight", "check", "--format", "sarif")  # which quotes the lines it reports
     assert sarif.returncode == 1 and '"ruleId": "PF403"' in sarif.stdout
     locked = run("mkdocs_preflight", "lock", "--check")

@@ -215,6 +215,8 @@ class _Walker:
                     if meta.get("kind") == "tab"
                     else "admonition"
                 )
+                if kind == "container_open" and '"' in token.info:
+                    self.container_title(token)
             elif kind == "blockquote_close" or kind == "container_close":
                 self.containers.pop()
             elif kind == "fence":
@@ -226,8 +228,6 @@ class _Walker:
                 self.html(token.content, end, self.col_of(end, "<!--") if own else 1, own_line=own)
             elif kind == "front_matter":
                 self.front_matter(token)
-            elif kind == "container_open" and '"' in token.info:
-                self.container_title(token)
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 if self.lead_in_line is not None and token.level == 0:
                     self.def_list_level = token.level
