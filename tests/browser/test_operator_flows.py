@@ -4,10 +4,11 @@ kept across a changed checklist, on a site with sticky tabs and a light/dark tog
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from ._support import BuiltSite, Page, served_site
+from ._support import BuiltSite, Page, mkdocs_build, served_site, write_files
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +70,47 @@ def test_a_deep_link_shows_the_item_below_the_sticky_tabs(site: BuiltSite, page:
     assert target
     assert header > 60, "the sticky tabs are not part of the header: the test does not test anything"
     assert top >= header, f"the item starts at {top}px, under the header that ends at {header}px"
+
+
+# Long texts that slug the same (IDs are cut at 48 characters): numbered in order.
+REGIONS = """\
+# Watch the roll-out
+
+## Roll out
+
+- [ ] Watch the error rate of the load balancer in region eu-west
+- [ ] Watch the error rate of the load balancer in region us-east
+- [ ] Watch the error rate of the load balancer in region ap-south
+- [ ] Take a backup { #db-backup }
+- [ ] Tell the customers
+"""
+REGION = "roll-out--watch-the-error-rate-of-the-load-balancer-in"
+
+
+def test_ticks_stay_with_their_items_when_the_checklist_changes(tmp_path: Path, page: Page) -> None:
+    """eu-west is ticked, then removed from the checklist: its ID moves to us-east, its tick must not."""
+    files = {"docs/index.md": "# Home\n", "checklists/regions.md": REGIONS}
+    with served_site(tmp_path, files, CONFIG) as built:
+        page.open(built.url("checklists/regions/"))
+        assert page.item_ids()[:3] == [REGION, f"{REGION}-2", f"{REGION}-3"]
+        for item_id in (REGION, "db-backup", "tell-the-customers"):
+            page.click_item(item_id)
+        assert page.progress()[""] == "3/5"
+
+        # The next version of the runbook: eu-west is gone, the backup reworded, the customers told elsewhere.
+        changed = (
+            REGIONS.replace("- [ ] Watch the error rate of the load balancer in region eu-west\n", "")
+            .replace("Take a backup", "Take a full backup")
+            .replace("- [ ] Tell the customers\n", "")
+        )
+        write_files(built.project, {"checklists/regions.md": changed})
+        mkdocs_build(built.project, built.server.root)
+        page.open(built.url("checklists/regions/"))
+
+        assert page.checked() == {REGION: False, f"{REGION}-2": False, "db-backup": True}
+        assert page.progress()[""] == "1/3"
+        # Ticking another box saves only what belongs to this version of the page.
+        page.click_item(f"{REGION}-2")
+        (saved,) = page.storage().values()
+        assert sorted(saved["items"]) == ["db-backup", f"{REGION}-2"]
+        assert page.console_errors() == []

@@ -209,8 +209,10 @@ def test_page_data_json_matches_the_model(site: Site) -> None:
     assert data["markdown"] == samples.DEPLOY
     assert data["items"] == [
         {"id": i.id, "line": i.line, "checked": i.checked, "section": i.section, "text": i.text}
+        | ({"pinned": True} if i.explicit_id else {})
         for i in checklist.items
     ]
+    assert any(i.explicit_id for i in checklist.items) and any(not i.explicit_id for i in checklist.items)
     assert data["sections"] == [{"slug": s.slug, "parent": s.parent} for s in checklist.sections]
     lines = data["markdown"].split("\n")
     for item in data["items"]:

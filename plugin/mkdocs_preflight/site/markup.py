@@ -189,6 +189,8 @@ def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> 
         ],
         "items": [
             {"id": item.id, "line": item.line, "checked": item.checked, "section": item.section, "text": item.text}
+            # A pinned ID keeps its tick when the item's text is edited (only said when true: pages stay small).
+            | ({"pinned": True} if item.explicit_id else {})
             for item in checklist.items
         ],
     }

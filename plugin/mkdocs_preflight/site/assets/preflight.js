@@ -105,7 +105,16 @@
     return parseData(root.getAttribute("data-preflight-json"));
   }
 
-  function loadState(key) {
+  /**
+   * The saved state of a page, keeping only the ticks that still belong to one of its
+   * items: a tick names its item by ID and remembers the item's text. An automatic ID
+   * moves to another item when the checklist changes (two items whose texts slug the
+   * same are numbered in order: remove or reorder one and the numbers shift), so a
+   * tick whose text is not its item's any more is dropped, not applied to that other
+   * item. A pinned ID ({ #id }) stays with its item when the text is edited, and so
+   * does its tick. Ticks of items no longer on the page are dropped too.
+   */
+  function loadState(key, ctx) {
     const state = emptyState();
     let parsed = null;
     try {
@@ -123,9 +132,15 @@
     if (items && typeof items === "object" && !Array.isArray(items)) {
       for (const id of Object.keys(items)) {
         const entry = items[id];
-        if (entry && typeof entry === "object" && typeof entry.checked === "boolean") {
-          state.items[id] = { checked: entry.checked, at: typeof entry.at === "string" ? entry.at : null };
+        const item = ctx.byId[id];
+        if (!item || !entry || typeof entry !== "object" || typeof entry.checked !== "boolean") {
+          continue;
         }
+        const text = typeof entry.text === "string" ? entry.text : null;
+        if (text !== null && text !== item.text && !item.pinned) {
+          continue;
+        }
+        state.items[id] = { checked: entry.checked, at: typeof entry.at === "string" ? entry.at : null, text: item.text };
       }
     }
     return state;
@@ -179,6 +194,7 @@
         sections: known && typeof known.section === "number" ? scopes[known.section] || [] : [],
         sourceChecked: known ? known.checked === true : input.defaultChecked,
         text: known && typeof known.text === "string" ? known.text : li.textContent.trim(),
+        pinned: !!known && known.pinned === true,
       };
       items.push(entry);
       byId[id] = entry;
@@ -293,7 +309,7 @@
   /** Set up one wrapper: data, saved state, clickable boxes, controls, progress. */
   function initPage(root) {
     const ctx = context(root);
-    ctx.state = loadState(ctx.key);
+    ctx.state = loadState(ctx.key, ctx);
     if (ctx.interactive) {
       for (const item of ctx.items) {
         item.input.disabled = false;
@@ -469,7 +485,7 @@
       return;
     }
     const at = nowIso();
-    ctx.state.items[item.id] = { checked: input.checked, at: at };
+    ctx.state.items[item.id] = { checked: input.checked, at: at, text: item.text };
     if (!ctx.state.started) {
       ctx.state.started = at;
     }
@@ -506,7 +522,7 @@
     for (const root of document.querySelectorAll(PAGE)) {
       const ctx = context(root);
       if (event.key === null || event.key === ctx.key) {
-        ctx.state = loadState(ctx.key);
+        ctx.state = loadState(ctx.key, ctx);
         applyState(ctx);
       }
     }
