@@ -30,6 +30,8 @@ markdown_extensions:
   - pymdownx.superfences
   - pymdownx.tasklist:
       custom_checkbox: true
+  - pymdownx.tabbed:
+      alternate_style: true
 plugins: [search, preflight]
 """
 
@@ -51,10 +53,31 @@ DEPLOY = f"""\
 """
 
 
+# Per-cloud steps in Material's content tabs.
+SWITCH = f"""\
+# Switch traffic
+
+{FILLER}
+=== "AWS"
+
+    - [ ] Switch the AWS target group
+
+=== "GCP"
+
+    - [ ] Switch the GCP backend service
+
+        ```bash
+        gcloud compute backend-services update web
+        ```
+
+{FILLER}
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     """A Material site whose header carries sticky navigation tabs."""
-    files = {"docs/index.md": "# Home\n", "checklists/deploy.md": DEPLOY}
+    files = {"docs/index.md": "# Home\n", "checklists/deploy.md": DEPLOY, "checklists/switch.md": SWITCH}
     with served_site(tmp_path_factory.mktemp("operator"), files, CONFIG) as built:
         yield built
 
@@ -70,6 +93,30 @@ def test_a_deep_link_shows_the_item_below_the_sticky_tabs(site: BuiltSite, page:
     assert target
     assert header > 60, "the sticky tabs are not part of the header: the test does not test anything"
     assert top >= header, f"the item starts at {top}px, under the header that ends at {header}px"
+
+
+VISIBLE = (
+    "const el = document.getElementById(arguments[0]); const r = el.getBoundingClientRect();"
+    " return [r.height > 0, r.top, document.querySelector('.md-header').getBoundingClientRect().bottom];"
+)
+
+
+def test_a_deep_link_into_another_tab_selects_that_tab(site: BuiltSite, page: Page) -> None:
+    """The GCP step sits in the second tab: the link must show it, not the top of the page with AWS."""
+    page.open(site.url("checklists/switch/#switch-the-gcp-backend-service"))
+    shown, top, header = page.js(VISIBLE, "switch-the-gcp-backend-service")
+    assert shown, "the linked item is in a hidden tab"
+    assert header <= top < 900, f"the item is not in view: top {top}px, header {header}px"
+
+    # Back on the first tab, a link on the page to the step's code block does the same.
+    page.js("document.querySelector('.tabbed-set input').click(); window.scrollTo(0, 0)")
+    assert not page.js(VISIBLE, "switch-the-gcp-backend-service")[0]
+    block = page.js("return document.querySelector('#switch-the-gcp-backend-service [id$=\"--bash\"]').id")
+    page.js("location.hash = arguments[0]", block)
+    page.wait(lambda _: page.js(VISIBLE, block)[0], "the tab with the code block selected")
+    shown, top, header = page.js(VISIBLE, block)
+    assert header <= top < 900, f"the block is not in view: top {top}px, header {header}px"
+    assert page.console_errors() == []
 
 
 # Long texts that slug the same (IDs are cut at 48 characters): numbered in order.

@@ -329,6 +329,7 @@
     for (const root of document.querySelectorAll(PAGE)) {
       initPage(root);
     }
+    revealTarget();
   }
 
   /* ------------------------------------------------------------------ actions */
@@ -465,6 +466,69 @@
     setStatus(ctx, "Progress reset.");
   }
 
+  /* ------------------------------------------------------------------ deep links */
+
+  /** The radio input that shows a tab of pymdownx.tabbed (either style), or null. */
+  function tabInput(panel) {
+    const set = panel.closest(".tabbed-set");
+    if (!set) {
+      return null;
+    }
+    if (panel.classList.contains("tabbed-block")) {
+      // alternate_style: the inputs come first, the blocks in the same order.
+      const blocks = Array.prototype.filter.call(panel.parentElement.children, (el) =>
+        el.classList.contains("tabbed-block"),
+      );
+      const inputs = Array.prototype.filter.call(set.children, (el) => el.matches('input[type="radio"]'));
+      return inputs[blocks.indexOf(panel)] || null;
+    }
+    // The old style: input, label, content, input, label, content...
+    for (let el = panel.previousElementSibling; el; el = el.previousElementSibling) {
+      if (el.matches('input[type="radio"]')) {
+        return el;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A link to an item (page/#item-id) whose item sits in a tab that is not selected, or
+   * in a closed <details>, shows nothing: select the tabs and open the blocks around it,
+   * then scroll to it.
+   */
+  function revealTarget() {
+    let id = "";
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (_error) {
+      return;
+    }
+    const target = id ? document.getElementById(id) : null;
+    if (!target || !target.closest(PAGE)) {
+      return;
+    }
+    let revealed = false;
+    for (let el = target.parentElement; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS" && !el.open) {
+        el.open = true;
+        revealed = true;
+      } else if (
+        el.classList.contains("tabbed-block") ||
+        (el.classList.contains("tabbed-content") && !el.querySelector(".tabbed-block"))
+      ) {
+        const input = tabInput(el);
+        if (input && !input.checked) {
+          input.checked = true;
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+          revealed = true;
+        }
+      }
+    }
+    if (revealed) {
+      target.scrollIntoView();
+    }
+  }
+
   /* ------------------------------------------------------------------ global listeners */
 
   // Delegated listeners on document, bound once: instant navigation swaps the content
@@ -532,6 +596,7 @@
     document.addEventListener("change", onChange);
     document.addEventListener("click", onClick);
     window.addEventListener("storage", onStorage);
+    window.addEventListener("hashchange", revealTarget);
     // Back/forward cache restores a frozen page: re-read what other pages saved meanwhile.
     window.addEventListener("pageshow", (event) => {
       if (event.persisted) {
