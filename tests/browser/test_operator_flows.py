@@ -82,30 +82,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
         yield built
 
 
-def test_a_deep_link_shows_the_item_below_the_sticky_tabs(site: BuiltSite, page: Page) -> None:
-    """The header with sticky tabs is twice as high: the linked item must clear it, not hide under it."""
-    page.open(site.url("checklists/deploy/#db-backup"))
-    top, header, target = page.js(
-        "const li = document.getElementById('db-backup');"
-        " return [li.getBoundingClientRect().top,"
-        " document.querySelector('.md-header').getBoundingClientRect().bottom, li.matches(':target')];"
-    )
-    assert target
-    assert header > 60, "the sticky tabs are not part of the header: the test does not test anything"
-    assert top >= header, f"the item starts at {top}px, under the header that ends at {header}px"
-
-
+# Whether an element is shown, where it starts and where the header ends (px from the top).
 VISIBLE = (
     "const el = document.getElementById(arguments[0]); const r = el.getBoundingClientRect();"
     " return [r.height > 0, r.top, document.querySelector('.md-header').getBoundingClientRect().bottom];"
 )
 
 
+def test_a_deep_link_shows_the_item_below_the_sticky_tabs(site: BuiltSite, page: Page) -> None:
+    """The header with sticky tabs is twice as high: the linked item must clear it, not hide under it."""
+    page.open(site.url("checklists/deploy/#db-backup"))
+    assert page.js("return document.getElementById('db-backup').matches(':target')")
+    page.wait(lambda _: page.js(VISIBLE, "db-backup")[1] < 900, "the browser scrolled to the item")
+    page.settle(0.3)  # the browser's scroll to the fragment is done
+    _shown, top, header = page.js(VISIBLE, "db-backup")
+    assert header > 60, "the sticky tabs are not part of the header: the test does not test anything"
+    assert top >= header, f"the item starts at {top}px, under the header that ends at {header}px"
+
+
 def test_a_deep_link_into_another_tab_selects_that_tab(site: BuiltSite, page: Page) -> None:
     """The GCP step sits in the second tab: the link must show it, not the top of the page with AWS."""
     page.open(site.url("checklists/switch/#switch-the-gcp-backend-service"))
-    shown, top, header = page.js(VISIBLE, "switch-the-gcp-backend-service")
-    assert shown, "the linked item is in a hidden tab"
+    assert page.js(VISIBLE, "switch-the-gcp-backend-service")[0], "the linked item is in a hidden tab"
+    page.settle(0.3)
+    _shown, top, header = page.js(VISIBLE, "switch-the-gcp-backend-service")
     assert header <= top < 900, f"the item is not in view: top {top}px, header {header}px"
 
     # Back on the first tab, a link on the page to the step's code block does the same.
@@ -114,7 +114,8 @@ def test_a_deep_link_into_another_tab_selects_that_tab(site: BuiltSite, page: Pa
     block = page.js("return document.querySelector('#switch-the-gcp-backend-service [id$=\"--bash\"]').id")
     page.js("location.hash = arguments[0]", block)
     page.wait(lambda _: page.js(VISIBLE, block)[0], "the tab with the code block selected")
-    shown, top, header = page.js(VISIBLE, block)
+    page.settle(0.3)
+    _shown, top, header = page.js(VISIBLE, block)
     assert header <= top < 900, f"the block is not in view: top {top}px, header {header}px"
     assert page.console_errors() == []
 
