@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from ._support import BuiltSite, Page, mkdocs_build, served_site, write_files
 
@@ -118,6 +120,27 @@ def test_a_deep_link_into_another_tab_selects_that_tab(site: BuiltSite, page: Pa
     _shown, top, header = page.js(VISIBLE, block)
     assert header <= top < 900, f"the block is not in view: top {top}px, header {header}px"
     assert page.console_errors() == []
+
+
+def test_the_keyboard_focus_on_a_checkbox_is_visible(site: BuiltSite, page: Page) -> None:
+    """Tab onto a box: a ring shows where the focus is (Material's masked box clipped it), and space ticks."""
+    page.open(site.url("checklists/deploy/"))
+    item = page.item("db-backup")
+    the_list = item.find_element("xpath", "..")
+    page.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", item)
+    page.js("document.querySelector('#announce-the-deployment .preflight-permalink').focus()")
+    ActionChains(page.driver).send_keys(Keys.TAB).perform()
+    assert page.js("return document.activeElement.getAttribute('aria-label')") == "Take a database backup"
+    assert page.js("return document.activeElement.matches(':focus-visible')")
+    focused = the_list.screenshot_as_png
+    page.js("document.activeElement.blur()")
+    unchanged = the_list.screenshot_as_png == focused
+    assert not unchanged, "the focused checkbox looks exactly like the others"
+
+    page.js("document.querySelector('#announce-the-deployment .preflight-permalink').focus()")
+    ActionChains(page.driver).send_keys(Keys.TAB, Keys.SPACE).perform()
+    assert page.checked()["db-backup"] is True
+    assert page.progress()[""] == "1/3"
 
 
 # Long texts that slug the same (IDs are cut at 48 characters): numbered in order.
