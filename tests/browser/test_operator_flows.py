@@ -3,6 +3,7 @@ kept across a changed checklist, on a site with sticky tabs and a light/dark tog
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,7 +63,7 @@ SWITCH = f"""\
 {FILLER}
 === "AWS"
 
-    - [ ] Switch the AWS target group
+    - [ ] Switch the AWS target group (REQ-12)
 
 === "GCP"
 
@@ -73,6 +74,9 @@ SWITCH = f"""\
         ```
 
 {FILLER}
+## Requirements
+
+- REQ-12: Traffic can be switched between clouds within five minutes
 """
 
 
@@ -141,6 +145,36 @@ def test_the_keyboard_focus_on_a_checkbox_is_visible(site: BuiltSite, page: Page
     ActionChains(page.driver).send_keys(Keys.TAB, Keys.SPACE).perform()
     assert page.checked()["db-backup"] is True
     assert page.progress()[""] == "1/3"
+
+
+# For each cell of the requirements table's first two rows: its text's left and right edge.
+CELL_TEXT = """
+return Array.from(document.querySelectorAll("table.preflight-requirements tr")).slice(0, 2).map((row) =>
+  Array.from(row.cells).map((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const box = range.getBoundingClientRect();
+    return [box.left, box.right];
+  }));
+"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_requirements_table_keeps_its_columns_apart(site: BuiltSite, page: Page, scheme: str) -> None:
+    """Material styles only tables without a class: the cells' texts ran together ("CoverageReferences")."""
+    page.driver.get(site.url("requirements/"))
+    page.js("document.body.setAttribute('data-md-color-scheme', arguments[0])", scheme)
+    rows = page.js(CELL_TEXT)
+    assert [len(row) for row in rows] == [5, 5]
+    for row in rows:
+        for (_left, right), (next_left, _right) in itertools.pairwise(row):
+            assert next_left - right >= 12, f"cell texts {next_left - right:.1f}px apart in {row}"
+    rule = page.js(
+        "const cell = document.querySelector('table.preflight-requirements td');"
+        " const style = getComputedStyle(cell); return [style.borderBottomStyle, style.borderBottomColor,"
+        " getComputedStyle(document.body).backgroundColor];"
+    )
+    assert rule[0] == "solid" and rule[1] != rule[2], f"the rows are not ruled: {rule}"
 
 
 # Long texts that slug the same (IDs are cut at 48 characters): numbered in order.
