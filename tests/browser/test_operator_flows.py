@@ -147,6 +147,36 @@ def test_the_keyboard_focus_on_a_checkbox_is_visible(site: BuiltSite, page: Page
     assert page.progress()[""] == "1/3"
 
 
+# How each item's box is drawn: [id, border style, border width (px), mask image], and what shows.
+BOXES = """
+const boxes = Array.from(document.querySelectorAll("li.preflight-item")).map((li) => {
+  const style = getComputedStyle(li.querySelector(".task-list-indicator"), "::before");
+  return [li.id, style.borderTopStyle, parseFloat(style.borderTopWidth), style.maskImage || style.webkitMaskImage];
+});
+const shown = (selector) =>
+  Array.from(document.querySelectorAll(selector)).some((el) => el.getClientRects().length > 0);
+return [boxes, shown(".preflight-controls button"), shown(".preflight-permalink")];
+"""
+
+
+def test_a_printed_runbook_has_boxes_to_tick_with_a_pen(site: BuiltSite, page: Page) -> None:
+    """On paper an open box is an empty ring (Material's 7% grey disc does not print), a ticked one its check."""
+    page.open(site.url("checklists/deploy/"))
+    page.click_item("db-backup")
+    try:
+        page.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        boxes, controls, permalinks = page.js(BOXES)
+    finally:
+        page.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert not controls and not permalinks
+    by_id = {item_id: (style, width, mask) for item_id, style, width, mask in boxes}
+    for open_box in ("announce-the-deployment", "deploy-to-production"):
+        style, width, mask = by_id[open_box]
+        assert style == "solid" and width >= 1 and mask == "none", (open_box, by_id[open_box])
+    style, _width, mask = by_id["db-backup"]
+    assert style == "none" and mask.startswith("url("), by_id["db-backup"]
+
+
 # For each cell of the requirements table's first two rows: its text's left and right edge.
 CELL_TEXT = """
 return Array.from(document.querySelectorAll("table.preflight-requirements tr")).slice(0, 2).map((row) =>
