@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from ._support import BuiltSite, Page, mkdocs_build, served_site, write_files
@@ -175,6 +176,41 @@ def test_a_printed_runbook_has_boxes_to_tick_with_a_pen(site: BuiltSite, page: P
         assert style == "solid" and width >= 1 and mask == "none", (open_box, by_id[open_box])
     style, _width, mask = by_id["db-backup"]
     assert style == "none" and mask.startswith("url("), by_id["db-backup"]
+
+
+# Private mode with a full quota, or storage turned off: the browser refuses every write.
+REFUSE_STORAGE = "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };"
+
+
+def click_nav(page: Page, checklist: str) -> None:
+    """Follow the navigation link to a checklist (Material's instant loading intercepts it)."""
+    links = page.driver.find_elements(By.CSS_SELECTOR, f'.md-sidebar--primary a[href$="checklists/{checklist}/"]')
+    visible = [link for link in links if link.is_displayed()]
+    assert visible, f"no visible nav link to {checklist}"
+    visible[0].click()
+    page.wait_ready(f"checklists/{checklist}")
+
+
+def test_without_storage_ticks_last_while_the_tab_stays_and_the_operator_is_told(site: BuiltSite, page: Page) -> None:
+    """The browser refuses to store: ticking works, survives instant navigation, and a note says what is lost."""
+    script = page.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": REFUSE_STORAGE})
+    try:
+        page.open(site.url("checklists/deploy/"))
+        page.click_item("db-backup")
+        assert page.checked()["db-backup"] is True
+        assert page.progress()[""] == "1/3"
+        assert page.storage() == {}
+        status = page.js("return document.querySelector('.preflight-status').textContent")
+        assert "reloading or closing it loses them" in status
+
+        click_nav(page, "switch")
+        click_nav(page, "deploy")
+        assert page.checked()["db-backup"] is True
+        assert page.progress()[""] == "1/3"
+        assert "loses them" in page.js("return document.querySelector('.preflight-status').textContent")
+        assert page.console_errors() == []
+    finally:
+        page.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
 
 
 # For each cell of the requirements table's first two rows: its text's left and right edge.

@@ -118,7 +118,7 @@
     const state = emptyState();
     let parsed = null;
     try {
-      parsed = JSON.parse(window.localStorage.getItem(key) || "null");
+      parsed = JSON.parse((unsaved.has(key) ? unsaved.get(key) : window.localStorage.getItem(key)) || "null");
     } catch (_error) {
       return state;
     }
@@ -146,16 +146,36 @@
     return state;
   }
 
+  /**
+   * The pages whose state the browser refused to store (storage disabled, private mode,
+   * quota exceeded), by storage key: kept here instead, so that the ticks last while
+   * the tab stays on the site (Material's instant navigation keeps this script), and
+   * the operator is told that they will not survive a reload.
+   */
+  const unsaved = new Map();
+
   function saveState(ctx) {
+    const empty = Object.keys(ctx.state.items).length === 0;
     try {
-      if (Object.keys(ctx.state.items).length === 0) {
+      if (empty) {
         window.localStorage.removeItem(ctx.key);
       } else {
         window.localStorage.setItem(ctx.key, JSON.stringify(ctx.state));
       }
+      unsaved.delete(ctx.key);
     } catch (_error) {
-      // Storage full or disabled (private mode): the ticks still live for this view.
+      if (empty) {
+        unsaved.delete(ctx.key);
+        return;
+      }
+      unsaved.set(ctx.key, JSON.stringify(ctx.state));
+      warnUnsaved(ctx);
     }
+  }
+
+  function warnUnsaved(ctx) {
+    ctx.root.setAttribute("data-preflight-saved", "false");
+    setStatus(ctx, "This browser does not let the page save your ticks: reloading or closing it loses them.", true);
   }
 
   /* ------------------------------------------------------------------ page context */
@@ -287,13 +307,16 @@
     }
   }
 
-  function setStatus(ctx, message) {
+  /** Tell the operator something, for a few seconds unless it must stay. */
+  function setStatus(ctx, message, stay) {
     for (const status of own(ctx.root, ".preflight-status")) {
       status.textContent = message;
       window.clearTimeout(status._preflightTimer);
-      status._preflightTimer = window.setTimeout(() => {
-        status.textContent = "";
-      }, STATUS_TIMEOUT_MS);
+      if (!stay) {
+        status._preflightTimer = window.setTimeout(() => {
+          status.textContent = "";
+        }, STATUS_TIMEOUT_MS);
+      }
     }
   }
 
@@ -319,6 +342,9 @@
         }
       }
       setUpControls(ctx);
+      if (unsaved.has(ctx.key)) {
+        warnUnsaved(ctx);
+      }
     }
     applyState(ctx);
     root.setAttribute("data-preflight-ready", "true");
