@@ -64,11 +64,11 @@ SWITCH = f"""\
 {FILLER}
 === "AWS"
 
-    - [ ] Switch the AWS target group (REQ-12)
+    - [ ] Switch the AWS target group
 
 === "GCP"
 
-    - [ ] Switch the GCP backend service
+    - [ ] Switch the GCP backend service (REQ-12)
 
         ```bash
         gcloud compute backend-services update web
@@ -125,6 +125,20 @@ def test_a_deep_link_into_another_tab_selects_that_tab(site: BuiltSite, page: Pa
     _shown, top, header = page.js(VISIBLE, block)
     assert header <= top < 900, f"the block is not in view: top {top}px, header {header}px"
     assert page.console_errors() == []
+
+
+def test_a_link_from_the_requirements_page_into_another_tab_shows_the_item(site: BuiltSite, page: Page) -> None:
+    """The requirement's coverage links to the GCP step: followed with instant loading, it shows in its tab."""
+    page.driver.get(site.url("requirements/"))
+    link = page.driver.find_element(By.CSS_SELECTOR, 'a[href$="checklists/switch/#switch-the-gcp-backend-service"]')
+    page.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
+    link.click()
+    page.wait_ready("checklists/switch")
+    assert page.js("return performance.getEntriesByType('navigation')[0].name").endswith("/requirements/")
+    page.wait(lambda _: page.js(VISIBLE, "switch-the-gcp-backend-service")[0], "the GCP tab selected")
+    page.settle(0.3)
+    _shown, top, header = page.js(VISIBLE, "switch-the-gcp-backend-service")
+    assert header <= top < 900, f"the item is not in view: top {top}px, header {header}px"
 
 
 def test_the_keyboard_focus_on_a_checkbox_is_visible(site: BuiltSite, page: Page) -> None:
