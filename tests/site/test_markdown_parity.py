@@ -41,3 +41,48 @@ def test_a_list_that_interrupts_a_paragraph_still_gets_checkboxes_and_anchors(tm
         "input", where=lambda node: node.parent is not None and "task-list-control" in node.parent.classes
     )
     assert len(boxes) == 5
+
+
+FENCE = "```"
+
+DEDENTED = {
+    # A plain note nested deeper, then items back at the outer levels, no blank line.
+    "ordered-star": "7. [x] A\n    * [ ] B\n        * [x] C\n\n            - Note\n        * [ ] D\n        * [x] E\n",
+    "dash-8": "- [x] A\n    - [ ] B\n        - [x] C\n\n            - Note\n        - [ ] D\n",
+    "after-fence": (
+        f"- [x] A\n    - [ ] B\n        {FENCE}bash\n        ls\n        {FENCE}\n\n"
+        "        - Note\n    - [ ] D\n- [ ] E\n"
+    ),
+    "paragraph": "- [ ] A\n    - [ ] B\n\n        More text.\n    - [ ] D\n",
+    "tabs": "- [ ] A\n\t- [ ] B\n\n\t\t- Note\n\t- [ ] D\n",
+    "ten": "10. [ ] A\n    + [ ] B\n\n        + Note\n    + [ ] D\n",
+    "two-space": "- [ ] A\n  - [ ] B\n\n      - Note\n  - [ ] D\n",
+}
+
+
+def _parity(tmp_path: Path, pages: dict[str, str]) -> None:
+    """Build a site of ``pages`` and check that each page shows every item the engine lists."""
+    files: dict[str, str | bytes] = {"docs/index.md": "# Home\n"}
+    files.update({f"checklists/{name}.md": f"# {name}\n\n{text}" for name, text in pages.items()})
+    write(tmp_path, files)
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    for name, text in pages.items():
+        page = built.page(f"checklists/{name}/")
+        items = parse_text(f"# {name}\n\n{text}", f"checklists/{name}.md").items
+        anchored = [li for li in page.find_all("li") if "preflight-item" in li.classes]
+        assert [li.get("id") for li in anchored] == [item.id for item in items], name
+        for li, item in zip(anchored, items, strict=True):
+            box = li.find("input")
+            assert box is not None, (name, item.id)
+            assert ("checked" in box.attrs) == item.checked, (name, item.id)
+            assert "[ ]" not in li.own_text() and "[x]" not in li.own_text(), (name, item.id)
+        boxes = page.find_all(
+            "input", where=lambda node: node.parent is not None and "task-list-control" in node.parent.classes
+        )
+        assert len(boxes) == len(items), name
+
+
+def test_an_item_after_more_deeply_indented_text_keeps_its_checkbox_and_anchor(tmp_path: Path) -> None:
+    _parity(tmp_path, DEDENTED)

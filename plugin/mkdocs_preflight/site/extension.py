@@ -68,6 +68,7 @@ _CODE_ID = re.compile(r'\s*(?:<(?:div|pre)\b[^>]*?\sid="([^"]+)"|<pre\b[^>]*>\s*
 ``<code>`` (``pymdownx.highlight`` with ``use_pygments: false``, for a JavaScript highlighter)."""
 _HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
 _DIGIT = re.compile(r"\d")
+_ITEM_LINE = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCK_TAGS = frozenset(
     {"ul", "ol", "p", "div", "pre", "table", "blockquote", "details", "dl", "hr", "figure", "section", *HEADINGS}
@@ -284,7 +285,7 @@ def rewrite_source(
         if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
             continue
         out[index] = text[: at + len(block.fence)] + header
-    gaps = _list_starts_after_text(out, checklist, offset)
+    gaps = _list_starts_after_text(out, checklist, offset) | _items_after_deeper_text(out, checklist, offset)
     if not drop and not gaps:
         return out
     result: list[str] = []
@@ -313,6 +314,37 @@ def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int)
         first = reach < item.line - 1
         reach = max(reach, item.end_line)
         if first and 0 < index < len(lines) and lines[index - 1].strip():
+            gaps.add(index)
+    return gaps
+
+
+def _indent(line: str) -> int:
+    """Columns of leading whitespace, tabs to Python-Markdown's stops of four."""
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
+    """Lines where a task item comes back out of more deeply indented text.
+
+    Python-Markdown nests a run of lines (up to the next blank line) by its first line
+    alone, so in ``  - Note`` (under a blank line) followed by ``- [ ] item``, the item
+    becomes text of the note: no checkbox, its anchor on the wrong item. CommonMark (the
+    engine, GitHub) starts a new item there. A blank line before such an item, which
+    CommonMark reads the same way, lets Python-Markdown nest it by its own indentation.
+    """
+    gaps: set[int] = set()
+    for item in checklist.items:
+        index = item.line - 1 - offset
+        if not 0 < index < len(lines) or not lines[index - 1].strip():
+            continue
+        line = lines[index]
+        if not _ITEM_LINE.match(line):
+            continue  # in a block quote: a blank line would end it
+        start = index - 1
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        if _indent(lines[start]) > _indent(line):
             gaps.add(index)
     return gaps
 
