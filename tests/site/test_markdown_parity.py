@@ -86,3 +86,16 @@ def _parity(tmp_path: Path, pages: dict[str, str]) -> None:
 
 def test_an_item_after_more_deeply_indented_text_keeps_its_checkbox_and_anchor(tmp_path: Path) -> None:
     _parity(tmp_path, DEDENTED)
+
+
+AFTER_PARAGRAPH = {
+    # A nested task list right under a later paragraph of its parent item, no blank line.
+    "dash": "- [ ] A\n    - [ ] B\n\n    More about A:\n    - [ ] C\n    - [x] D\n",
+    "ordered": "1. [ ] A\n\n    More about A:\n    1. [x] B\n",
+    "two-space": "- [ ] A\n\n  More about A:\n  - [ ] B\n",
+    "hundred": "100. [ ] A\n\n     More about A:\n     * [ ] B\n     * [ ] C\n",
+}
+
+
+def test_a_nested_list_right_after_a_paragraph_of_its_item_gets_checkboxes(tmp_path: Path) -> None:
+    _parity(tmp_path, AFTER_PARAGRAPH)

@@ -298,21 +298,27 @@ def rewrite_source(
 
 
 def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
-    """Lines where a task list starts right under a line of text.
+    """Lines where a task list starts right under a line of text (at any depth).
 
     CommonMark (the engine, GitHub) lets a list interrupt a paragraph; Python-Markdown
     does not, and would show ``- [ ] item`` as plain text with no checkbox and no anchor.
     A blank line before such a list makes the site show what the engine sees.
     """
     gaps: set[int] = set()
-    reach = 0  # the last line the top-level items so far extend to
+    by_id = {item.id: item for item in checklist.items}
+    reach: dict[str | None, int] = {}  # the last line the items so far under a parent extend to
     for item in checklist.items:
-        if item.depth:
-            continue
         index = item.line - 1 - offset
-        # Not the first item of its list when an earlier top-level item reaches this line.
-        first = reach < item.line - 1
-        reach = max(reach, item.end_line)
+        # Not the first item of its list when an earlier sibling reaches this line.
+        first = reach.get(item.parent, 0) < item.line - 1
+        reach[item.parent] = max(reach.get(item.parent, 0), item.end_line)
+        if item.parent is not None:
+            # Under the parent's own first paragraph, Python-Markdown starts the list.
+            parent = by_id.get(item.parent)
+            if parent is None or not parent.text_end_line or item.line - 1 <= parent.text_end_line:
+                continue
+            if not _ITEM_LINE.match(lines[index] if 0 <= index < len(lines) else ""):
+                continue  # in a block quote: a blank line would end it
         if first and 0 < index < len(lines) and lines[index - 1].strip():
             gaps.add(index)
     return gaps
