@@ -60,8 +60,9 @@ DEDENTED = {
 }
 
 
-def _parity(tmp_path: Path, pages: dict[str, str]) -> None:
-    """Build a site of ``pages`` and check that each page shows every item the engine lists."""
+def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> None:
+    """Build a site of ``pages`` and check that each page shows every item the engine lists
+    (under its parent item, with ``nesting``)."""
     files: dict[str, str | bytes] = {"docs/index.md": "# Home\n"}
     files.update({f"checklists/{name}.md": f"# {name}\n\n{text}" for name, text in pages.items()})
     write(tmp_path, files)
@@ -78,6 +79,9 @@ def _parity(tmp_path: Path, pages: dict[str, str]) -> None:
             assert box is not None, (name, item.id)
             assert ("checked" in box.attrs) == item.checked, (name, item.id)
             assert "[ ]" not in li.own_text() and "[x]" not in li.own_text(), (name, item.id)
+            if nesting:
+                outer = next((up for up in li.ancestors() if "preflight-item" in up.classes), None)
+                assert (outer.get("id") if outer else None) == item.parent, (name, item.id)
         boxes = page.find_all(
             "input", where=lambda node: node.parent is not None and "task-list-control" in node.parent.classes
         )
@@ -85,7 +89,7 @@ def _parity(tmp_path: Path, pages: dict[str, str]) -> None:
 
 
 def test_an_item_after_more_deeply_indented_text_keeps_its_checkbox_and_anchor(tmp_path: Path) -> None:
-    _parity(tmp_path, DEDENTED)
+    _parity(tmp_path, DEDENTED, nesting=False)
 
 
 AFTER_PARAGRAPH = {
@@ -98,4 +102,15 @@ AFTER_PARAGRAPH = {
 
 
 def test_a_nested_list_right_after_a_paragraph_of_its_item_gets_checkboxes(tmp_path: Path) -> None:
-    _parity(tmp_path, AFTER_PARAGRAPH)
+    _parity(tmp_path, AFTER_PARAGRAPH, nesting=False)
+
+
+NOT_AFTER_TEXT = {
+    # A task item right after a plain item of the same list is not a list after text.
+    "note-first": "1. [x] A\n    - Note\n    - [x] B\n2. [x] C\n    _Requirements: 1.1_\n",
+    "star": "- [ ] A\n\n    More about A:\n    * Note\n    * [ ] B\n- [ ] C\n",
+}
+
+
+def test_an_item_after_a_plain_item_of_its_list_keeps_its_place(tmp_path: Path) -> None:
+    _parity(tmp_path, NOT_AFTER_TEXT)

@@ -285,7 +285,8 @@ def rewrite_source(
         if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
             continue
         out[index] = text[: at + len(block.fence)] + header
-    gaps = _list_starts_after_text(out, checklist, offset) | _items_after_deeper_text(out, checklist, offset)
+    gaps = _list_starts_after_text(out, checklist, offset)
+    gaps |= _items_after_deeper_text(out, checklist, offset, gaps)
     if not drop and not gaps:
         return out
     result: list[str] = []
@@ -319,7 +320,12 @@ def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int)
                 continue
             if not _ITEM_LINE.match(lines[index] if 0 <= index < len(lines) else ""):
                 continue  # in a block quote: a blank line would end it
-        if first and 0 < index < len(lines) and lines[index - 1].strip():
+        if not first or not 0 < index < len(lines):
+            continue
+        # Plain items (``- Note``) may start the list: the gap goes before the first.
+        while index > 0 and _ITEM_LINE.match(lines[index - 1]) and _indent(lines[index - 1]) == _indent(lines[index]):
+            index -= 1
+        if index > 0 and lines[index - 1].strip() and not _ITEM_LINE.match(lines[index - 1]):
             gaps.add(index)
     return gaps
 
@@ -330,7 +336,7 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
-def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
+def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int, blank: set[int]) -> set[int]:
     """Lines where a task item comes back out of more deeply indented text.
 
     Python-Markdown nests a run of lines (up to the next blank line) by its first line
@@ -338,6 +344,7 @@ def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int
     becomes text of the note: no checkbox, its anchor on the wrong item. CommonMark (the
     engine, GitHub) starts a new item there. A blank line before such an item, which
     CommonMark reads the same way, lets Python-Markdown nest it by its own indentation.
+    ``blank`` are the lines that get a blank line before them anyway.
     """
     gaps: set[int] = set()
     for item in checklist.items:
@@ -348,7 +355,7 @@ def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int
         if not _ITEM_LINE.match(line):
             continue  # in a block quote: a blank line would end it
         start = index - 1
-        while start > 0 and lines[start - 1].strip():
+        while start > 0 and start not in blank and lines[start - 1].strip():
             start -= 1
         if _indent(lines[start]) > _indent(line):
             gaps.add(index)
