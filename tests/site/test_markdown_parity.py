@@ -109,6 +109,8 @@ NOT_AFTER_TEXT = {
     # A task item right after a plain item of the same list is not a list after text.
     "note-first": "1. [x] A\n    - Note\n    - [x] B\n2. [x] C\n    _Requirements: 1.1_\n",
     "star": "- [ ] A\n\n    More about A:\n    * Note\n    * [ ] B\n- [ ] C\n",
+    # `15.` cannot interrupt a paragraph: that line is text, and the list starts under it.
+    "not-a-list": "Intro text\n15. [ ] not an item\n* [ ] A\n* [x] B\n",
 }
 
 

@@ -59,6 +59,8 @@ _UNSEEN = str.maketrans("", "", "\x01\x02\x03\x04")
 reading it: dropped from a checklist's lines before they are marked."""
 _MARKER_PREFIX = "\x02pf:"
 _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
+_INTERRUPTS = re.compile(r"[ \t]*(?:[-*+]|0*1[.)])[ \t]+\S")
+"""A list item that may start a list right under a paragraph (CommonMark)."""
 _BOX = re.compile(r"\[[ xX]\][ \t]+")
 _BOX_BEFORE = re.compile(r"\[(?P<state>[ xX])\][ \t]*$")
 _PLACEHOLDER = re.compile(HTML_PLACEHOLDER % r"(\d+)")
@@ -313,9 +315,9 @@ def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int)
         # Not the first item of its list when an earlier sibling reaches this line.
         first = reach.get(item.parent, 0) < item.line - 1
         reach[item.parent] = max(reach.get(item.parent, 0), item.end_line)
+        parent = by_id.get(item.parent) if item.parent is not None else None
         if item.parent is not None:
             # Under the parent's own first paragraph, Python-Markdown starts the list.
-            parent = by_id.get(item.parent)
             if parent is None or not parent.text_end_line or item.line - 1 <= parent.text_end_line:
                 continue
             if not _ITEM_LINE.match(lines[index] if 0 <= index < len(lines) else ""):
@@ -323,9 +325,14 @@ def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int)
         if not first or not 0 < index < len(lines):
             continue
         # Plain items (``- Note``) may start the list: the gap goes before the first.
-        while index > 0 and _ITEM_LINE.match(lines[index - 1]) and _indent(lines[index - 1]) == _indent(lines[index]):
-            index -= 1
-        if index > 0 and lines[index - 1].strip() and not _ITEM_LINE.match(lines[index - 1]):
+        start = index
+        while start > 0 and _ITEM_LINE.match(lines[start - 1]) and _indent(lines[start - 1]) == _indent(lines[index]):
+            start -= 1
+        # Only a bullet or `1.` starts a list under text (CommonMark): `15.` there is text.
+        while start < index and not _INTERRUPTS.match(lines[start]):
+            start += 1
+        index = start
+        if index > 0 and lines[index - 1].strip() and (parent is None or index + offset > parent.text_end_line):
             gaps.add(index)
     return gaps
 
