@@ -89,7 +89,7 @@ def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> N
 
 
 def test_an_item_after_more_deeply_indented_text_keeps_its_checkbox_and_anchor(tmp_path: Path) -> None:
-    _parity(tmp_path, DEDENTED, nesting=False)
+    _parity(tmp_path, DEDENTED)
 
 
 AFTER_PARAGRAPH = {
@@ -102,7 +102,7 @@ AFTER_PARAGRAPH = {
 
 
 def test_a_nested_list_right_after_a_paragraph_of_its_item_gets_checkboxes(tmp_path: Path) -> None:
-    _parity(tmp_path, AFTER_PARAGRAPH, nesting=False)
+    _parity(tmp_path, AFTER_PARAGRAPH)
 
 
 NOT_AFTER_TEXT = {
@@ -116,3 +116,22 @@ NOT_AFTER_TEXT = {
 
 def test_an_item_after_a_plain_item_of_its_list_keeps_its_place(tmp_path: Path) -> None:
     _parity(tmp_path, NOT_AFTER_TEXT)
+
+
+NESTING = {
+    # Children where CommonMark nests them (under the parent's text), not at tab stops.
+    "dash-2": "- [ ] A\n  - [x] B\n    - [ ] C\n  - [ ] D\n- [ ] E\n",
+    "ordered-3": "1. [ ] A\n   - [x] B\n      - [ ] C\n2. [ ] D\n",
+    "ten-4-8": "10. [ ] A\n    * [ ] B\n        + [x] C\n11. [ ] D\n",
+    "hundred-8": "100. [x] A\n        - [ ] B\n            - [ ] C\n        - [ ] D\n101. [ ] E\n",
+    "dash-3-8": "- [x] A\n   - [ ] B\n        - [x] C\n- [ ] D\n",
+    "tabs": "- [ ] A\n\t- [ ] B\n\t\t- [ ] C\n- [ ] D\n",
+    "lazy": "- [ ] A\n  - [ ] B\nlazy text of B\n  - [ ] C\n",
+    "fence": f"- [ ] A\n  {FENCE}bash\n  ls\n  {FENCE}\n  - [ ] B\n- [ ] C\n",
+    "second-paragraph": "- [ ] A\n\n  More about A.\n\n  - [ ] B\n- [ ] C\n",
+    "after-text": "Steps:\n* [ ] A\n  + [ ] B\n* [ ] C\n",
+}
+
+
+def test_items_are_nested_where_commonmark_nests_them(tmp_path: Path) -> None:
+    _parity(tmp_path, NESTING)

@@ -59,6 +59,8 @@ _UNSEEN = str.maketrans("", "", "\x01\x02\x03\x04")
 reading it: dropped from a checklist's lines before they are marked."""
 _MARKER_PREFIX = "\x02pf:"
 _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
+_ITEM_LEAD = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}(?=\S))")
+"""A list item's marker and the whitespace before its text (at most four columns)."""
 _INTERRUPTS = re.compile(r"[ \t]*(?:[-*+]|0*1[.)])[ \t]+\S")
 """A list item that may start a list right under a paragraph (CommonMark)."""
 _BOX = re.compile(r"\[[ xX]\][ \t]+")
@@ -185,6 +187,7 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
             context.line_offset,
             fences,
             marker=lambda n: _early_marker(n, tab),
+            tab_length=tab,
         )
 
 
@@ -231,8 +234,10 @@ def rewrite_source(
     fences: FenceReach = "nested",
     *,
     marker: Callable[[int], str] = _MARKER.format,
+    tab_length: int = 4,
 ) -> list[str]:
-    """Hide ``{ #id }`` markers, fix fence headers, and mark each item's first line.
+    """Hide ``{ #id }`` markers, fix fence headers, mark each item's first line, and
+    indent and space task lists so that Python-Markdown nests them as CommonMark does.
 
     ``lines`` are the page's Markdown lines; line ``n`` of ``source`` (1-based) is
     ``lines[n - 1 - offset]``. Every edit checks that the line still says what the model
@@ -287,6 +292,7 @@ def rewrite_source(
         if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
             continue
         out[index] = text[: at + len(block.fence)] + header
+    _nest_by_four(out, checklist, offset, int(tab_length))
     gaps = _list_starts_after_text(out, checklist, offset)
     gaps |= _items_after_deeper_text(out, checklist, offset, gaps)
     if not drop and not gaps:
@@ -341,6 +347,52 @@ def _indent(line: str) -> int:
     """Columns of leading whitespace, tabs to Python-Markdown's stops of four."""
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip(" "))
+
+
+def _shift(line: str, delta: int, tab_length: int) -> str:
+    """``line`` with ``delta`` columns of leading whitespace added (or taken off)."""
+    if delta > 0:
+        return " " * delta + line
+    column = at = 0
+    while at < len(line) and column < -delta and line[at] in " \t":
+        column = column + 1 if line[at] == " " else column + tab_length - column % tab_length
+        at += 1
+    return " " * max(column + delta, 0) + line[at:]
+
+
+def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_length: int) -> None:
+    """Indent task items and their content by whole tab stops, in place.
+
+    CommonMark nests a line under an item by the column the item's text starts at
+    (``- `` two columns in, ``100. `` five); Python-Markdown only by whole tab stops of
+    four. So a child two or three columns in shows as a sibling, one eight columns in
+    under ``100.`` as text of its parent (no checkbox), and a second paragraph two
+    columns in leaves the list. Each nested item moves to one tab stop under its
+    parent, and each item's other lines (its text, code blocks, plain sub-lists) to one
+    tab stop under the item, keeping their indentation relative to each other.
+    """
+    target: dict[str, int] = {}
+    moved: dict[str, int] = {}  # columns the lines under an item have moved so far
+    shifts: list[tuple[int, int, int]] = []  # (first line, last line, columns), outermost first
+    for item in checklist.items:
+        index = item.line - 1 - offset
+        lead = _ITEM_LEAD.match(lines[index]) if 0 <= index < len(lines) else None
+        if lead is None or (item.parent is not None and item.parent not in target):
+            continue  # not on the page, or in a block quote: left as written
+        before = moved.get(item.parent, 0) if item.parent is not None else 0
+        indent = _indent(lines[index]) + before
+        want = indent if item.parent is None else target[item.parent] + tab_length
+        target[item.id] = want
+        if want != indent:
+            shifts.append((index, index, want - indent))
+        content = len(lead[0].expandtabs(tab_length)) + before
+        moved[item.id] = before + want + tab_length - content
+        if want + tab_length != content:
+            shifts.append((index + 1, item.end_line - 1 - offset, want + tab_length - content))
+    for first, last, delta in shifts:
+        for index in range(max(first, 0), min(last, len(lines) - 1) + 1):
+            if lines[index].strip():
+                lines[index] = _shift(lines[index], delta, tab_length)
 
 
 def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int, blank: set[int]) -> set[int]:
