@@ -406,6 +406,12 @@ def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int
     ``blank`` are the lines that get a blank line before them anyway.
     """
     gaps: set[int] = set()
+    # Where the run of lines that each line belongs to starts, in one pass: walking back
+    # from every item would cost the square of a long tight list.
+    starts: list[int] = []
+    for index in range(len(lines)):
+        joined = index > 0 and index not in blank and lines[index - 1].strip()
+        starts.append(starts[index - 1] if joined else index)
     for item in checklist.items:
         index = item.line - 1 - offset
         if not 0 < index < len(lines) or not lines[index - 1].strip():
@@ -413,10 +419,7 @@ def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int
         line = lines[index]
         if not _ITEM_LINE.match(line):
             continue  # in a block quote: a blank line would end it
-        start = index - 1
-        while start > 0 and start not in blank and lines[start - 1].strip():
-            start -= 1
-        if _indent(lines[start]) > _indent(line):
+        if _indent(lines[starts[index - 1]]) > _indent(line):
             gaps.add(index)
     return gaps
 
