@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from functools import update_wrapper
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -82,7 +82,7 @@ def pass_state(function: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         help="The mkdocs.yml to read the options from, as `preflight -f FILE` (given here, it wins).",
     )
-    return option(update_wrapper(wrapper, function))  # type: ignore[return-value]
+    return cast(F, option(update_wrapper(wrapper, function)))
 
 
 def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:

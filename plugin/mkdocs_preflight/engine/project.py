@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -163,12 +162,12 @@ def _search(start: Path, parts: tuple[str, ...]) -> Iterator[tuple[str, str]]:
         stack.extend(reversed(pushed))
 
 
-@functools.cache
-def _repository(root: Path) -> Path | None:
-    """The nearest folder at or above ``root`` that holds ``.git``."""
-    for folder in (root, *root.parents):
-        if os.path.lexists(folder / ".git"):
-            return folder
+def repository_of(folder: Path) -> Path | None:
+    """The git repository around ``folder``: the nearest folder at or above it (as
+    given, not resolved) that holds ``.git``, or ``None``."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
     return None
 
 
@@ -226,7 +225,7 @@ class Project:
                 continue
         # A path the same on every clone: an absolute one would put the build machine's
         # folders into the site, the lock file and the run logs.
-        repository = _repository(root)
+        repository = repository_of(root)
         if repository is not None and absolute.is_relative_to(repository):
             return Path(os.path.relpath(absolute, root)).as_posix()
         return absolute.as_posix()

@@ -37,15 +37,17 @@ def repository_prefix(root: Path | None) -> tuple[Path | None, str]:
     """
     if root is None:
         return None, ""
+    from ..engine.project import repository_of
+
     start = root.resolve()
-    candidates = [folder for folder in (start, *start.parents) if os.path.lexists(folder / ".git")]
+    folder = repository_of(start)
     workspace = os.environ.get("GITHUB_WORKSPACE")
-    if not candidates and workspace and start.is_relative_to(Path(workspace).resolve()):
-        candidates = [Path(workspace).resolve()]
-    for folder in candidates[:1]:
-        inside = start.relative_to(folder).as_posix()
-        return folder, "" if inside == "." else inside + "/"
-    return None, ""
+    if folder is None and workspace and start.is_relative_to(Path(workspace).resolve()):
+        folder = Path(workspace).resolve()
+    if folder is None:
+        return None, ""
+    inside = start.relative_to(folder).as_posix()
+    return folder, "" if inside == "." else inside + "/"
 
 
 def repository_path(path: str, repository: Path | None, prefix: str) -> str:
