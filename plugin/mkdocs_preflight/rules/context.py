@@ -252,13 +252,6 @@ def _file_digest(root: Path, relpath: str) -> str | None:
         path = (root / relpath).resolve()
         if path == base or base not in path.parents:
             return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (before Python 3.13)
         return None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            return hashlib.sha256(handle.read()).hexdigest()
-        except OSError:
-            return None
