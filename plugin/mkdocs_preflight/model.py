@@ -236,6 +236,9 @@ class Checklist:
     title: str
     sha256: str
     front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_lines: int = 0
+    """Lines the front matter block takes, its ``---`` lines included (0: none), even
+    when its YAML cannot be read and ``front_matter`` stays empty."""
     prefix: str | None = None
     owner: str | None = None
     tags: list[str] = field(default_factory=list)

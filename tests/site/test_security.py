@@ -164,6 +164,37 @@ def test_a_title_with_quotes_stays_text_in_theme_attributes(tmp_path: Path) -> N
     assert buttons
 
 
+def test_front_matter_that_is_not_yaml_is_neither_shown_nor_published(tmp_path: Path) -> None:
+    """MkDocs leaves front matter it cannot read in the page's Markdown; the engine reads
+    it as front matter (PF107), so the page does not show it as text, and the page data
+    masks its secret-named values (its ``run.env`` cannot be known)."""
+    checklist = (
+        "---\ntitle: Deploy\nrun:\n  env:\n    DB_PASSWORD: hunter2-unreadable\n"
+        "    \"API_KEY\": 'quoted-secret'\n    APP_ENV: staging-visible\n  shell: [oops\n---\n\n"
+        "# Deploy\n\n- [ ] Migrate { #migrate }\n"
+    )
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/deploy.md": checklist})
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    assert any("PF107" in message for message in built.logged())
+    for page in built.site.rglob("*"):
+        if page.is_file():
+            for secret in (b"hunter2-unreadable", b"quoted-secret"):
+                assert secret not in page.read_bytes(), (page, secret)
+    html_text = built.html("checklists/deploy/")
+    (raw,) = re.findall(r"data-preflight-json='([^']*)'", html_text)
+    data = json.loads(raw)
+    lines = data["markdown"].split("\n")
+    assert "    DB_PASSWORD: ***" in lines
+    assert '    "API_KEY": ***' in lines
+    assert "    APP_ENV: staging-visible" in lines  # not a secret: the copy keeps it
+    assert data["items"][0]["line"] == 13  # line numbers unchanged
+    body = html_text.split("data-preflight-json=", 1)[1].split("'>", 1)[1]
+    assert "staging-visible" not in body and "oops" not in body  # not rendered as text
+    assert 'id="migrate"' in body
+
+
 def test_secret_run_env_values_stay_out_of_the_page(tmp_path: Path) -> None:
     """The page data carries the checklist's source for *Copy progress as Markdown*: the
     values of its secret-named ``run.env`` variables are masked there, as in run logs."""

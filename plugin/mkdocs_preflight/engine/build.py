@@ -267,7 +267,7 @@ class _Walker:
             )
 
     def front_matter(self, token: Token) -> None:
-        start = (token.map or [0, 1])[0]
+        start, self.checklist.front_matter_lines = token.map or [0, 1]
         try:
             data = yaml.load(token.content, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:

@@ -247,6 +247,10 @@ def rewrite_source(
     rewritten header as text instead of what they wrote.
     """
     out = list(lines)
+    # Front matter whose YAML MkDocs could not read stays in the page's Markdown. The
+    # engine reads it as front matter, not text, and so does the page: it may hold secrets.
+    for index in range(min(checklist.front_matter_lines - offset, len(out))):
+        out[index] = ""
     drop: set[int] = set()
     source_lines: list[str] | None = None
     for item in checklist.items:

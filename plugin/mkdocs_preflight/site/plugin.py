@@ -17,6 +17,7 @@ import html
 import importlib.resources
 import os
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from ..engine.gc_pause import Collector
 from ..model import Checklist, Diagnostic, Level, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
-from ..runner.redact import Redactor, is_secret_name
+from ..runner.redact import MASK, Redactor, is_secret_name
 from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
@@ -690,10 +691,21 @@ def _without_secrets(markdown: str, checklist: Checklist) -> str:
     them either. Masked line by line, so every item keeps its line number; a value YAML
     folded from several lines (``>``) is masked word by word, as the source holds it."""
     secrets = [value for name, value in checklist.run.env.items() if is_secret_name(name)]
-    if not secrets:
+    unread = checklist.front_matter_lines if not checklist.front_matter else 0
+    if not secrets and not unread:
         return markdown
     redactor = Redactor()
     for value in secrets:
         for part in (value, *value.split()):
             redactor.add_value(part)
-    return "\n".join(redactor.redact(line) for line in markdown.split("\n"))
+    lines = [redactor.redact(line) for line in markdown.split("\n")]
+    # Front matter the engine could not read as YAML: its run.env is unknown, so mask
+    # the value of every secret-named key, line by line.
+    for index in range(min(unread, len(lines))):
+        pair = _KEY_VALUE.match(lines[index])
+        if pair is not None and is_secret_name(pair["key"]):
+            lines[index] = pair["head"] + MASK + pair["end"]
+    return "\n".join(lines)
+
+
+_KEY_VALUE = re.compile(r"(?P<head>[ \t]*(?:- +)?[\"']?(?P<key>[\w.-]+)[\"']?[ \t]*:[ \t]*)\S.*?(?P<end>\r?)$")
