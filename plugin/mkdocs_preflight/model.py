@@ -253,8 +253,9 @@ class Checklist:
     requirement_defs: list[RequirementDef] = field(default_factory=list)
     requirement_refs: list[RequirementRef] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    suppressions: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
-    """``<!-- preflight: ignore CODE ... -->`` comments: (line, column, codes); empty = all."""
+    suppressions: list[tuple[int, int, frozenset[str], int]] = field(default_factory=list)
+    """``<!-- preflight: ignore CODE ... -->`` comments: (line, column, codes, last line),
+    where the comment starts and the line it ends on; empty codes = all."""
     line_count: int = 0
 
     @property

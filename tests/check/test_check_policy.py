@@ -94,6 +94,26 @@ def test_an_unused_suppression_is_reported_at_its_comment(run_check: RunCheck) -
         assert places == [(2, 30), (4, 3), (7, 3), (11, 5)]
 
 
+def test_a_suppression_over_several_lines_is_reported_where_it_starts(run_check: RunCheck) -> None:
+    text = dedent(
+        """
+        # A
+        - [ ] parent
+          <!-- preflight: ignore PF201,
+               PF202 -->
+          - [ ] child
+        <!--
+          preflight: ignore PF106
+        -->
+        - [] silenced: the line after the comment's last
+        """
+    )
+    for _ in range(2):  # the second run reads the suppressions from the cache
+        result = run_check({"checklists/a.md": text}, cache_dir=Path(".preflight/cache"))
+        assert [(d.code, d.line, d.col) for d in result.diagnostics] == [("PF111", 3, 3)]
+        assert "PF201, PF202 silences nothing" in result.diagnostics[0].message
+
+
 def test_unused_suppression_is_quiet_when_pf111_is_not_selected(run_check: RunCheck) -> None:
     text = "# A\n<!-- preflight: ignore PF106 -->\n- [ ] fine\n"
     assert found(run_check({"checklists/a.md": text}, select=["PF106"])) == []

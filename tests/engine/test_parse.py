@@ -564,7 +564,7 @@ def test_steps_in_document_order() -> None:
 
 def test_suppression_comments_are_recorded() -> None:
     c = parse("<!-- preflight: ignore PF201, PF202 -->\n- [ ] x `missing.sh` <!-- preflight: ignore -->\n")
-    assert c.suppressions == [(1, 1, frozenset({"PF201", "PF202"})), (2, 22, frozenset())]
+    assert c.suppressions == [(1, 1, frozenset({"PF201", "PF202"}), 1), (2, 22, frozenset(), 2)]
 
 
 def test_item_ids_never_take_a_heading_anchor() -> None:

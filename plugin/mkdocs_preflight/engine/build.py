@@ -223,9 +223,10 @@ class _Walker:
                 self.fence(token, tokens[i - 1] if i else None)
             elif kind == "html_block":
                 start, end = token.map or [0, 1]
-                # A comment of its own sits on its last line (the line before what it covers).
+                # A comment of its own sits on its last line (the line before what it covers);
+                # a suppression is reported where it starts, at its `<!--`.
                 own = end == start + 1
-                self.html(token.content, end, self.col_of(end, "<!--") if own else 1, own_line=own)
+                self.html(token.content, end, self.col_of(start + 1, "<!--"), own_line=own, first=start + 1)
             elif kind == "front_matter":
                 self.front_matter(token)
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -588,7 +589,9 @@ class _Walker:
             elif kind == "html_inline":
                 self.html(child.content, line, place(line, child.content, 0) or self.col_of(line, child.content))
 
-    def html(self, content: str, line: int, col: int = 1, *, own_line: bool = False) -> None:
+    def html(self, content: str, line: int, col: int = 1, *, own_line: bool = False, first: int = 0) -> None:
+        """A ``<!-- preflight: ... -->`` comment whose last line is ``line``; ``first`` is
+        the line where it starts, at column ``col`` (the same line when ``0``)."""
         if "preflight" not in content:
             return
         parsed = parse_comment(content)
@@ -601,7 +604,7 @@ class _Walker:
             self.comment_run = (run[0], line) if run is not None and run[1] == line - 1 else (line, line)
         kind, values = parsed
         if kind == "ignore":
-            self.checklist.suppressions.append((line, col, frozenset(values)))
+            self.checklist.suppressions.append((first or line, col, frozenset(values), line))
         else:
             self.pending_options = (line, values)
 

@@ -44,8 +44,9 @@ def collect(checklist: Checklist) -> list[Suppression]:
         for covered in range(block.lead_line or block.line, block.line + 1):
             block_end[covered] = block.end_line
     result: list[Suppression] = []
-    for line, col, codes in checklist.suppressions:
-        end = max(line + 1, block_end.get(line + 1, 0))
+    for line, col, codes, last in checklist.suppressions:
+        # A comment over several lines covers its own lines and the one after its last.
+        end = max(last + 1, block_end.get(last + 1, 0))
         result.append(Suppression(line, end, frozenset(codes), col=col))
     return result
 
