@@ -11,7 +11,7 @@ import pytest
 
 from mkdocs_preflight.rules.structure import brace_fix, superfences_reads
 
-from .conftest import RunCheck, dedent, found
+from .conftest import CONFIG, Invoke, MakeProject, RunCheck, dedent, found
 
 STRUCTURE = ["PF101", "PF105", "PF106", "PF107", "PF109", "PF110"]
 
@@ -182,6 +182,32 @@ def test_fix_rewrites_fence_headers_and_keeps_crlf(run_check: RunCheck, tmp_path
         data
         == text.replace("bash id=db-backup timeout=600", 'bash { #db-backup data-preflight-timeout="600" }').encode()
     )
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"])
+def test_fix_rewrites_fence_headers_whatever_the_line_breaks(
+    make_project: MakeProject, invoke: Invoke, newline: str
+) -> None:
+    """Old Mac files break lines with a lone CR, which the engine counts as a line break:
+    the fix finds the header on the line the finding names, and keeps every CR."""
+    lines = [
+        "\ufeff```bash id=first",
+        "make first",
+        "```",
+        "",
+        "- [ ] Back up",
+        "  ```bash id=db timeout=6",
+        "  make x",
+        "  ```",
+        "",
+    ]
+    root = make_project({"checklists/a.md": newline.join(lines).encode()}, config=CONFIG)
+    result = invoke(root, "check", "--fix", "--select", "PF110", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "Fixed 2 problems." in result.output
+    expected = newline.join(lines).replace("bash id=first", "bash { #first }")
+    expected = expected.replace("bash id=db timeout=6", 'bash { #db data-preflight-timeout="6" }')
+    assert (root / "checklists/a.md").read_bytes() == expected.encode()
 
 
 def test_a_yaml_alias_bomb_in_front_matter_is_reported_not_expanded(tmp_path: Path) -> None:

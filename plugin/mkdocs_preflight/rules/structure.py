@@ -489,16 +489,20 @@ def fence_headers(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic
         yield Diagnostic("PF110", message, checklist.path, block.line, block.col, Level.WARNING, fixed is not None)
 
 
+_LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")
+"""A line break as the engine counts lines: CRLF, LF, or a lone CR (old Mac files)."""
+
+
 def fix_fence_headers(data: bytes, diagnostics: list[Diagnostic]) -> bytes:
     """Rewrite the headers PF110 flagged as fixable into the brace form, byte for byte otherwise."""
-    lines = data.split(b"\n")
+    parts = _LINE_BREAK.split(data)  # lines at even indexes, their line breaks after them
     for diagnostic in diagnostics:
-        index = diagnostic.line - 1
-        if not diagnostic.fixable or not 0 <= index < len(lines):
+        index = 2 * (diagnostic.line - 1)
+        if not diagnostic.fixable or not 0 <= index < len(parts):
             continue
-        raw = lines[index]
-        cr = raw.endswith(b"\r")
-        text = (raw[:-1] if cr else raw).decode("utf-8", errors="surrogateescape")
+        raw = parts[index]
+        bom = b"\xef\xbb\xbf" if index == 0 and raw.startswith(b"\xef\xbb\xbf") else b""
+        text = raw[len(bom) :].decode("utf-8", errors="surrogateescape")
         opener = re.match(r"^(?P<lead>[ \t>]*(?:`{3,}|~{3,})[ \t]*)(?P<info>.*?)(?P<trail>[ \t]*)$", text)
         if opener is None:
             continue
@@ -506,8 +510,8 @@ def fix_fence_headers(data: bytes, diagnostics: list[Diagnostic]) -> bytes:
         if fixed is None:
             continue
         new = opener.group("lead") + fixed + opener.group("trail")
-        lines[index] = new.encode("utf-8", errors="surrogateescape") + (b"\r" if cr else b"")
-    return b"\n".join(lines)
+        parts[index] = bom + new.encode("utf-8", errors="surrogateescape")
+    return b"".join(parts)
 
 
 FILE_CHECKS: list[FileCheck] = [fence_headers]
