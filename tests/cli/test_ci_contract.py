@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,54 @@ def test_github_paths_start_at_the_workspace_without_a_git_folder(
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "elsewhere"))
     github = _invoke(workspace / "ops", "check", "--format", "github", monkeypatch=monkeypatch)
     assert github.stdout.startswith("::warning file=checklists/a.md,line=2,"), github.stdout
+
+
+def _hint(stderr: str, before: str, after: str = "") -> list[str]:
+    """The words of the command a hint in ``stderr`` suggests, as a shell would split them."""
+    line = next(line for line in stderr.splitlines() if before in line)
+    command = line.split(before, 1)[1]
+    command = command.split(after, 1)[0] if after else command
+    words = shlex.split(command)
+    assert words[0] == "preflight"
+    return words[1:]
+
+
+def test_hints_to_renew_reproduce_the_command_that_found_them_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`extract --check`, `lock --check` and `ids --check` suggest the command that
+    renews what they found stale: with the user's -f, paths and filters, quoted for the
+    shell, so that running it as printed makes the check pass."""
+    site = tmp_path / "site dir"
+    (site / "checklists").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - preflight\n", encoding="utf-8")
+    deploy = "# Deploy\n\n## Roll back\n\n- [ ] Run `./go.sh`\n  ```bash\n  ./go.sh --undo\n  ```\n"
+    (site / "checklists" / "it's.md").write_text(deploy, encoding="utf-8")
+    (site / "checklists" / "other.md").write_text("# Other\n\n- [ ] x\n  ```bash\n  echo x\n  ```\n", "utf-8")
+    (site / "go.sh").write_text("echo go\n", encoding="utf-8")
+    config = ["-f", "site dir/mkdocs.yml"]
+    path = "site dir/checklists/it's.md"
+
+    extract = [*config, "extract", "--format", "sh", "--out", "gen out", "--section", "Roll back", "--lang", "bash"]
+    stale = _invoke(tmp_path, *extract, "--check", path, monkeypatch=monkeypatch)
+    assert stale.exit_code == 1
+    rerun = _hint(stale.stderr, "run: ")
+    assert rerun == [*extract, path]
+    assert _invoke(tmp_path, *rerun, monkeypatch=monkeypatch).exit_code == 0
+    assert _invoke(tmp_path, *extract, "--check", path, monkeypatch=monkeypatch).exit_code == 0
+    assert [p.name for p in (tmp_path / "gen out").iterdir()] == ["it's.sh"]
+
+    lock = _invoke(tmp_path, "lock", *config, "--check", path, monkeypatch=monkeypatch)
+    assert lock.exit_code == 1
+    rerun = _hint(lock.stderr, "then run `", "`")
+    assert rerun == [*config, "lock", path]
+    assert _invoke(tmp_path, *rerun, monkeypatch=monkeypatch).exit_code == 0
+    assert _invoke(tmp_path, "lock", *config, "--check", path, monkeypatch=monkeypatch).exit_code == 0
+
+    ids = _invoke(tmp_path, "ids", "--check", *config, path, monkeypatch=monkeypatch)
+    assert ids.exit_code == 1
+    rerun = _hint(ids.stderr, "run: ")
+    assert rerun == [*config, "ids", "--write", path]
+    assert _invoke(tmp_path, *rerun, monkeypatch=monkeypatch).exit_code == 0
+    assert _invoke(tmp_path, "ids", "--check", *config, path, monkeypatch=monkeypatch).exit_code == 0
+    assert "{ #" not in (site / "checklists" / "other.md").read_text(encoding="utf-8")

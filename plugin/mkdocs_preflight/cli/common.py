@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from functools import update_wrapper
@@ -83,6 +84,19 @@ def pass_state(function: F) -> F:
         help="The mkdocs.yml to read the options from, as `preflight -f FILE` (given here, it wins).",
     )
     return cast(F, option(update_wrapper(wrapper, function)))
+
+
+def command_line(state: State, words: list[str], paths: tuple[str, ...] = ()) -> str:
+    """The ``preflight`` command to suggest, as the user would type it in a shell: with
+    the ``-f`` they gave and their ``paths``, every word quoted where the shell needs it."""
+    argv = ["preflight"]
+    if state.config_file is not None:
+        argv += ["-f", str(state.config_file)]
+    argv += words
+    if any(path.startswith("-") for path in paths):
+        argv.append("--")  # a path such as `-notes.md` is not an option
+    argv += paths
+    return shlex.join(argv)
 
 
 def checklist_files(state: State, paths: tuple[str, ...]) -> list[Path]:

@@ -31,6 +31,7 @@ from .common import (
     State,
     UsageProblem,
     checklist_files,
+    command_line,
     make_folder,
     note_nothing_selected,
     pass_state,
@@ -169,7 +170,14 @@ def extract_command(
                 yield checklist, blocks
 
     if out is not None:
-        _write_scripts(state, chosen(), out, check, _scope(state, paths, files))
+        # What to run when scripts are stale: this very command, writing this time.
+        words = ["extract", "--format", "sh", "--out", str(out)]
+        for option, values in (("--item", items), ("--section", sections), ("--lang", langs)):
+            words += [word for value in values for word in (option, value)]
+        words += [word for value in requirements for word in ("--requirement", value)]
+        words += ["--inline"] if inline else []
+        rerun = command_line(state, words, paths)
+        _write_scripts(state, chosen(), out, check, _scope(state, paths, files), rerun)
     else:
         # Held back until every checklist has passed `parse`: a refusal leaves no partial
         # output behind (a script cut short would still run). On disk past a few MB.
@@ -238,6 +246,7 @@ def _write_scripts(
     out: Path,
     check: bool,
     scope: Callable[[str], bool] | None = None,
+    rerun: str = "preflight extract --format sh --out DIR",
 ) -> None:
     base = script_base(state.project)
     expected: dict[Path, str] = {}
@@ -287,8 +296,7 @@ def _write_scripts(
         for line in stale:
             click.echo(f"preflight: stale: {line}", err=True)
         click.echo(
-            f"{len(stale)} generated script{'s are' if len(stale) != 1 else ' is'} stale; "
-            f"run: preflight extract --format sh --out {out}",
+            f"{len(stale)} generated script{'s are' if len(stale) != 1 else ' is'} stale; run: {rerun}",
             err=True,
         )
         raise SystemExit(1)

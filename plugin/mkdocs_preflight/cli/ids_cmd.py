@@ -7,7 +7,7 @@ import click
 from ..model import Item
 from ..pin import pin, write_atomic
 from ..printable import printable
-from .common import State, checklist_files, pass_state
+from .common import State, checklist_files, command_line, pass_state
 
 
 @click.command("ids")
@@ -74,7 +74,9 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
         writable = unpinned - len(stuck)
         if writable:
             click.echo(
-                f"{writable} ID{'s are' if writable != 1 else ' is'} not pinned; run: preflight ids --write", err=True
+                f"{writable} ID{'s are' if writable != 1 else ' is'} not pinned; "
+                f"run: {command_line(state, ['ids', '--write'], paths)}",
+                err=True,
             )
         if stuck:
             click.echo(

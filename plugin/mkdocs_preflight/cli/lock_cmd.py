@@ -8,7 +8,7 @@ from ..engine.source import read_regular
 from ..rules.context import RuleContext
 from ..rules.freshness import step_references
 from ..rules.lockfile import MISSING, read_lock, render_lock
-from .common import State, UsageProblem, checklist_files, pass_state
+from .common import State, UsageProblem, checklist_files, command_line, pass_state
 
 
 @click.command("lock")
@@ -56,7 +56,8 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     if check:
         if current != text:
             click.echo(
-                f"{shown} is not up to date: review the steps `preflight check` names, then run `preflight lock`",
+                f"{shown} is not up to date: review the steps `{command_line(state, ['check'], paths)}` names, "
+                f"then run `{command_line(state, ['lock'], paths)}`",
                 err=True,
             )
             raise SystemExit(1)
