@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import junitparser
+import pytest
 
 from mkdocs_preflight.report import ReportOptions, render
 from mkdocs_preflight.report.github import escape_data, escape_property
@@ -59,7 +60,7 @@ def test_text_is_ruff_style(make_project: MakeProject, invoke: Invoke) -> None:
 
 
 def test_text_colour_only_on_a_terminal_and_never_with_no_color() -> None:
-    from mkdocs_preflight.cli.check_cmd import use_color
+    from mkdocs_preflight.colors import use_color
 
     class Tty:
         def isatty(self) -> bool:
@@ -67,18 +68,53 @@ def test_text_colour_only_on_a_terminal_and_never_with_no_color() -> None:
 
     import os
 
-    saved = os.environ.pop("NO_COLOR", None)
+    saved = {name: os.environ.pop(name, None) for name in COLOR_VARIABLES}
     try:
         assert use_color(Tty())
         os.environ["NO_COLOR"] = "1"
         assert not use_color(Tty())
+        os.environ["NO_COLOR"] = ""  # set but empty: as if not set (https://no-color.org)
+        assert use_color(Tty())
+        os.environ["TERM"] = "dumb"
+        assert not use_color(Tty())
     finally:
-        os.environ.pop("NO_COLOR", None)
-        if saved is not None:
-            os.environ["NO_COLOR"] = saved
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
     result = CheckResult([], [])
     coloured = render(result, "text", ReportOptions(color=True))
     assert coloured == "All checks passed!\n"
+
+
+COLOR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM")
+
+
+@pytest.mark.parametrize(
+    ("environ", "coloured"),
+    [
+        ({}, False),
+        ({"FORCE_COLOR": "1"}, True),
+        ({"FORCE_COLOR": "0"}, True),  # "regardless of its value" (https://force-color.org)
+        ({"FORCE_COLOR": ""}, False),
+        ({"CLICOLOR_FORCE": "1"}, True),
+        ({"CLICOLOR_FORCE": "0"}, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        ({"FORCE_COLOR": "1", "TERM": "dumb"}, True),
+    ],
+)
+def test_text_colour_follows_force_color_no_color_and_clicolor_force(
+    make_project: MakeProject, invoke: Invoke, environ: dict[str, str], coloured: bool
+) -> None:
+    """CI logs render ANSI colours through a pipe when asked to (FORCE_COLOR); NO_COLOR wins."""
+    env: dict[str, str | None] = dict.fromkeys(COLOR_VARIABLES)
+    result = invoke(_project(make_project), "check", "--jobs", "1", env={**env, **environ})
+    assert result.exit_code == 1
+    assert ("\x1b[" in result.stdout) is coloured, result.stdout
+    assert "Found 1 error, 3 warnings." in result.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    written = invoke(_project(make_project), "check", "-o", "report.txt", env={**env, **environ})
+    assert "\x1b[" not in (_project(make_project) / "report.txt").read_text(encoding="utf-8")  # a file: never
+    assert written.exit_code == 1
 
 
 def test_json_contract(make_project: MakeProject, invoke: Invoke) -> None:

@@ -77,6 +77,21 @@ def test_runs_blocks_in_order_and_logs_every_step(repo: Repo, preflight: Run) ->
     assert lines[-1]["counts"] == {"passed": 2, "manual-pending": 1}
 
 
+def test_run_colours_follow_force_color_and_no_color(repo: Repo, preflight: Run) -> None:
+    """The runner's terminal colours as `check` does: FORCE_COLOR through a pipe, never with
+    NO_COLOR; and the run log never holds a colour."""
+    root = repo("# Deploy\n\n- [ ] Build\n  ```bash\n  echo built\n  ```\n")
+    unset: dict[str, str | None] = dict.fromkeys(("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR", "TERM"))
+    plain = preflight(root, "run", "checklists/deploy.md", env=unset)
+    forced = preflight(root, "run", "checklists/deploy.md", env={**unset, "CLICOLOR_FORCE": "1"})
+    assert forced.exit_code == 0, forced.output
+    assert "\x1b[" not in plain.output
+    assert "\x1b[32mpassed\x1b[0m" in forced.output
+    refused = preflight(root, "run", "checklists/deploy.md", env={**unset, "FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in refused.output
+    assert all("\x1b" not in path.read_text(encoding="utf-8") for path in logs(root))
+
+
 def test_failure_stops_the_run_with_exit_1(repo: Repo, preflight: Run) -> None:
     root = repo(
         """\

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from ..colors import use_color
 from ..config import ConfigError
 from ..report import FORMATS, ReportOptions, render
 from ..rules import RuleCrash, check, default_jobs
@@ -17,14 +17,6 @@ from .common import State, UsageProblem, checklist_files, make_folder, pass_stat
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.replace(",", " ").split()]
-
-
-def use_color(stream: object) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 @click.command("check")

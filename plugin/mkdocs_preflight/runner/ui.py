@@ -13,6 +13,8 @@ from typing import TextIO
 
 import click
 
+from ..colors import use_color
+
 STYLES = {
     "passed": {"fg": "green"},
     "manual-done": {"fg": "green"},
@@ -36,7 +38,7 @@ class Terminal:
     def __init__(self, out: TextIO | None = None, *, color: bool | None = None) -> None:
         self.out = out or sys.stdout
         if color is None:
-            color = _isatty(self.out) and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+            color = use_color(self.out)
         self.color = color
         self._closed = False
         self.can_ask = _isatty(sys.stdin)
