@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+for _name in ("FORCE_COLOR", "CLICOLOR_FORCE"):  # a CI that forces colour: tests read plain output
+    os.environ.pop(_name, None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
