@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -357,7 +358,8 @@ def test_an_id_ids_write_cannot_pin_fails_and_check_says_what_to_do(
     code, out, err = run(runner, root, "ids", "--check")
     assert code == 1
     assert why in err
-    assert "1 ID is not pinned; run: preflight ids --write" in err  # `Fine` can be pinned
+    rerun = shlex.join(["preflight", "-f", str(root / "mkdocs.yml"), "ids", "--write"])
+    assert f"1 ID is not pinned; run: {rerun}" in err  # `Fine` can be pinned
     assert "1 ID cannot be pinned by preflight ids --write: see above for what to do instead" in err
     code, out, err = run(runner, root, "ids", "--write")
     assert code == 1
