@@ -411,6 +411,39 @@ def test_a_path_without_checklists_is_one_line_exit_2(
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ["list", ""],
+        ["check", "checklists/a.md", ""],
+        ["extract", ""],
+        ["ids", "--write", ""],
+        ["lock", ""],
+        ["run", "--dry-run", ""],
+        ["extract", "--format", "sh", "--out", ""],
+        ["check", "-o", ""],
+        ["check", "--scripts-dir", ""],
+        ["-f", "", "list"],
+        ["report", ""],
+        ["init", ""],
+    ],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(
+    runner: CliRunner, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """`preflight ids --write "$FILE"` with FILE unset passes `''`, which Python reads as
+    `.`: the command worked on every checklist of the folder (or wrote scripts into it)."""
+    root = make_project({"checklists/a.md": "- [ ] x\n  ```bash\n  echo x\n  ```\n"}, config="site_name: x\n")
+    monkeypatch.chdir(root / "checklists")
+    before = sorted(p.name for p in (root / "checklists").iterdir())
+    result = runner.invoke(main, args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "an empty path names nothing" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in (root / "checklists").iterdir()) == before
+    assert "{ #" not in (root / "checklists/a.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
     ("files", "config", "args", "message"),
     [
         (

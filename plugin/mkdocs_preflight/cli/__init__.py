@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from .common import State, UsageProblem
+from .common import PathArg, State, UsageProblem
 
 COMMANDS: dict[str, str] = {
     "list": "mkdocs_preflight.cli.list_cmd:list_command",
@@ -81,7 +81,7 @@ def _one_line_usage_errors() -> Iterator[None]:
 @click.option(
     "-f",
     "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     envvar="PREFLIGHT_CONFIG",
     help="The mkdocs.yml whose `preflight` plugin entry holds the options "
     "[default: the nearest mkdocs.yml above the current folder; defaults if none].",

@@ -12,7 +12,7 @@ from ..config import ConfigError
 from ..report import FORMATS, ReportOptions, render
 from ..rules import RuleCrash, check, default_jobs
 from ..rules.policy import FAIL_LEVELS
-from .common import State, UsageProblem, checklist_files, make_folder, pass_state
+from .common import PathArg, State, UsageProblem, checklist_files, make_folder, pass_state
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -20,7 +20,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathArg())
 @click.option(
     "--select",
     multiple=True,
@@ -46,7 +46,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
 @click.option("--fix", is_flag=True, help="Repair fixable findings ([*]) in place, then report what remains.")
@@ -69,7 +69,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--scripts-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Folder of scripts written by `preflight extract --format sh --out DIR`: report the "
     "ones that no longer match their checklist (PF501).",
 )
@@ -81,7 +81,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     metavar="DIR",
     help="Where to keep the cache [default: .preflight/cache next to mkdocs.yml].",
 )

@@ -32,6 +32,19 @@ class UsageProblem(click.ClickException):
         click.echo(printable(f"preflight: error: {self.format_message()}"), err=True)
 
 
+class PathArg(click.Path):
+    """A path option or argument that refuses an empty one.
+
+    ``preflight check "$FILE"`` with ``FILE`` unset passes ``''``, which Python reads as
+    the current folder: the command would quietly work on everything there instead.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("an empty path names nothing (is a shell variable empty?)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class State:
     """The group's options, and the project loaded from them on first use."""
 
@@ -80,7 +93,7 @@ def pass_state(function: F) -> F:
         "-f",
         "--config-file",
         "config_file",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=PathArg(dir_okay=False, path_type=Path),
         help="The mkdocs.yml to read the options from, as `preflight -f FILE` (given here, it wins).",
     )
     return cast(F, option(update_wrapper(wrapper, function)))

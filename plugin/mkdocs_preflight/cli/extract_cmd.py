@@ -28,6 +28,7 @@ from ..pin import write_atomic
 from ..printable import printable
 from ..serialize import VERSION, block_dict
 from .common import (
+    PathArg,
     State,
     UsageProblem,
     checklist_files,
@@ -49,7 +50,7 @@ def _config_name(state: State) -> str | None:
 
 
 @click.command("extract")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathArg())
 @click.option(
     "--format",
     "fmt",
@@ -86,7 +87,7 @@ def _config_name(state: State) -> str | None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Write one file per checklist into this folder.",
 )
 @click.option(

@@ -7,11 +7,11 @@ import click
 from ..model import Item
 from ..pin import pin, write_atomic
 from ..printable import printable
-from .common import State, checklist_files, command_line, pass_state
+from .common import PathArg, State, checklist_files, command_line, pass_state
 
 
 @click.command("ids")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathArg())
 @click.option(
     "--write", is_flag=True, help="Pin every automatic ID into its source file; exit 1 if some cannot be pinned."
 )

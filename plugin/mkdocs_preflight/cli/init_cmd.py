@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..scaffold import Plan, ScaffoldError, apply, plan
-from .common import UsageProblem
+from .common import PathArg, UsageProblem
 
 _VERBS = {"create": "created", "overwrite": "overwrote", "update": "updated", "keep": "kept"}
 
@@ -49,7 +49,7 @@ def _next_steps(result: Plan) -> str:
 
 
 @click.command("init")
-@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.argument("directory", default=".", type=PathArg(path_type=Path))
 @click.option("--site-name", metavar="NAME", help="site_name of a new mkdocs.yml [default: the folder's name].")
 @click.option("--force", is_flag=True, help="Overwrite the example checklist if it exists.")
 def init_command(directory: Path, site_name: str | None, force: bool) -> None:

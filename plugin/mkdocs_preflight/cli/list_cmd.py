@@ -13,7 +13,7 @@ from ..engine.gc_pause import paused_gc
 from ..model import Checklist
 from ..printable import printable
 from ..serialize import VERSION, checklist_dict, definition_dict
-from .common import State, checklist_files, pass_state
+from .common import PathArg, State, checklist_files, pass_state
 
 
 def _percent(done: int, total: int) -> str:
@@ -60,7 +60,7 @@ def render_text(checklist: Checklist, *, show_blocks: bool = True) -> str:
 
 
 @click.command("list")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathArg())
 @click.option(
     "--format",
     "fmt",

@@ -8,11 +8,11 @@ from ..engine.source import read_regular
 from ..rules.context import RuleContext
 from ..rules.freshness import step_references
 from ..rules.lockfile import MISSING, read_lock, render_lock
-from .common import State, UsageProblem, checklist_files, command_line, pass_state
+from .common import PathArg, State, UsageProblem, checklist_files, command_line, pass_state
 
 
 @click.command("lock")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=PathArg())
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the lock file is not up to date.")
 @pass_state
 def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:

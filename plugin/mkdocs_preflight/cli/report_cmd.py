@@ -8,11 +8,11 @@ import click
 
 from ..runner.logs import LogError, read_log
 from ..runner.report import FORMATS, render
-from .common import UsageProblem, make_folder
+from .common import PathArg, UsageProblem, make_folder
 
 
 @click.command("report")
-@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("log", type=PathArg(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -24,7 +24,7 @@ from .common import UsageProblem, make_folder
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of stdout (its folder is created if needed).",
 )
 def report_command(log: Path, fmt: str, output: Path | None) -> None:

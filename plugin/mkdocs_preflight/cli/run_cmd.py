@@ -24,7 +24,7 @@ from ..runner.plan import Plan, SelectionError, Step, build_plan
 from ..runner.redact import Redactor, check_pattern, is_secret_name
 from ..runner.session import RunOptions, Session, display_path, environment, finished_steps
 from ..runner.ui import Terminal
-from .common import State, UsageProblem, note_nothing_selected, pass_state, refuse_checklist_errors
+from .common import PathArg, State, UsageProblem, note_nothing_selected, pass_state, refuse_checklist_errors
 
 
 def _parse_var(value: str) -> tuple[str, str]:
@@ -222,7 +222,7 @@ def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLo
 
 
 @click.command("run")
-@click.argument("checklist", required=False, type=click.Path(dir_okay=False))
+@click.argument("checklist", required=False, type=PathArg(dir_okay=False))
 @click.option(
     "--only",
     "only",
@@ -268,7 +268,7 @@ def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLo
 )
 @click.option(
     "--env-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     help="KEY=VALUE lines: added to every step's environment and used for placeholders.",
 )
 @click.option(
@@ -297,13 +297,13 @@ def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLo
 )
 @click.option(
     "--log-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathArg(file_okay=False, path_type=Path),
     help="Where run logs go [default: the `run_logs` option, else .preflight/runs under the root].",
 )
 @click.option(
     "--resume",
     "resume",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathArg(dir_okay=False, path_type=Path),
     metavar="LOG",
     help="Continue the run recorded in LOG: finished steps are not run again.",
 )
