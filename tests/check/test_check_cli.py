@@ -162,3 +162,24 @@ def test_a_file_named_twice_is_checked_once(make_project: MakeProject, invoke: I
     # One PF106, and no "defined again" (PF112) of the file's own definition by its second copy.
     assert [(d["code"], d["line"]) for d in report["diagnostics"]] == [("PF106", 5)]
     assert report["summary"]["files"] == 1
+
+
+def test_a_file_named_explicitly_is_checked_whatever_its_extension(make_project: MakeProject, invoke: Invoke) -> None:
+    """As ruff lints a file it is given: `check notes.txt` reads it as Markdown and reports
+    what it finds; its "All checks passed!" is about a file that was checked. A folder
+    gives only its *.md files, and a path that does not exist is one line, exit 2."""
+    root = make_project(
+        {"notes.txt": "# N\n- [] malformed\n", "clean.txt": "# C\n- [ ] fine\n", "folder/x.txt": "- [] x\n"},
+        config=config(),
+    )
+    found = invoke(root, "check", "--no-cache", "notes.txt")
+    assert found.exit_code == 0, found.output
+    assert found.stdout.startswith("notes.txt:2:3: PF106 ")
+    clean = invoke(root, "check", "--no-cache", "--format", "json", "clean.txt")
+    assert json.loads(clean.stdout)["summary"]["files"] == 1
+    assert invoke(root, "check", "--no-cache", "clean.txt").stdout == "All checks passed!\n"
+    folder = invoke(root, "check", "folder")
+    assert (folder.exit_code, folder.stderr) == (2, "preflight: error: no checklists (*.md files) found in folder\n")
+    missing = invoke(root, "check", "missing.md")
+    assert (missing.exit_code, missing.stdout) == (2, "")
+    assert missing.stderr == "preflight: error: missing.md: no such file or folder\n"

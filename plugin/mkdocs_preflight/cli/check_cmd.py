@@ -110,8 +110,9 @@ def check_command(
     whose files changed since `preflight lock`). `preflight rules` lists every rule.
 
     PATHS are checklist files or folders; by default every checklist under
-    `checklists_dir`. Silence one finding with `<!-- preflight: ignore PF201 -->` on its
-    line or the line before.
+    `checklists_dir`. A folder gives its *.md files; a file named here is checked as
+    Markdown whatever its name (as ruff lints a file it is given). Silence one finding
+    with `<!-- preflight: ignore PF201 -->` on its line or the line before.
 
     Unchanged checklists are not parsed again: their findings come from a cache in
     `.preflight/cache`, reused only while the file's bytes (sha256), the configuration,
