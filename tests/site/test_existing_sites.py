@@ -176,6 +176,13 @@ def test_exclude_docs_draft_docs_and_not_in_nav_apply_to_checklist_pages(tmp_pat
     assert pages == ["deploy", "hidden"]
     tree = nav_tree(primary_nav(built.page("checklists/deploy/")))
     assert "Hidden" not in str(tree) and "Deploy" in str(tree)
+    # They shape the site only: the command line still works on every checklist
+    # (docs/configuration.md, "The site and the command line").
+    cli = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", "list"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    listed = sorted(line.split(":", 1)[0] for line in cli.stdout.splitlines() if line.startswith("checklists/"))
+    assert listed == ["checklists/deploy.md", "checklists/draft.md", "checklists/hidden.md", "checklists/wip.md"]
 
 
 def test_checklists_linked_into_docs_are_enhanced_in_place(tmp_path: Path) -> None:
