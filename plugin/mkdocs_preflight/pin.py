@@ -160,7 +160,9 @@ def write_atomic(path: Path, data: bytes, *, within: Path | None = None) -> None
             raise PermissionError(errno.EPERM, f"a symbolic link to {target}, outside {within}", str(path))
         path = target
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # The temporary file is named after the file, cut short: a name near the limit of 255
+    # bytes plus `.` and mkstemp's suffix would be too long to create.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

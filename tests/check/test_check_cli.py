@@ -183,3 +183,21 @@ def test_a_file_named_explicitly_is_checked_whatever_its_extension(make_project:
     missing = invoke(root, "check", "missing.md")
     assert (missing.exit_code, missing.stdout) == (2, "")
     assert missing.stderr == "preflight: error: missing.md: no such file or folder\n"
+
+
+@pytest.mark.parametrize("stem", ["x" * 250, "é" * 125])
+def test_files_with_names_near_the_length_limit_are_rewritten(
+    make_project: MakeProject, invoke: Invoke, stem: str
+) -> None:
+    """A file is replaced through a temporary file next to it; named `.<name>.<random>`
+    in full, that name passed the 255-byte limit and `check --fix`, `ids --write` and
+    `extract --out` failed with a traceback (File name too long)."""
+    name = f"checklists/{stem}.md"
+    root = make_project({name: "# D\n\n- [ ] Step\n  ```bash id=a timeout=5\n  echo hi\n  ```\n"}, config=config())
+    fixed = invoke(root, "check", "--no-cache", "--fix", name)
+    assert fixed.exit_code == 0, fixed.output
+    assert 'bash { #a data-preflight-timeout="5" }' in (root / name).read_text(encoding="utf-8")
+    pinned = invoke(root, "ids", "--write", name)
+    assert pinned.exit_code == 0, pinned.output
+    assert "- [ ] Step { #step }" in (root / name).read_text(encoding="utf-8")
+    assert sorted(p.name for p in (root / "checklists").iterdir()) == [f"{stem}.md"]
