@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,3 +205,36 @@ def test_files_with_names_near_the_length_limit_are_rewritten(
     assert pinned.exit_code == 0, pinned.output
     assert "- [ ] Step { #step }" in (root / name).read_text(encoding="utf-8")
     assert sorted(p.name for p in (root / "checklists").iterdir()) == [f"{stem}.md"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--no-cache", "--fix"], "checklists/a.md: cannot write the fixes: File too large"),
+        (["check", "--fix", "--jobs", "2"], "checklists/a.md: cannot write the fixes: File too large"),
+        (["ids", "--write"], "checklists/a.md: cannot write: File too large"),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_one_line_exit_2(
+    make_project: MakeProject, args: list[str], message: str
+) -> None:
+    """Writing a repaired checklist fails (here: a file size limit, which binds root too,
+    as a full disk or a read-only folder would): one line, exit 2, the file unchanged."""
+    text = "# D\n\n- [ ] Step\n  ```bash id=a timeout=5\n  echo hi\n  ```\n"
+    root = make_project({"checklists/a.md": text}, config=config())
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write with EFBIG, not the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(text) // 2, len(text) // 2))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_preflight", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_file_size,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"preflight: error: {message}\n"
+    assert (root / "checklists/a.md").read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (root / "checklists").iterdir()) == ["a.md"]

@@ -10,7 +10,7 @@ import click
 from ..colors import use_color
 from ..config import ConfigError
 from ..report import FORMATS, ReportOptions, render
-from ..rules import RuleCrash, check, default_jobs
+from ..rules import CannotFix, RuleCrash, check, default_jobs
 from ..rules.policy import FAIL_LEVELS
 from .common import PathArg, State, UsageProblem, checklist_files, make_folder, pass_state
 
@@ -157,6 +157,8 @@ def check_command(
             cache_dir=None if no_cache else (cache_dir or project.root / ".preflight" / "cache"),
         )
     except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+    except CannotFix as exc:
         raise UsageProblem(str(exc)) from None
     except RuleCrash as exc:
         raise UsageProblem(f"{exc} (this is a bug in preflight; please report it)") from None

@@ -7,7 +7,7 @@ import click
 from ..model import Item
 from ..pin import pin, write_atomic
 from ..printable import printable
-from .common import PathArg, State, checklist_files, command_line, pass_state
+from .common import PathArg, State, UsageProblem, checklist_files, command_line, pass_state
 
 
 @click.command("ids")
@@ -52,7 +52,10 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
                 )
             if write:
                 if result is not None and result.pinned:
-                    write_atomic(file, result.data)
+                    try:
+                        write_atomic(file, result.data)
+                    except OSError as exc:
+                        raise UsageProblem(f"{checklist.path}: cannot write: {exc.strerror or exc}") from None
                     count = len(result.pinned)
                     click.echo(printable(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}"))
                 continue

@@ -18,10 +18,11 @@ Entry points:
 
 from __future__ import annotations
 
-from .pipeline import Checker, CheckResult, FileOutcome, RuleCrash, check, check_models, default_jobs
+from .pipeline import CannotFix, Checker, CheckResult, FileOutcome, RuleCrash, check, check_models, default_jobs
 from .registry import all_rules, load
 
 __all__ = [
+    "CannotFix",
     "CheckResult",
     "Checker",
     "FileOutcome",

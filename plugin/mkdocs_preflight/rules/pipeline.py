@@ -46,6 +46,10 @@ class RuleCrash(Exception):
     """A rule raised an exception: a bug in preflight, reported with the file and the rule."""
 
 
+class CannotFix(Exception):
+    """``--fix`` repaired a file but could not write it (full disk, read-only folder...)."""
+
+
 @dataclass(slots=True, eq=False, repr=False)
 class FileOutcome:
     """What checking one checklist leaves behind."""
@@ -253,7 +257,10 @@ class Checker:
         from ..engine import parse_bytes
         from ..pin import write_atomic
 
-        write_atomic(file, fixed)
+        try:
+            write_atomic(file, fixed)
+        except OSError as exc:
+            raise CannotFix(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
         before = sum(len(d) for d in by_code.values())
         again = self.outcome(parse_bytes(fixed, display, self.project.matcher), fixed)
         after = sum(1 for d in again.diagnostics if d.code in by_code and d.fixable)
@@ -450,6 +457,7 @@ def check(
     Raises:
         ConfigError: unknown rule codes or bad levels.
         RuleCrash: a rule failed (a bug).
+        CannotFix: ``fix`` could not write a repaired file.
     """
     chosen = list(files) if files is not None else project.files(paths)
     whole = True
