@@ -41,10 +41,15 @@ def resume() -> None:
 def main() -> None:
     """Run the ``preflight`` CLI (its commands call :func:`resume` once their options are read)."""
     pause()
-    from .cli import main as cli
-
+    try:
+        from .cli import interrupted
+        from .cli import main as cli
+    except KeyboardInterrupt:  # Ctrl-C while starting up: no traceback either
+        raise SystemExit(130) from None
     try:
         cli()
+    except KeyboardInterrupt:  # between click's own handling and the command
+        interrupted()
     finally:
         # On exit CPython collects once more, walking every object the collector tracks
         # (4-5 ms of a 0.1 s single-file check); whatever is left is freed with the process.

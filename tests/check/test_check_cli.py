@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,35 @@ def test_a_file_that_cannot_be_written_is_one_line_exit_2(
     assert result.stderr == f"preflight: error: {message}\n"
     assert (root / "checklists/a.md").read_text(encoding="utf-8") == text
     assert sorted(p.name for p in (root / "checklists").iterdir()) == ["a.md"]
+
+
+def test_ctrl_c_exits_130_in_one_line_not_1_as_findings(make_project: MakeProject) -> None:
+    """Ctrl-C (SIGINT to the terminal's whole process group, workers included) ends a
+    command with exit code 130 and one line, as `preflight run` does; click said
+    "Aborted!" with exit code 1, the code of findings, and workers printed tracebacks."""
+    step = "# D{}\n\n- [ ] Step `x.sh`\n  ```bash\n  ./x.sh\n  ```\n"
+    root = make_project({f"checklists/c{i:04}.md": step.format(i) for i in range(3000)}, config=config())
+    command = [sys.executable, "-m", "mkdocs_preflight"]
+    listing = subprocess.Popen(
+        [*command, "list"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert listing.stdout is not None
+    assert listing.stdout.readline().startswith("checklists/c0000.md")  # the command has started
+    os.killpg(listing.pid, signal.SIGINT)
+    _, err = listing.communicate(timeout=60)
+    assert (listing.returncode, err) == (130, "\npreflight: interrupted\n")
+
+    checking = subprocess.Popen(
+        [*command, "check", "--no-cache", "--jobs", "2"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(1.0)  # start-up or the workers: either way, no traceback
+    os.killpg(checking.pid, signal.SIGINT)
+    out, err = checking.communicate(timeout=60)
+    assert checking.returncode == 130, out
+    assert "Traceback" not in err and "Aborted" not in err
+    assert err in ("", "\npreflight: interrupted\n")

@@ -11,7 +11,7 @@ import importlib.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,7 +48,11 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         with _one_line_usage_errors():  # the subcommand's options are parsed in here
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                # click would print "Aborted!" and exit 1, the code of findings.
+                interrupted()
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         available = {name for name, target in COMMANDS.items() if _module_exists(target.partition(":")[0])}
@@ -62,6 +66,12 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         return command
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C: say so in one line and exit 130 (128 + SIGINT), as `preflight run` does."""
+    click.echo("\npreflight: interrupted", err=True)
+    raise SystemExit(130)
 
 
 @contextmanager
@@ -102,6 +112,6 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
 
     Exit codes: 0 success, 1 findings (or a failed step), 2 usage or configuration error,
     no checklist found, or a filter that names nothing (filters that together select
-    nothing print a note and exit 0).
+    nothing print a note and exit 0), 130 interrupted (Ctrl-C).
     """
     ctx.obj = State(config_file)

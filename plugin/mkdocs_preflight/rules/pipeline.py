@@ -361,8 +361,13 @@ _WORKER: Checker | None = None
 
 
 def _worker_init(settings: Settings, options: dict[str, Any]) -> None:
+    import signal
+
     from ..engine import Project
 
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the pool;
+    # a worker interrupted in the middle of a chunk would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER
     _WORKER = Checker(Project(settings), **options)
     atexit.register(_WORKER.close)
@@ -386,14 +391,21 @@ def _run_parallel(checker: Checker, files: Sequence[Path], jobs: int) -> Iterato
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=get_context(method),
         initializer=_worker_init,
         initargs=(checker.project.settings, checker.options),
-    ) as pool:
+    )
+    try:
         for outcomes in pool.map(_worker_run, _chunks(files, _CHUNK)):
             yield from outcomes
+    except BaseException:
+        # Ctrl-C, a crash, or a caller that stops early: drop the chunks not started yet
+        # instead of checking them all before the pool closes.
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def default_jobs() -> int:
