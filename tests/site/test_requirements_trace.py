@@ -251,3 +251,67 @@ def test_references_in_admonition_and_tab_titles_count_as_on_the_page(tmp_path: 
         "REQ-2": "referenced",
         "REQ-3": "referenced",
     }
+
+
+def test_ids_that_differ_only_in_case_or_punctuation_get_their_own_anchors(tmp_path: Path) -> None:
+    """`REQ-1`, `req-1` and `REQ.1` all made `#req-req-1`: three headings with one `id`, and
+    every link landed on the first. The usual ID keeps its anchor; the others get their own,
+    the same in the page's table, its headings, the search index and the links from items."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": "REQ-1: Upper\nreq-1: Lower\nREQ.1: Dotted\nREQ-2: Alone\n",
+            "checklists/deploy.md": _doc(
+                """
+                # Deploy
+
+                - [ ] Back up the database (REQ-1)
+                - [ ] Check the lower one (req-1) and the dotted one (REQ.1), and REQ-2
+                """
+            ),
+            # No task item: the page is not a checklist page, its links are corrected too.
+            "checklists/notes.md": "# Notes\n\nSee req-1 and REQ-1.\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = [
+        "search",
+        {
+            "preflight": {
+                "registry": "requirements.yml",
+                "requirement_patterns": [r"(?<![A-Za-z0-9-])(?P<id>(?:REQ|req)[-.]\d+)(?![\w.])"],
+            }
+        },
+    ]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path, strict=False)
+    assert built.ok
+    requirements = article(built.page("requirements/"))
+    headings = {
+        h.text().split(":")[0].strip(): str(h.get("id"))
+        for h in requirements.find_all("h3")
+        if str(h.get("id")).startswith("req-")
+    }
+    assert set(headings) == {"REQ-1", "req-1", "REQ.1", "REQ-2"}
+    assert headings["REQ-1"] == "req-req-1" and headings["REQ-2"] == "req-req-2"
+    assert len(set(headings.values())) == 4
+    assert all(anchor.startswith("req-req-1-") for rid, anchor in headings.items() if rid in ("req-1", "REQ.1"))
+    table = {a.text(): a.get("href") for a in requirements.find("table").find_all("a")}  # type: ignore[union-attr]
+    assert table == {rid: f"#{anchor}" for rid, anchor in headings.items()}
+    for page_url in ("checklists/deploy/", "checklists/notes/"):
+        for link in built.page(page_url).find_all("a", cls="preflight-req"):
+            ref_id = link.text().strip()
+            assert link.get("href") == f"../../requirements/#{headings[ref_id]}", (page_url, ref_id)
+    # Each entry lists its own references (they were keyed by the shared anchor).
+    html = built.html("requirements/")
+    for rid, anchor in headings.items():
+        section = html.split(f'id="{anchor}"', 1)[1].split("<h3", 1)[0]
+        assert "preflight-references" in section or rid == "REQ-2"
+    lower = html.split(f'id="{headings["req-1"]}"', 1)[1].split("<h3", 1)[0]
+    assert "#back-up-the-database" not in lower and "checklists/notes/" in lower
+    upper = html.split('id="req-req-1"', 1)[1].split("<h3", 1)[0]
+    assert "#back-up-the-database" in upper
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert {f"requirements/#{anchor}" for anchor in headings.values()} <= locations

@@ -20,16 +20,18 @@ import html
 import json
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as etree
 
+from ..engine.requirements import ID_SHAPE
 from ..model import Block, Checklist
 
 PAGE_CLASS = "preflight-checklist"
 ITEM_CLASS = "preflight-item"
 DATA_VERSION = 1
 _REQ_ANCHOR = re.compile(r"[^a-z0-9]")
+_USUAL_ID = re.compile(ID_SHAPE)
 _JSON_UNSAFE = (
     ("<", "\\u003c"),
     (">", "\\u003e"),
@@ -51,8 +53,38 @@ def _text(value: str) -> str:
 
 
 def requirement_anchor(requirement_id: str) -> str:
-    """``req-`` + the ID lowercased, every character outside ``[a-z0-9]`` replaced by ``-``."""
+    """``req-`` + the ID lowercased, every character outside ``[a-z0-9]`` replaced by ``-``
+    (the anchor of an ID that shares it with no other: see :func:`requirement_anchors`)."""
     return "req-" + _REQ_ANCHOR.sub("-", requirement_id.lower())
+
+
+def requirement_anchors(requirement_ids: Iterable[str]) -> dict[str, str]:
+    """The anchor of every requirement ID, each unique: IDs that differ only in case or
+    punctuation (``REQ-1``, ``req-1``, ``REQ.1``) share :func:`requirement_anchor`.
+
+    In such a group the ID of the usual shape (``REQ-1``, ``29.2``; else the first in code
+    point order) keeps it; each other one gets it plus ``-`` and the start of a hash of the
+    ID. A hash, not a counter: the anchor of ``req-1`` stays the same when other IDs come
+    and go, so links to it keep working. An ID alone keeps its plain anchor.
+    """
+    groups: dict[str, list[str]] = {}
+    for requirement_id in dict.fromkeys(requirement_ids):
+        groups.setdefault(requirement_anchor(requirement_id), []).append(requirement_id)
+    anchors: dict[str, str] = {}
+    for base, members in groups.items():
+        if len(members) == 1:
+            anchors[members[0]] = base
+            continue
+        members.sort(key=lambda one: (_USUAL_ID.fullmatch(one) is None, one))
+        anchors[members[0]] = base
+        for other in members[1:]:
+            digest = hashlib.sha256(other.encode("utf-8")).hexdigest()
+            size = 6
+            # Longer while it is taken (an ID `REQ-1-3F2A1B` would have `req-req-1-3f2a1b`).
+            while f"{base}-{digest[:size]}" in groups or f"{base}-{digest[:size]}" in anchors.values():
+                size += 2
+            anchors[other] = f"{base}-{digest[:size]}"
+    return anchors
 
 
 def site_key(site_url: str | None, site_name: str | None) -> str:

@@ -89,6 +89,8 @@ class _Deferred:
     decorations: list[str]
     head: str
     tail: str
+    requirements: set[str]
+    """The requirement IDs the page links to the requirements page."""
 
 
 class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-call]
@@ -117,6 +119,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._runs = runs.RunData()
         self._requirements_page: requirements.RenderedPage | None = None
         self._page_data: dict[str, PageContext | _Deferred] = {}
+        self._linked_requirements: dict[str, set[str]] = {}
         self._checker: Checker | None = None
         self._registry_ids: frozenset[str] | None = None
         self._uri_by_display: dict[str, str] | None = None
@@ -292,11 +295,14 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 # Links to a step (`deploy.md#db-backup`) are valid: tell MkDocs' anchor check.
                 page.present_anchor_ids.update(context.step_anchors)
             checklist = context.checklist
+            linked = self._linked_requirements.pop(uri, set())
             if checklist is not None and context.enhanced:
                 head, tail = markup.wrapper(
                     checklist, context.markdown, context.site_key, context.interactive, context.slugs
                 )
-                self._page_data[uri] = _Deferred(context.decorations, head, tail)
+                self._page_data[uri] = _Deferred(context.decorations, head, tail, linked)
+            elif linked:
+                self._page_data[uri] = _Deferred([], "", "", linked)  # only its requirement links
             else:
                 del self._page_data[uri]
         entry = self._entries.get(uri)
@@ -333,7 +339,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         deferred = self._page_data.pop(page.file.src_uri, None)
         if isinstance(deferred, _Deferred) and page.content is not None:
-            page.content = deferred.head + markup.expand(page.content, deferred.decorations) + deferred.tail
+            content = page.content
+            moved = self._requirements_page.moved if self._requirements_page is not None else {}
+            if moved and self._project is not None and not deferred.requirements.isdisjoint(moved):
+                content = requirements.relink(content, moved, self._project.matcher)
+            page.content = deferred.head + markup.expand(content, deferred.decorations) + deferred.tail
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -638,7 +648,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             site_key=self._site_key,
             interactive=bool(self.config["interactive"]),
             matcher=project.matcher,
-            requirement_href=self._requirement_href(uri, checklist),
+            requirement_href=self._requirement_href(uri, checklist, self._linked_requirements.setdefault(uri, set())),
             resolve_link=self._link_hook(entry, uri),
             item_outcome=self._item_outcome(checklist),
             deferred=True,
@@ -653,9 +663,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         return lambda item_id: runs.badge(checklist.global_id(item_id))
 
-    def _requirement_href(self, page_uri: str, checklist: Checklist) -> RequirementHook | None:
+    def _requirement_href(self, page_uri: str, checklist: Checklist, linked: set[str]) -> RequirementHook | None:
         """Links to the requirements page, for the requirements it lists: the registry's,
-        and those this checklist defines or references (the engine saw them)."""
+        and those this checklist defines or references (the engine saw them). The IDs
+        linked go to ``linked``: an ID that shares its anchor with another is given its
+        own only when the requirements page is made, after this page (see ``on_page_context``)."""
         project = self._project
         target = self._requirements_file
         if target is None or project is None:
@@ -669,6 +681,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         def href(requirement_id: str) -> str | None:
             if requirement_id not in known and requirement_id not in registry:
                 return None
+            linked.add(requirement_id)
             return f"{relative}#{markup.requirement_anchor(requirement_id)}"
 
         return href

@@ -13,8 +13,9 @@ print a value.
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
@@ -22,8 +23,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import escape
 
+from ..engine.requirements import Matcher
 from ..model import Checklist, RequirementDef, RequirementRef, Section
-from .markup import requirement_anchor
+from .markup import requirement_anchor, requirement_anchors
 
 # Characters some Markdown or pymdown syntax reads mid-line (values are never at the
 # start of a line in the template, so list and heading markers need no escaping).
@@ -241,7 +243,9 @@ def collect(
             if group is None:
                 group = groups[entry.path] = ReferenceGroup(entry.path, entry.title, entry.url)
             group.references.append(reference)
+    anchors = requirement_anchors(by_id)
     for requirement in by_id.values():
+        requirement.anchor = anchors[requirement.id]
         requirement.status = run_status(requirement.id)
     ordered = sorted(by_id.values(), key=lambda r: natural_key(r.id))
     return [r for r in ordered if r.definitions], [r for r in ordered if not r.definitions]
@@ -273,6 +277,9 @@ class RenderedPage:
 
     markdown: str
     fragments: dict[str, str]
+    moved: dict[str, str] = field(default_factory=dict)
+    """``requirement id -> anchor`` of the IDs whose anchor is not :func:`requirement_anchor`
+    (they share it with another ID): links from checklist pages are corrected with it."""
 
     def fill(self, html: str) -> str:
         """Put the fragments into the rendered page."""
@@ -334,4 +341,28 @@ def render(
             placeholder=_placeholder,
         )
     )
-    return RenderedPage(markdown, fragments)
+    moved = {r.id: r.anchor for r in (*defined, *undefined) if r.anchor != requirement_anchor(r.id)}
+    return RenderedPage(markdown, fragments, moved)
+
+
+_REQUIREMENT_LINK = re.compile(r'(<a class="preflight-req" href="[^"#]*#)(req-[a-z0-9-]+)(">)([^<]*)(</a>)')
+
+
+def relink(content: str, moved: Mapping[str, str], matcher: Matcher) -> str:
+    """Point the requirement links of a rendered checklist page at the anchors of the IDs in
+    ``moved``. A page links ``req-1`` to the anchor of its ID before the requirements page
+    knows that ``REQ-1`` has it too; each such link's text is the reference the matcher
+    found (``Req req-1``, or the ID alone in a list), which tells the two apart."""
+    bases = {requirement_anchor(requirement_id) for requirement_id in moved}
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(2) not in bases:
+            return match.group(0)
+        text = html.unescape(match.group(4))
+        requirement_id = next((found for found, _ in matcher.find(text)), text)
+        anchor = moved.get(requirement_id)
+        if anchor is None:
+            return match.group(0)
+        return match.group(1) + anchor + match.group(3) + match.group(4) + match.group(5)
+
+    return _REQUIREMENT_LINK.sub(one, content)
