@@ -91,6 +91,8 @@ class _Deferred:
     tail: str
     requirements: set[str]
     """The requirement IDs the page links to the requirements page."""
+    search: list[tuple[str, str]]
+    """``(id, text)`` of each pinned item and step ID, for the search index (see :func:`_search_entries`)."""
 
 
 class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-call]
@@ -300,9 +302,10 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 head, tail = markup.wrapper(
                     checklist, context.markdown, context.site_key, context.interactive, context.slugs
                 )
-                self._page_data[uri] = _Deferred(context.decorations, head, tail, linked)
+                found = _search_entries(checklist, context.step_anchors, page.present_anchor_ids)
+                self._page_data[uri] = _Deferred(context.decorations, head, tail, linked, found)
             elif linked:
-                self._page_data[uri] = _Deferred([], "", "", linked)  # only its requirement links
+                self._page_data[uri] = _Deferred([], "", "", linked, [])  # only its requirement links
             else:
                 del self._page_data[uri]
         entry = self._entries.get(uri)
@@ -344,6 +347,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             if moved and self._project is not None and not deferred.requirements.isdisjoint(moved):
                 content = requirements.relink(content, moved, self._project.matcher)
             page.content = deferred.head + markup.expand(content, deferred.decorations) + deferred.tail
+            search = page.meta.get("search")
+            if deferred.search and not (isinstance(search, dict) and search.get("exclude")):
+                _add_to_search(config, page.url, deferred.search)
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -695,6 +701,49 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return resolver.resolve(href, checklist_path=entry.display, page_uri=page_uri, image=image)
 
         return resolve
+
+
+def _search_entries(
+    checklist: Checklist, step_anchors: Iterable[str], present: set[str] | None
+) -> list[tuple[str, str]]:
+    """``(id, text)`` of the IDs the search index gets entries for: pinned item IDs
+    (``{ #db-backup }``) and the explicit IDs of steps (``id=db-backup``), the names a
+    person gave, which operators type (``preflight run --only db-backup``) and the text
+    does not hold. An automatic ID is its item's own words, which the index has already:
+    an entry for each would double a large site's index."""
+    found = [(item.id, item.text) for item in checklist.items if item.explicit_id]
+    steps = set(step_anchors)
+    if steps:
+        texts = {item.id: item.text for item in checklist.items}
+        found += [
+            (block.id, texts.get(block.item or "", ""))
+            for block in checklist.blocks
+            if block.explicit_id and block.id in steps
+        ]
+        if present is not None:
+            present = present | steps  # a step's anchor is in stashed HTML: MkDocs does not see it
+    return [(anchor, text) for anchor, text in found if present is None or anchor in present]
+
+
+def _add_to_search(config: MkDocsConfig, url: str, entries: list[tuple[str, str]]) -> None:
+    """Give each ``(id, text)`` of the page at ``url`` an entry in the search plugin's index,
+    found by its ID (the title, which the theme ranks first) and linked to its anchor:
+    the index otherwise has a page's sections only, by heading. For MkDocs' ``search``
+    and Material's (``entries`` or ``_entries``: both a list of dicts of escaped text)."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        docs = getattr(index, "entries", None)
+        if not isinstance(docs, list):
+            docs = getattr(index, "_entries", None)
+        if isinstance(docs, list):
+            docs.extend(
+                {
+                    "location": f"{url}#{anchor}",
+                    "title": html.escape(anchor, quote=False),
+                    "text": html.escape(text, quote=False),
+                }
+                for anchor, text in entries
+            )
 
 
 def _without_secrets(markdown: str, checklist: Checklist) -> str:
