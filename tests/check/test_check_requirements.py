@@ -224,3 +224,44 @@ def test_unreferenced_says_when_no_default_pattern_can_name_the_id(run_check: Ru
     result = run_check(files, mkdocs=own, select=["PF104"])
     assert len(result.diagnostics) == 4
     assert not any("requirement_patterns" in d.message for d in result.diagnostics)
+
+
+def test_ids_that_differ_only_in_case_or_punctuation(run_check: RunCheck) -> None:
+    """`REQ-1`, `req-1` and `REQ.1` are three requirements: PF113 says so at each later
+    spelling's definition, and PF102 names the defined spelling of a misspelled reference."""
+    registry = 'REQ-1: Backups are verified\nreq-1: Backups are encrypted\n"29.2": Reviews\n'
+    deploy = dedent(
+        """
+        ---
+        requirements:
+          REQ.1: Backups are restored
+        ---
+        # Deploy
+        - [ ] Verify the backup (REQ-1, Requirement 29.2)
+        - [ ] Restore the backup (REQ-1) and (Requirement 29-2)
+        """
+    )
+    patterns = r"['(?P<id>REQ-\d+)', 'Requirement (?P<id>\d+[-.]\d+)']"
+    result = run_check(
+        {"checklists/deploy.md": deploy, "requirements.yml": registry},
+        mkdocs=config(registry="requirements.yml", requirement_patterns=patterns),
+        select=["PF102", "PF113"],
+    )
+    assert found(result) == [
+        ("PF113", "checklists/deploy.md", 3),
+        ("PF102", "checklists/deploy.md", 7),
+        ("PF113", "requirements.yml", 2),
+    ]
+    similar = [d for d in result.diagnostics if d.code == "PF113"]
+    assert "`REQ.1` differs from `REQ-1` (requirements.yml:1)" in similar[0].message
+    assert "`req-1` differs from `REQ-1` (requirements.yml:1) only in case or punctuation" in similar[1].message
+    assert all(d.level.value == "warning" for d in similar)
+    (undefined,) = [d for d in result.diagnostics if d.code == "PF102"]
+    assert undefined.message.endswith("(`29.2` is)")
+    # One spelling each: nothing to say.
+    clean = run_check(
+        {"checklists/deploy.md": "# Deploy\n- [ ] Verify (REQ-1)\n", "requirements.yml": "REQ-1: a\nREQ-11: b\n"},
+        mkdocs=config(registry="requirements.yml"),
+        select=["PF113"],
+    )
+    assert found(clean) == []

@@ -1,4 +1,4 @@
-"""PF102–PF104: requirement definitions and references across the whole project.
+"""PF102–PF104, PF112 and PF113: requirement definitions and references across the whole project.
 
 These checks need every file's definitions and references, so they run once at the
 end on compact per-file summaries (ID strings and line numbers), never on models or
@@ -7,6 +7,7 @@ tokens kept in memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,15 @@ def _where(definition: RequirementDef) -> str:
     return f"{definition.path}:{definition.line}"
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def spelling_key(requirement_id: str) -> str:
+    """What is left of an ID without case and punctuation: ``REQ-1``, ``req-1``, ``REQ.1``
+    and ``REQ_1`` give ``req-1``."""
+    return _PUNCTUATION.sub("-", requirement_id.casefold())
+
+
 def check_requirements(
     registry: Sequence[RequirementDef],
     summaries: Iterable[RequirementSummary],
@@ -39,7 +49,8 @@ def check_requirements(
     whole_project: bool,
     unreferable: Callable[[str], bool] | None = None,
 ) -> Iterator[Diagnostic]:
-    """PF102 undefined, PF103 conflicting, PF104 unreferenced and PF112 redundant requirements
+    """PF102 undefined, PF103 conflicting, PF104 unreferenced, PF112 redundant and PF113
+    similarly spelled requirements
     (``unreferable``: whether no reference can ever name an ID, for PF104's hint)."""
     summaries = list(summaries)
     definitions: dict[str, list[RequirementDef]] = {}
@@ -73,6 +84,20 @@ def check_requirements(
                     Level.INFO,
                 )
 
+    spellings: dict[str, str] = {}
+    for req_id, defs in definitions.items():
+        first_id = spellings.setdefault(spelling_key(req_id), req_id)
+        if first_id != req_id:
+            yield Diagnostic(
+                "PF113",
+                f"Requirement `{req_id}` differs from `{first_id}` ({_where(definitions[first_id][0])}) only in case "
+                "or punctuation: they are two requirements, and a reference to one never counts for the other",
+                defs[0].path,
+                defs[0].line,
+                1,
+                Level.WARNING,
+            )
+
     if not definitions:
         return
     where = f"`{registry_name}` or any checklist" if registry_name else "any checklist"
@@ -81,9 +106,11 @@ def check_requirements(
         for req_id, line, col in summary.refs:
             referenced.add(req_id)
             if req_id not in definitions:
+                similar = spellings.get(spelling_key(req_id))
+                hint = f" (`{similar}` is)" if similar is not None else ""
                 yield Diagnostic(
                     "PF102",
-                    f"Requirement `{req_id}` is referenced but not defined in {where}",
+                    f"Requirement `{req_id}` is referenced but not defined in {where}{hint}",
                     summary.path,
                     line,
                     col,

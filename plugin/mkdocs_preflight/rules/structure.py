@@ -56,7 +56,9 @@ RULES: list[Rule] = [
             in a "Requirements" list of a checklist), every reference should name one of
             them: a reference to an undefined ID is usually a typo, and it breaks the
             traceability page. Projects that define no requirements at all are not checked,
-            so prose that mentions an outside spec's numbers stays silent.
+            so prose that mentions an outside spec's numbers stays silent. When a defined ID
+            differs from the reference only in case or punctuation (`REQ.1` for `REQ-1`),
+            the message names it.
 
             When you check only some files (`preflight check checklists/deploy.md`), only the
             registry and the definitions in those files are known.
@@ -420,6 +422,42 @@ RULES: list[Rule] = [
 
             ```markdown
             - [ ] Follow every step of this checklist (Requirement 29.1)
+            ```
+            """
+        ),
+    ),
+    Rule(
+        "PF113",
+        "similar-requirement-id",
+        Level.WARNING,
+        "Two requirement IDs differ only in case or punctuation (`REQ-1`, `req-1`, `REQ.1`)",
+        doc(
+            """
+            IDs are compared exactly: `REQ-1` and `req-1` are two requirements, each with its
+            own entry on the traceability page, and a reference to one never counts for the
+            other. Defining both is almost always a typo or two spellings of one ID (a
+            registry exported from a tracker in lower case, a checklist that writes
+            `REQ.1`). The finding points at the first definition of each later spelling and
+            names the first one. (A reference to an undefined spelling is
+            [PF102](PF102.md), which names the defined one.)
+
+            The site keeps them apart: the usual spelling keeps its anchor
+            (`#req-req-1`), each other one gets its own (`#req-req-1-9456bd`).
+
+            **Example**
+
+            ```yaml
+            requirements:
+              REQ-1: Backups are verified
+              req-1: Backups are encrypted
+            ```
+
+            **Use instead**
+
+            ```yaml
+            requirements:
+              REQ-1: Backups are verified
+              REQ-2: Backups are encrypted
             ```
             """
         ),
