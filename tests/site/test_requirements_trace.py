@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from site_support import article, build_site, engine_checklists, site_config, write, write_config
 
@@ -315,3 +316,55 @@ def test_ids_that_differ_only_in_case_or_punctuation_get_their_own_anchors(tmp_p
     index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"] for doc in index["docs"]}
     assert {f"requirements/#{anchor}" for anchor in headings.values()} <= locations
+
+
+def test_links_to_sections_follow_the_sites_own_slugify(tmp_path: Path) -> None:
+    """With a `toc` `slugify` of the site's own (Unicode kept, as non-English sites set it),
+    the headings' ids are not the engine's slugs: the requirements page linked references
+    and "Defined in" to `#prepare-the-release`, which is on no page."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": _doc(
+                """
+                # Déploiement
+
+                ## Préparer la version (REQ-1)
+
+                Voir aussi REQ-2.
+
+                - [ ] Étape une
+
+                ## Exigences
+
+                - REQ-1: Livrer
+                - REQ-2: Bien livrer
+                """
+            ),
+            # No task item: its headings get the site's ids too.
+            "checklists/notes.md": "# Notes\n\n## Références d'équipe\n\nMentionne REQ-1.\n",
+        },
+    )
+    settings = site_config("material", plugins=["search", "preflight"])
+    extensions = settings.pop("markdown_extensions")
+    config = yaml.safe_dump(settings, sort_keys=False) + yaml.safe_dump({"markdown_extensions": extensions})
+    config += (
+        "- toc:\n"
+        "    slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower, percent_encode: false}}\n"
+    )
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    built = build_site(tmp_path)
+    assert built.ok, built.logged()
+    requirements = article(built.page("requirements/"))
+    targets = [
+        str(a.get("href"))
+        for a in requirements.find_all("a")
+        if str(a.get("href")).startswith("../checklists/") and "#" in str(a.get("href"))
+    ]
+    assert "../checklists/deploy/#préparer-la-version-req-1" in targets
+    assert "../checklists/deploy/#exigences" in targets  # where REQ-1 and REQ-2 are defined
+    assert "../checklists/notes/#références-déquipe" in targets
+    for target in targets:
+        page_url, anchor = target.removeprefix("../").split("#")
+        assert built.page(page_url).by_id(anchor) is not None, target

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.requirements import Matcher
-from ..model import Checklist
+from ..model import Checklist, Section
 from .links import Resolved
 
 LinkHook = Callable[[str, bool], "Resolved | None"]
@@ -63,6 +63,13 @@ class PageContext:
     which the search indexer pays for at every tag). Otherwise the extension does it."""
     slugs: dict[int, str] = field(default_factory=dict)
     """The HTML ``id`` of each section's heading, by section index (set while the page renders)."""
+    headings: list[tuple[Any, Section]] = field(default_factory=list)
+    """(heading element, section) of the page's headings while ``toc`` gives them their ids,
+    when the site has its own ``slugify`` (see :attr:`heading_ids`)."""
+    heading_ids: dict[int, str] = field(default_factory=dict)
+    """The HTML ``id`` of each section's heading by section index, where a site's own ``toc``
+    ``slugify`` gives them (empty otherwise: the ids are the engine's slugs). Links from
+    the requirements page to a section use them."""
     unread_blocks: list[int] = field(default_factory=list)
     """Source lines of the closed fences this page's Markdown does not read as code (no
     ``pymdownx.superfences``): their content renders as Markdown text."""

@@ -536,9 +536,16 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         if "attr_list" not in self.md.treeprocessors:
             for heading in scan.headings:
                 _apply_heading_attr(heading)
-        if checklist is None or not context.enhanced:
+        if checklist is None:
             return
-        matched = _match_headings(scan.headings, checklist.sections, _engine_slugs(self.md))
+        engine_slugs = _engine_slugs(self.md)
+        if not context.enhanced:
+            if not engine_slugs:
+                context.headings = _match_headings(scan.headings, checklist.sections, False)
+            return
+        matched = _match_headings(scan.headings, checklist.sections, engine_slugs)
+        if not engine_slugs:
+            context.headings = matched  # their ids, once `toc` gave them: see `heading_ids`
         slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
         context.slugs = slugs
         self._items(scan, context, checklist)
@@ -927,6 +934,10 @@ class _DecorationTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown
             comment.tail = stand_in.tail
             parent[list(parent).index(stand_in)] = comment
         context.stand_ins.clear()
+        if context.headings:
+            ids = ((section.index, heading.get("id")) for heading, section in context.headings)
+            context.heading_ids = {index: anchor for index, anchor in ids if anchor}
+            context.headings = []
 
 
 class _LastTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints

@@ -18,7 +18,7 @@ import importlib.resources
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -290,7 +290,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._extension.page = None
         uri = page.file.src_uri
         context = self._page_data.get(uri)
+        slugs: dict[int, str] = {}
         if isinstance(context, PageContext):
+            entry = self._entries.get(uri)
+            if entry is not None and entry.model is not None and context.checklist is entry.model.checklist:
+                slugs = context.heading_ids  # for the requirements page's links to sections
             if context.unread_blocks and uri in self._entries:
                 self._unread_blocks.append((self._entries[uri].display, context.unread_blocks))
             if context.step_anchors and page.present_anchor_ids is not None:
@@ -310,7 +314,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 del self._page_data[uri]
         entry = self._entries.get(uri)
         if entry is not None:
-            self._settle(entry)
+            self._settle(entry, slugs)
         return None
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
@@ -409,14 +413,18 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         assert entry.model is not None
         return entry.model.outcome or checker.outcome(checklist)
 
-    def _contribution(self, entry: _Entry, requirements_url: str) -> requirements.Contribution:
-        """A checklist's part of the requirements page (its model must still be there)."""
+    def _contribution(
+        self, entry: _Entry, requirements_url: str, slugs: Mapping[int, str] | None = None
+    ) -> requirements.Contribution:
+        """A checklist's part of the requirements page (its model must still be there;
+        ``slugs``: the ``id`` of each section's heading on the rendered page)."""
         url = get_relative_url(entry.file.url, requirements_url)
-        return requirements.contribution(entry.checklist, url, steps=bool(self._runs.outcomes))
+        return requirements.contribution(entry.checklist, url, steps=bool(self._runs.outcomes), slugs=slugs)
 
-    def _settle(self, entry: _Entry) -> None:
+    def _settle(self, entry: _Entry, slugs: Mapping[int, str] | None = None) -> None:
         """Keep the findings and the requirements page's part of a rendered checklist, and
-        drop its model: on 2,000 pages the models were two thirds of the build's memory."""
+        drop its model: on 2,000 pages the models were two thirds of the build's memory
+        (``slugs``: the ``id`` of each section's heading on the page)."""
         project = self._project
         if entry.model is None or project is None:
             return
@@ -425,7 +433,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         except (ConfigError, RuleCrash):
             return  # reported by on_env, from the model
         if self._requirements_file is not None:
-            entry.contribution = self._contribution(entry, self._requirements_file.url)
+            entry.contribution = self._contribution(entry, self._requirements_file.url, slugs)
         entry.outcome = outcome
         entry.model = None
 

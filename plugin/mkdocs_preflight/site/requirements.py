@@ -144,9 +144,16 @@ class Contribution:
     """``line -> anchor`` of each definition in the checklist: its heading, or the section it is in."""
 
 
-def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Contribution:
+def contribution(
+    checklist: Checklist, url: str, *, steps: bool = False, slugs: Mapping[int, str] | None = None
+) -> Contribution:
     """The requirements page's part of ``checklist`` (``url``: its page, relative to that page;
-    ``steps``: also map requirements to the items tied to them, for run status)."""
+    ``steps``: also map requirements to the items tied to them, for run status; ``slugs``: the
+    ``id`` of each section's heading on the page, by section index, where it is not the
+    engine's slug: a site's own ``toc`` ``slugify`` gives ``prépare`` for ``prepare``)."""
+    anchor_of: Callable[[Section], str] = (
+        (lambda section: slugs.get(section.index, section.slug)) if slugs else (lambda section: section.slug)
+    )
     tied: dict[str, list[str]] = {}
     if steps:
         for item in checklist.items:
@@ -156,13 +163,13 @@ def contribution(checklist: Checklist, url: str, *, steps: bool = False) -> Cont
     for definition in checklist.requirement_defs:
         section = _section_at(checklist, definition.line) if definition.source == "document" else None
         if section is not None:
-            anchors[definition.line] = section.slug
+            anchors[definition.line] = anchor_of(section)
     return Contribution(
         checklist.path,
         checklist.title,
         url,
         list(checklist.requirement_defs),
-        list(_references(checklist, url)),
+        list(_references(checklist, url, anchor_of)),
         tied,
         anchors,
     )
@@ -185,7 +192,9 @@ def natural_key(requirement_id: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def _references(checklist: Checklist, target: str) -> Iterable[tuple[str, Reference]]:
+def _references(
+    checklist: Checklist, target: str, anchor_of: Callable[[Section], str]
+) -> Iterable[tuple[str, Reference]]:
     def href(anchor: str | None) -> str:
         return target + ("#" + anchor if anchor else "")
 
@@ -194,16 +203,21 @@ def _references(checklist: Checklist, target: str) -> Iterable[tuple[str, Refere
             yield ref_id, Reference("item", item.id, checklist.path, item.line, href(item.id))
     for section in checklist.sections:
         for ref_id in dict.fromkeys(ref.id for ref in section.refs):
-            yield ref_id, Reference("section", section.title, checklist.path, section.line, href(section.slug))
+            yield ref_id, Reference("section", section.title, checklist.path, section.line, href(anchor_of(section)))
     seen: set[tuple[str, int]] = set()
     for ref in checklist.requirement_refs:
         if ref.context in ("item", "heading") or (ref.id, ref.line) in seen:
             continue
         seen.add((ref.id, ref.line))
-        yield ref.id, _text_reference(checklist, ref, href)
+        yield ref.id, _text_reference(checklist, ref, href, anchor_of)
 
 
-def _text_reference(checklist: Checklist, ref: RequirementRef, href: Callable[[str | None], str]) -> Reference:
+def _text_reference(
+    checklist: Checklist,
+    ref: RequirementRef,
+    href: Callable[[str | None], str],
+    anchor_of: Callable[[Section], str],
+) -> Reference:
     anchor: str | None = None
     kind = "code" if ref.context == "code" else "text"
     if kind == "code":
@@ -214,7 +228,7 @@ def _text_reference(checklist: Checklist, ref: RequirementRef, href: Callable[[s
             anchor = block.item
     if anchor is None:
         section = _section_at(checklist, ref.line)
-        anchor = section.slug if section is not None else None
+        anchor = anchor_of(section) if section is not None else None
     return Reference(kind, f"line {ref.line}", checklist.path, ref.line, href(anchor))
 
 
