@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from site_support import build_site, site_config, write, write_config
+
+from mkdocs_preflight.cli import main
 
 CHECKLIST = textwrap.dedent(
     """\
@@ -63,3 +66,28 @@ def test_pinned_item_and_step_ids_have_entries_at_their_anchors(tmp_path: Path, 
     page = built.page("checklists/deploy/")
     for location in ("checklists/deploy/#db-snapshot", "checklists/deploy/#drain-nodes"):
         assert page.by_id(location.split("#")[1]) is not None
+
+
+def test_ids_pinned_from_their_own_words_get_no_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`preflight ids --write` pins every automatic ID (a team that requires pinned IDs
+    runs it): those IDs are the items' own words, which the index has, and an entry for
+    each would double the index of a large site. The ID a person chose still gets one."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": CHECKLIST
+            + "\n## Verify\n\n- [ ] Check the health endpoint\n\n## Verify again\n\n- [ ] Check the health endpoint\n",
+            "drain.sh": "#!/bin/sh\n",
+        },
+    )
+    write_config(tmp_path, site_config("material", plugins=["search", "preflight"]))
+    monkeypatch.chdir(tmp_path)
+    pinned = CliRunner().invoke(main, ["ids", "--write"])
+    assert pinned.exit_code == 0, pinned.output
+    source = (tmp_path / "checklists/deploy.md").read_text("utf-8")
+    assert "{ #announce-the-deployment }" in source and "{ #verify-again--check-the-health-endpoint }" in source
+    built = build_site(tmp_path)
+    assert built.ok, built.logged()
+    added = sorted(doc["location"] for doc in _index(built.site) if doc["title"] == doc["location"].split("#")[-1])
+    assert added == ["checklists/deploy/#db-snapshot", "checklists/deploy/#drain-nodes"]

@@ -57,6 +57,12 @@ def id_slug(text: str, fallback: str = "item") -> str:
     return value or fallback
 
 
+def id_words(text: str) -> list[str]:
+    """Every word of ``text`` as :func:`id_slug` spells it (not cut)."""
+    value = text if text.isascii() else _fold(text)
+    return value.lower().translate(_TO_SPACE).split()
+
+
 def _fold(text: str) -> str:
     """``text`` with Latin letters reduced to ASCII and other letters (and their marks) kept."""
     out: list[str] = []

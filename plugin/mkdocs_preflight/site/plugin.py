@@ -37,7 +37,8 @@ from mkdocs.utils.templates import TemplateContext
 from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..engine.gc_pause import Collector
-from ..model import Checklist, Diagnostic, Level, RequirementDef
+from ..engine.slugs import id_words
+from ..model import Checklist, Diagnostic, Item, Level, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
 from ..runner.redact import MASK, Redactor, is_secret_name
@@ -715,22 +716,45 @@ def _search_entries(
     checklist: Checklist, step_anchors: Iterable[str], present: set[str] | None
 ) -> list[tuple[str, str]]:
     """``(id, text)`` of the IDs the search index gets entries for: pinned item IDs
-    (``{ #db-backup }``) and the explicit IDs of steps (``id=db-backup``), the names a
-    person gave, which operators type (``preflight run --only db-backup``) and the text
-    does not hold. An automatic ID is its item's own words, which the index has already:
-    an entry for each would double a large site's index."""
-    found = [(item.id, item.text) for item in checklist.items if item.explicit_id]
+    (``{ #db-snapshot }``) and the explicit IDs of steps (``id=drain-nodes``) that hold a
+    word their item's text and sections do not, names a person gave, which operators type
+    (``preflight run --only drain-nodes``). Any other ID is the item's own words, which the
+    index has already: an entry for each automatic ID, or for each one ``preflight ids
+    --write`` pinned, would double a large site's index."""
+    sections = checklist.sections
+
+    def context_words(item: Item | None, *extra: str, section: int | None = None) -> set[str]:
+        texts = [item.text if item is not None else "", *extra]
+        index = item.section if item is not None else section
+        while index is not None:  # the section titles qualify colliding automatic IDs
+            texts.append(sections[index].title)
+            index = sections[index].parent
+        return _words(" ".join(texts))
+
+    found = [
+        (item.id, item.text)
+        for item in checklist.items
+        if item.explicit_id and not _words(item.id) <= context_words(item)
+    ]
     steps = set(step_anchors)
     if steps:
-        texts = {item.id: item.text for item in checklist.items}
-        found += [
-            (block.id, texts.get(block.item or "", ""))
-            for block in checklist.blocks
-            if block.explicit_id and block.id in steps
-        ]
+        items = {item.id: item for item in checklist.items}
+        for block in checklist.blocks:
+            if block.explicit_id and block.id in steps:
+                owner = items.get(block.item or "")
+                # A step's automatic ID is its owner's ID and language (`db-snapshot-bash`).
+                extra = (block.lang, owner.id if owner is not None else "")
+                if not _words(block.id) <= context_words(owner, *extra, section=block.section):
+                    found.append((block.id, owner.text if owner is not None else ""))
         if present is not None:
             present = present | steps  # a step's anchor is in stashed HTML: MkDocs does not see it
     return [(anchor, text) for anchor, text in found if present is None or anchor in present]
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` as an ID spells them (``Vérifier la base`` → verifier, la,
+    base), without numbers (``-2`` only tells colliding IDs apart)."""
+    return {word for word in id_words(text) if not word.isdigit()}
 
 
 def _add_to_search(config: MkDocsConfig, url: str, entries: list[tuple[str, str]]) -> None:
