@@ -368,3 +368,54 @@ def test_links_to_sections_follow_the_sites_own_slugify(tmp_path: Path) -> None:
     for target in targets:
         page_url, anchor = target.removeprefix("../").split("#")
         assert built.page(page_url).by_id(anchor) is not None, target
+
+
+@pytest.mark.parametrize(
+    ("repo", "expected"),
+    [
+        (
+            {"repo_url": "https://gitlab.com/acme/app", "edit_uri": "-/edit/main/docs/"},
+            "https://gitlab.com/acme/app/-/blob/main/requirements.yml#L2",
+        ),
+        (
+            {"repo_url": "https://github.com/acme/app", "edit_uri": "edit/main/docs/"},
+            "https://github.com/acme/app/blob/main/requirements.yml#L2",
+        ),
+        (
+            {"repo_url": "https://bitbucket.org/acme/app", "edit_uri": "src/main/docs/"},
+            "https://bitbucket.org/acme/app/src/main/requirements.yml#lines-2",
+        ),
+        (
+            {
+                "plugins": [
+                    "search",
+                    {
+                        "preflight": {
+                            "registry": "requirements.yml",
+                            "repo_url_pattern": "https://codeberg.org/acme/app/src/branch/main/{path}",
+                        }
+                    },
+                ]
+            },
+            "https://codeberg.org/acme/app/src/branch/main/requirements.yml#L2",
+        ),
+    ],
+)
+def test_defined_in_the_registry_links_to_its_line_on_the_host(
+    tmp_path: Path, repo: dict[str, object], expected: str
+) -> None:
+    """`Defined in requirements.yml:2` opened the registry at its line on GitHub only: on
+    GitLab, Gitea/Forgejo and Bitbucket it opened the top of a file of 2,000 entries."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": "REQ-1: One\nREQ-2: Two\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Ship (REQ-1, REQ-2)\n",
+        },
+    )
+    write_config(tmp_path, site_config("mkdocs", **repo))
+    built = build_site(tmp_path)
+    assert built.ok, built.logged()
+    entry = built.html("requirements/").split('id="req-req-2"', 1)[1].split("<h3", 1)[0]
+    assert f'href="{expected}"' in entry

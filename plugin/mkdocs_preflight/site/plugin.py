@@ -623,7 +623,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         if self._resolver is not None:
             url = self._resolver.browser.url(definition.path)
             if url is not None:
-                return url + (f"#L{definition.line}" if "github" in url else "")
+                return url + _line_fragment(url, definition.line)
         return None
 
     def _nav_prefix(self) -> str:
@@ -710,6 +710,17 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return resolver.resolve(href, checklist_path=entry.display, page_uri=page_uri, image=image)
 
         return resolve
+
+
+def _line_fragment(url: str, line: int) -> str:
+    """The fragment that opens a file's web view at ``line``: ``#L12`` on GitHub, GitLab
+    (``/-/blob/``), Gitea and Forgejo (``/src/branch/``), ``#lines-12`` on Bitbucket;
+    nothing for a host it does not know."""
+    if "bitbucket" in url and "/src/" in url:
+        return f"#lines-{line}"
+    if "github" in url or "/-/blob/" in url or "/src/branch/" in url or "/src/commit/" in url:
+        return f"#L{line}"
+    return ""
 
 
 def _search_entries(
