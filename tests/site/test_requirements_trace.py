@@ -419,3 +419,46 @@ def test_defined_in_the_registry_links_to_its_line_on_the_host(
     assert built.ok, built.logged()
     entry = built.html("requirements/").split('id="req-req-2"', 1)[1].split("<h3", 1)[0]
     assert f'href="{expected}"' in entry
+
+
+def test_ids_in_other_scripts_keep_their_letters_in_the_anchor(tmp_path: Path) -> None:
+    """`要件-1` and `仕様-1` were both `#req----1` (every letter outside a-z became `-`):
+    unreadable, and one of two IDs of the same shape got a hashed anchor. Letters of other
+    scripts are kept, Latin ones lose their accents as in item IDs; ASCII IDs are unchanged."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": '"要件-1": 要件\n"仕様-1": 仕様\n"Треб-1.2": Требование\n'
+            '"ÉXIG-3": Exigence\nABC-4: Four\n',
+            "checklists/deploy.md": "# Deploy\n\n- [ ] One (要件-1) and 仕様-1\n- [ ] Two (Треб-1.2, ÉXIG-3, ABC-4)\n",
+        },
+    )
+    config = site_config("material")
+    config["plugins"] = [
+        "search",
+        {
+            "preflight": {
+                "registry": "requirements.yml",
+                "requirement_patterns": [r"(?P<id>(?:要件|仕様|Треб|ÉXIG|ABC)-\d+(?:\.\d+)?)"],
+            }
+        },
+    ]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.logged()
+    expected = {
+        "要件-1": "req-要件-1",
+        "仕様-1": "req-仕様-1",
+        "Треб-1.2": "req-треб-1-2",
+        "ÉXIG-3": "req-exig-3",
+        "ABC-4": "req-abc-4",
+    }
+    links = {a.text(): a.get("href") for a in built.page("checklists/deploy/").find_all("a", cls="preflight-req")}
+    assert links == {rid: f"../../requirements/#{anchor}" for rid, anchor in expected.items()}
+    requirements = built.page("requirements/")
+    for rid, anchor in expected.items():
+        heading = requirements.by_id(anchor)
+        assert heading is not None and heading.text().startswith(rid), rid
+    html = built.html("requirements/")
+    assert html.count('<ul class="preflight-references">') == 5

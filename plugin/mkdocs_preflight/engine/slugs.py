@@ -57,6 +57,12 @@ def id_slug(text: str, fallback: str = "item") -> str:
     return value or fallback
 
 
+def fold(text: str) -> str:
+    """``text`` with Latin letters reduced to ASCII (``Ä`` → ``A``) and the letters of
+    other scripts kept (``要件``, ``Треб``); any other non-ASCII character becomes a space."""
+    return text if text.isascii() else _fold(text)
+
+
 def id_words(text: str) -> list[str]:
     """Every word of ``text`` as :func:`id_slug` spells it (not cut)."""
     value = text if text.isascii() else _fold(text)

@@ -25,12 +25,16 @@ from typing import Any
 from xml.etree import ElementTree as etree
 
 from ..engine.requirements import ID_SHAPE
+from ..engine.slugs import fold
 from ..model import Block, Checklist
 
 PAGE_CLASS = "preflight-checklist"
 ITEM_CLASS = "preflight-item"
 DATA_VERSION = 1
 _REQ_ANCHOR = re.compile(r"[^a-z0-9]")
+_REQ_ANCHOR_WIDE = re.compile(r"[\x00-\x2f\x3a-\x60\x7b-\x7f\s]")
+"""What :func:`requirement_anchor` replaces in a folded ID: ASCII outside ``[a-z0-9]``, and
+spaces (what ``fold`` leaves of a non-ASCII character that is no letter)."""
 _USUAL_ID = re.compile(ID_SHAPE)
 _JSON_UNSAFE = (
     ("<", "\\u003c"),
@@ -53,9 +57,13 @@ def _text(value: str) -> str:
 
 
 def requirement_anchor(requirement_id: str) -> str:
-    """``req-`` + the ID lowercased, every character outside ``[a-z0-9]`` replaced by ``-``
-    (the anchor of an ID that shares it with no other: see :func:`requirement_anchors`)."""
-    return "req-" + _REQ_ANCHOR.sub("-", requirement_id.lower())
+    """``req-`` + the ID lowercased, every character outside ``[a-z0-9]`` replaced by ``-``,
+    except letters of scripts other than Latin (``要件-1`` → ``req-要件-1``; accented Latin
+    letters lose their accents, as in item IDs). The anchor of an ID that shares it with no
+    other: see :func:`requirement_anchors`."""
+    if requirement_id.isascii():
+        return "req-" + _REQ_ANCHOR.sub("-", requirement_id.lower())
+    return "req-" + _REQ_ANCHOR_WIDE.sub("-", fold(requirement_id).lower())
 
 
 def requirement_anchors(requirement_ids: Iterable[str]) -> dict[str, str]:

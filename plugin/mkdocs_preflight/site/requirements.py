@@ -302,7 +302,7 @@ class RenderedPage:
         return _PLACEHOLDER.sub(lambda m: self.fragments.get(m.group(0), m.group(0)), html)
 
 
-_PLACEHOLDER = re.compile(r"<!-- preflight:[a-z]+ [a-z0-9-]+ -->")
+_PLACEHOLDER = re.compile(r"<!-- preflight:[a-z]+ [^\s<>]+ -->")
 
 
 def _references_html(requirement: Requirement) -> str:
@@ -359,7 +359,7 @@ def render(
     return RenderedPage(markdown, fragments, moved)
 
 
-_REQUIREMENT_LINK = re.compile(r'(<a class="preflight-req" href="[^"#]*#)(req-[a-z0-9-]+)(">)([^<]*)(</a>)')
+_REQUIREMENT_LINK = re.compile(r'(<a class="preflight-req" href="[^"#]*#)(req-[^"]+)(">)([^<]*)(</a>)')
 
 
 def relink(content: str, moved: Mapping[str, str], matcher: Matcher) -> str:
