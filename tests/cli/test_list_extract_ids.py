@@ -104,6 +104,18 @@ def test_list_json_contract(runner: CliRunner, project: Path) -> None:
     assert deploy["requirements"]["referenced"][0]["id"] == "1.1"
 
 
+def test_own_patterns_find_every_reference_they_match(runner: CliRunner, make_project: MakeProject) -> None:
+    """A shortcut skipped every text without "eq" or "EQ" whenever each pattern merely
+    contained them: `(?:REQ|SEC)-[0-9]+` found `SEC-2` next to `REQ-1`, and never `SEC-1` alone."""
+    config = "site_name: t\nplugins:\n  - preflight:\n      requirement_patterns: ['(?P<id>(?:REQ|SEC)-\\d+)']\n"
+    source = "# H\n\n- [ ] Harden the login (SEC-1)\n- [ ] Both (SEC-2, REQ-1)\n"
+    root = make_project({"checklists/h.md": source}, config=config)
+    code, out, _ = run(runner, root, "list", "--format", "json")
+    assert code == 0
+    items = json.loads(out)["checklists"][0]["items"]
+    assert [i["requirements"] for i in items] == [["SEC-1"], ["SEC-2", "REQ-1"]]
+
+
 def test_a_hand_marker_on_a_wrapped_items_first_line_is_not_in_its_text(
     runner: CliRunner, make_project: MakeProject
 ) -> None:

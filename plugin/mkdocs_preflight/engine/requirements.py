@@ -98,9 +98,13 @@ class Matcher:
             combined = "(?=[" + "".join(re.escape(c) for c in chars) + "])(?:" + combined + ")"
         self._combined = re.compile(combined)
         self._groups = [f"id{number}" for number in range(len(self.patterns))]
-        # Every default pattern (and the list form) contains "eq" or "EQ" ("Requirement",
-        # "Req", "REQ-"): two substring scans rule out most texts before the regex runs.
-        self._guarded = all("eq" in p.pattern or "EQ" in p.pattern for p in self.patterns)
+        self.default_patterns = all(p.pattern in DEFAULT_REQUIREMENT_PATTERNS for p in self.patterns)
+        """Whether every pattern is a default one: each match then holds "eq" or "EQ" and a digit."""
+        # Every default pattern (and the list form) matches "eq" or "EQ" ("Requirement",
+        # "Req", "REQ-"): two substring scans rule out most texts before the regex runs. A
+        # pattern of the project's own may merely contain them (`(?:REQ|SEC)-\d+` finds
+        # `SEC-1`), so it gets no such shortcut.
+        self._guarded = self.default_patterns
 
     def may_match(self, text: str) -> bool:
         """A cheap test: ``False`` means ``text`` surely holds no reference."""
