@@ -462,3 +462,39 @@ def test_ids_in_other_scripts_keep_their_letters_in_the_anchor(tmp_path: Path) -
         assert heading is not None and heading.text().startswith(rid), rid
     html = built.html("requirements/")
     assert html.count('<ul class="preflight-references">') == 5
+
+
+def test_ids_without_a_digit_from_the_projects_own_pattern_are_linked(tmp_path: Path) -> None:
+    """The page skipped every text without a digit, which holds for the default patterns
+    only: `SEC-LOGIN` (a pattern of the project's own) was counted by the engine and linked
+    in none of prose, a text after bold, or a heading."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": "SEC-LOGIN: Logins are rate limited\n",
+            "checklists/deploy.md": _doc(
+                """
+                # Deploy
+
+                See SEC-LOGIN in prose.
+
+                ## Harden SEC-LOGIN
+
+                - [ ] Rate limit **now**, as SEC-LOGIN says
+                """
+            ),
+        },
+    )
+    config = site_config("mkdocs")
+    config["plugins"] = [
+        "search",
+        {"preflight": {"registry": "requirements.yml", "requirement_patterns": [r"(?P<id>\bSEC-[A-Z]+\b)"]}},
+    ]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path)
+    assert built.ok, built.logged()
+    engine = engine_checklists(tmp_path)["checklists/deploy.md"]
+    assert len(engine.requirement_refs) == 3
+    links = built.page("checklists/deploy/").find_all("a", cls="preflight-req")
+    assert [a.get("href") for a in links] == ["../../requirements/#req-sec-login"] * 3

@@ -862,12 +862,18 @@ def _link_pieces(text: str, context: PageContext, lead: str = "") -> tuple[str, 
     return head, pieces
 
 
+def _any_text(text: str) -> bool:
+    return True
+
+
 def _requirement_links(root: etree.Element, context: PageContext) -> None:
     matcher = context.matcher
     if matcher is None:
         return
     may_match = matcher.may_match
-    digit = _DIGIT.search
+    # Every ID the default patterns (and a requirements list) find has a digit; a
+    # project's own pattern may find IDs without one (`SEC-LOGIN`).
+    digit: Callable[[str], object] = _DIGIT.search if matcher.default_patterns else _any_text
     stack = [root]
     while stack:
         element = stack.pop()
