@@ -257,6 +257,10 @@ class Checklist:
     """``<!-- preflight: ignore CODE ... -->`` comments: (line, column, codes, last line),
     where the comment starts and the line it ends on; empty codes = all."""
     line_count: int = 0
+    item_like_text: list[int] = field(default_factory=list)
+    """Lines that start like a list item (``- [ ] C``, after any block quote ``>``) but
+    that CommonMark reads as more text of the paragraph above (a lazy line, or one
+    indented too far to start an item there): the site shows them as that text."""
 
     @property
     def stem(self) -> str:

@@ -573,3 +573,21 @@ def test_item_ids_never_take_a_heading_anchor() -> None:
     assert c.items[0].id == "backup--backup"
     assert c.items[1].id != "backup"
     assert [(d.code, "heading" in d.message) for d in c.diagnostics] == [("PF101", True)]
+
+
+def test_lines_that_look_like_items_but_continue_a_paragraph_are_listed() -> None:
+    text = (
+        "- [ ] A\n"  # 1
+        "    1. [ ] B\n"  # 2: an item (B's text starts at column 7)
+        "      - [ ] C\n"  # 3: text of B (four columns inside A: no item)
+        "lazy text\n"  # 4: text of B, not item-like
+        "> Quote\n"  # 5
+        ">     * [x] D\n"  # 6: text of the quote's paragraph
+        "\n"
+        "Intro\n"  # 8
+        "2. [ ] E\n"  # 9: `2.` cannot start a list under text
+        "- [ ] F\n"  # 10: an item (a bullet can)
+    )
+    checklist = parse_text(text, "t.md")
+    assert [item.text for item in checklist.items] == ["A", "B - [ ] C lazy text", "F"]
+    assert checklist.item_like_text == [3, 6, 9]

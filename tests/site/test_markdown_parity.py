@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_support import build_site, site_config, write, write_config
+from site_support import Built, build_site, site_config, write, write_config
 
 from mkdocs_preflight.engine import parse_text
 
@@ -60,7 +60,7 @@ DEDENTED = {
 }
 
 
-def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> None:
+def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> Built:
     """Build a site of ``pages`` and check that each page shows every item the engine lists
     (under its parent item, with ``nesting``)."""
     files: dict[str, str | bytes] = {"docs/index.md": "# Home\n"}
@@ -78,7 +78,7 @@ def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> N
             box = li.find("input")
             assert box is not None, (name, item.id)
             assert ("checked" in box.attrs) == item.checked, (name, item.id)
-            assert "[ ]" not in li.own_text() and "[x]" not in li.own_text(), (name, item.id)
+            assert not li.own_text().lstrip().startswith(("[ ]", "[x]", "[X]")), (name, item.id)
             if nesting:
                 outer = next((up for up in li.ancestors() if "preflight-item" in up.classes), None)
                 assert (outer.get("id") if outer else None) == item.parent, (name, item.id)
@@ -86,6 +86,7 @@ def _parity(tmp_path: Path, pages: dict[str, str], *, nesting: bool = True) -> N
             "input", where=lambda node: node.parent is not None and "task-list-control" in node.parent.classes
         )
         assert len(boxes) == len(items), name
+    return built
 
 
 def test_an_item_after_more_deeply_indented_text_keeps_its_checkbox_and_anchor(tmp_path: Path) -> None:
@@ -135,3 +136,22 @@ NESTING = {
 
 def test_items_are_nested_where_commonmark_nests_them(tmp_path: Path) -> None:
     _parity(tmp_path, NESTING)
+
+
+ITEM_LIKE_TEXT = {
+    # Lines that look like task items but continue the paragraph above in CommonMark: one
+    # indented four columns past its item's text, `2.` right under an item's text, `- `
+    # eight columns past `1.`'s text (an indented code block cannot interrupt a paragraph).
+    "under-ordered": ("- [ ] A\n    1. [ ] B\n      - [ ] C\n", "B - [ ] C"),
+    "two-under-text": ("-  [x] A\n\t2. [x] B\n", "A 2. [x] B"),
+    "code-deep": ("1. [ ] A\n        * [x] B\n  + [ ] C\n", "A * [x] B"),
+    "quoted": ("> - [ ] A\n>       + [ ] B\n", "A + [ ] B"),
+}
+
+
+def test_lines_commonmark_reads_as_text_show_as_that_text_without_a_checkbox(tmp_path: Path) -> None:
+    built = _parity(tmp_path, {name: text for name, (text, _) in ITEM_LIKE_TEXT.items()})
+    for name, (_, shown) in ITEM_LIKE_TEXT.items():
+        page = built.page(f"checklists/{name}/")
+        first = next(li for li in page.find_all("li") if "preflight-item" in li.classes)
+        assert shown in " ".join(first.visible_text().split()), name

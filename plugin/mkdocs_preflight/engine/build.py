@@ -50,6 +50,8 @@ from .source import Source
 _ID_MARKER = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[^\s}]+)[^}\n]*\}[ \t]*$", re.M)
 _HEADING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*(?P<body>[^}\n]*)\}[ \t]*$")
 _TASK_LINE = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\][ \t]")
+_ITEM_LIKE = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+"""A line that starts like a list item, after any block quote markers."""
 _OPENER = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s].*)?$")
 _ORDINAL = re.compile(r"^\s*(?:step|phase|stage)\s+(?P<n>\d+)\b", re.I)
 _MALFORMED_ITEM = re.compile(r"^(?P<box>\[(?:|\s+[xX]|[xX]\s+|\s{2,}|[xX ])\])(?=\S|$)")
@@ -195,7 +197,12 @@ class _Walker:
             token = tokens[i]
             kind = token.type
             if kind == "inline":
-                self.inline(token, tokens[i - 1] if i else None)
+                previous = tokens[i - 1] if i else None
+                span = token.map
+                # More lines of a paragraph: some may look like list items.
+                if span is not None and span[1] - span[0] > 1 and previous and previous.type == "paragraph_open":
+                    self.item_like_text(span[0] + 2, span[1])
+                self.inline(token, previous)
             elif kind == "heading_open":
                 self.heading(token, tokens[i + 1])
                 i += 2  # the heading's inline token is handled here
@@ -240,6 +247,16 @@ class _Walker:
                 self.lead_in_line = None
             i += 1
         return self.finish()
+
+    def item_like_text(self, first: int, last: int) -> None:
+        """Note the lines ``first`` to ``last`` (1-based, more lines of a paragraph) that
+        start like a list item: text to CommonMark, an item to Python-Markdown."""
+        lines = self.lines
+        match = _ITEM_LIKE.match
+        found = self.checklist.item_like_text
+        for line in range(first, min(last, len(lines)) + 1):
+            if match(lines[line - 1]):
+                found.append(line)
 
     def unclosed_front_matter(self) -> None:
         """``---`` then front matter keys and no closing ``---``: front matter read as text.

@@ -73,6 +73,9 @@ _CODE_ID = re.compile(r'\s*(?:<(?:div|pre)\b[^>]*?\sid="([^"]+)"|<pre\b[^>]*>\s*
 _HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
 _DIGIT = re.compile(r"\d")
 _ITEM_LINE = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+_TEXT_ITEM_LEAD = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}\.)(?=[ \t]|$)")
+"""A line that starts like a list item Python-Markdown reads (after any block quote
+markers), up to the marker's last character (``-``, or the ``.`` of ``2.``)."""
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCK_TAGS = frozenset(
     {"ul", "ol", "p", "div", "pre", "table", "blockquote", "details", "dl", "hr", "figure", "section", *HEADINGS}
@@ -296,6 +299,7 @@ def rewrite_source(
         if at < 0 or " ".join(text[at + len(block.fence) :].split()) != " ".join(block.info.split()):
             continue
         out[index] = text[: at + len(block.fence)] + header
+    _escape_item_like_text(out, checklist, offset)
     _nest_by_four(out, checklist, offset, int(tab_length))
     gaps = _list_starts_after_text(out, checklist, offset)
     gaps |= _items_after_deeper_text(out, checklist, offset, gaps)
@@ -308,6 +312,26 @@ def rewrite_source(
         if index not in drop:
             result.append(text)
     return result
+
+
+def _escape_item_like_text(lines: list[str], checklist: Checklist, offset: int) -> None:
+    """Escape the list marker of lines the engine reads as paragraph text, in place.
+
+    CommonMark (the engine, GitHub) reads ``- [ ] C`` as more text of the paragraph above
+    when it cannot start an item there (a lazy line; indented four columns or more past
+    the enclosing item's text; ``2.`` under text); Python-Markdown may read it as an item,
+    and pymdownx.tasklist would draw a checkbox the engine does not know (no ID, no tick
+    kept, progress counts off). ``\\-`` (or ``2\\.``) shows the same text as CommonMark.
+    """
+    for line in checklist.item_like_text:
+        index = line - 1 - offset
+        if not 0 <= index < len(lines):
+            continue
+        text = lines[index]
+        lead = _TEXT_ITEM_LEAD.match(text)
+        if lead is not None:
+            at = lead.end() - 1
+            lines[index] = text[:at] + "\\" + text[at:]
 
 
 def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
