@@ -138,6 +138,18 @@ def test_items_are_nested_where_commonmark_nests_them(tmp_path: Path) -> None:
     _parity(tmp_path, NESTING)
 
 
+TABS_AFTER_SPACES = {
+    # A tab after the columns a nested item gains: spaces put before it would only fill
+    # its tab stop, and the item would stay a sibling of its parent.
+    "ordered": "2. [ ] A\n\t  - [x] B\n3. [ ] C\n",
+    "deeper": "1. [ ] A\n\t - [ ] B\n\t   - [x] C\n",
+}
+
+
+def test_items_indented_with_a_tab_nest_where_commonmark_nests_them(tmp_path: Path) -> None:
+    _parity(tmp_path, TABS_AFTER_SPACES)
+
+
 ITEM_LIKE_TEXT = {
     # Lines that look like task items but continue the paragraph above in CommonMark: one
     # indented four columns past its item's text, `2.` right under an item's text, `- `

@@ -380,7 +380,11 @@ def _indent(line: str) -> int:
 def _shift(line: str, delta: int, tab_length: int) -> str:
     """``line`` with ``delta`` columns of leading whitespace added (or taken off)."""
     if delta > 0:
-        return " " * delta + line
+        head = len(line) - len(line.lstrip(" \t"))
+        if "\t" not in line[:head]:
+            return " " * delta + line
+        # Spaces before a tab would only fill its tab stop: the indentation goes in spaces.
+        return " " * (len(line[:head].expandtabs(tab_length)) + delta) + line[head:]
     column = at = 0
     while at < len(line) and column < -delta and line[at] in " \t":
         column = column + 1 if line[at] == " " else column + tab_length - column % tab_length
