@@ -150,6 +150,22 @@ def test_items_indented_with_a_tab_nest_where_commonmark_nests_them(tmp_path: Pa
     _parity(tmp_path, TABS_AFTER_SPACES)
 
 
+QUOTED = {
+    # Task lists in block quotes, nested as CommonMark nests them after the `>` markers.
+    "two-space": "> - [ ] A\n>   - [x] B\n>     - [ ] C\n> - [ ] D\n",
+    "ordered-3": "> 1. [ ] A\n>    * [ ] B\n> 2. [x] C\n",
+    "no-space": ">- [ ] A\n>  - [ ] B\n",
+    "ten-8": "> 10. [ ] A\n>         - [ ] B\n",
+    "tab": ">\t- [ ] A\n>\t  - [x] B\n",
+    "nested-quote": "> > - [ ] A\n> >   - [ ] B\n>\n> - [ ] C\n>   - [ ] D\n",
+    "in-an-item": "- [ ] A\n\n  > - [ ] B\n  >   - [ ] C\n",
+}
+
+
+def test_items_in_block_quotes_are_nested_where_commonmark_nests_them(tmp_path: Path) -> None:
+    _parity(tmp_path, QUOTED)
+
+
 ITEM_LIKE_TEXT = {
     # Lines that look like task items but continue the paragraph above in CommonMark: one
     # indented four columns past its item's text, `2.` right under an item's text, `- `

@@ -73,6 +73,8 @@ _CODE_ID = re.compile(r'\s*(?:<(?:div|pre)\b[^>]*?\sid="([^"]+)"|<pre\b[^>]*>\s*
 _HEADING_ATTR = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[A-Za-z][\w.:-]*)[^}\n]*\}[ \t]*$")
 _DIGIT = re.compile(r"\d")
 _ITEM_LINE = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+_QUOTE_LEVEL = re.compile(r"[ ]{0,3}>[ ]?")
+"""One block quote marker, as Python-Markdown strips it."""
 _TEXT_ITEM_LEAD = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}\.)(?=[ \t]|$)")
 """A line that starts like a list item Python-Markdown reads (after any block quote
 markers), up to the marker's last character (``-``, or the ``.`` of ``2.``)."""
@@ -402,29 +404,70 @@ def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_lengt
     columns in leaves the list. Each nested item moves to one tab stop under its
     parent, and each item's other lines (its text, code blocks, plain sub-lists) to one
     tab stop under the item, keeping their indentation relative to each other.
+
+    In a block quote both read the lines after the ``>`` markers (and one space after
+    each) as a page of their own: the same is done there, after the item's markers.
     """
     target: dict[str, int] = {}
     moved: dict[str, int] = {}  # columns the lines under an item have moved so far
-    shifts: list[tuple[int, int, int]] = []  # (first line, last line, columns), outermost first
+    quotes: dict[str, int] = {}  # how many block quotes each item is in
+    shifts: list[tuple[int, int, int, int]] = []  # (first line, last line, columns, quotes), outermost first
     for item in checklist.items:
         index = item.line - 1 - offset
-        lead = _ITEM_LEAD.match(lines[index]) if 0 <= index < len(lines) else None
-        if lead is None or (item.parent is not None and item.parent not in target):
-            continue  # not on the page, or in a block quote: left as written
-        before = moved.get(item.parent, 0) if item.parent is not None else 0
-        indent = _indent(lines[index]) + before
-        want = indent if item.parent is None else target[item.parent] + tab_length
+        if not 0 <= index < len(lines):
+            continue
+        depth, _, line = _unquote(lines[index], -1, tab_length)
+        lead = _ITEM_LEAD.match(line)
+        outer = quotes.get(item.parent, -1) if item.parent is not None else 0
+        if lead is None or outer < 0 or outer > depth:
+            continue  # not on the page, or under an item that is not: left as written
+        quotes[item.id] = depth
+        # The first item of a block quote inside its parent starts a list of its own there.
+        parent = item.parent if outer == depth else None
+        before = moved.get(parent, 0) if parent is not None else 0
+        indent = _indent(line) + before
+        want = indent if parent is None else target[parent] + tab_length
         target[item.id] = want
         if want != indent:
-            shifts.append((index, index, want - indent))
+            shifts.append((index, index, want - indent, depth))
         content = len(lead[0].expandtabs(tab_length)) + before
         moved[item.id] = before + want + tab_length - content
         if want + tab_length != content:
-            shifts.append((index + 1, item.end_line - 1 - offset, want + tab_length - content))
-    for first, last, delta in shifts:
+            shifts.append((index + 1, item.end_line - 1 - offset, want + tab_length - content, depth))
+    for first, last, delta, depth in shifts:
         for index in range(max(first, 0), min(last, len(lines) - 1) + 1):
-            if lines[index].strip():
-                lines[index] = _shift(lines[index], delta, tab_length)
+            text = lines[index]
+            if not depth:
+                if text.strip():
+                    lines[index] = _shift(text, delta, tab_length)
+                continue
+            _, quote, rest = _unquote(text, depth, tab_length)
+            if rest.strip():
+                lines[index] = quote + _shift(rest, delta, tab_length)
+
+
+def _unquote(line: str, depth: int, tab_length: int) -> tuple[int, str, str]:
+    """How many block quote markers ``line`` starts with (at most ``depth``; ``-1``: no
+    limit), those markers, and the rest of the line.
+
+    A tab right after a marker would expand by its column on the whole line: a line that
+    starts with a marker has its tabs expanded first (as Python-Markdown does).
+    """
+    stripped = line.lstrip(" \t")
+    if not stripped.startswith(">"):
+        return 0, "", line
+    if "\t" in line:
+        line = line.expandtabs(tab_length)
+        stripped = line.lstrip(" ")
+    # The first marker may be indented by the items the quote is in.
+    count, at = 0, len(line) - len(stripped)
+    while count != depth:
+        level = _QUOTE_LEVEL.match(line, at)
+        if level is None:
+            break
+        count += 1
+        at = level.end()
+    return count, line[:at], line[at:]
 
 
 def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int, blank: set[int]) -> set[int]:
