@@ -166,6 +166,19 @@ def test_items_in_block_quotes_are_nested_where_commonmark_nests_them(tmp_path: 
     _parity(tmp_path, QUOTED)
 
 
+QUOTED_TEXT = {
+    # In a block quote too: an item after more deeply indented text, a nested list right
+    # under a later paragraph of its item (a blank line goes in as a `>` line).
+    "after-deeper": "> * [x] A\n>\n>     + [ ] B\n>  1. [ ] C\n",
+    "after-paragraph": "> - [ ] A\n>\n>   More about A:\n>   - [ ] B\n",
+    "nested-quotes": "> > - [ ] A\n> >\n> >       - Note\n> > - [ ] B\n",
+}
+
+
+def test_items_after_text_in_block_quotes_keep_their_checkbox_and_parent(tmp_path: Path) -> None:
+    _parity(tmp_path, QUOTED_TEXT)
+
+
 ITEM_LIKE_TEXT = {
     # Lines that look like task items but continue the paragraph above in CommonMark: one
     # indented four columns past its item's text, `2.` right under an item's text, `- `

@@ -303,14 +303,18 @@ def rewrite_source(
         out[index] = text[: at + len(block.fence)] + header
     _escape_item_like_text(out, checklist, offset)
     _nest_by_four(out, checklist, offset, int(tab_length))
-    gaps = _list_starts_after_text(out, checklist, offset)
-    gaps |= _items_after_deeper_text(out, checklist, offset, gaps)
+    # In block quotes the rules below read the lines after the `>` markers.
+    quoted = [_unquote(text, -1, tab_length) for text in out] if _has_quote(out) else None
+    inner = [rest for _, _, rest in quoted] if quoted is not None else out
+    gaps = _list_starts_after_text(inner, checklist, offset)
+    gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
     if not drop and not gaps:
         return out
     result: list[str] = []
     for index, text in enumerate(out):
         if index in gaps:
-            result.append("")
+            # A blank line in the quotes both lines around it are in.
+            result.append(min(quoted[index - 1], quoted[index])[1].rstrip() if quoted is not None else "")
         if index not in drop:
             result.append(text)
     return result
@@ -336,6 +340,11 @@ def _escape_item_like_text(lines: list[str], checklist: Checklist, offset: int) 
             lines[index] = text[:at] + "\\" + text[at:]
 
 
+def _has_quote(lines: list[str]) -> bool:
+    """Whether any line starts with a block quote marker."""
+    return any(">" in text and text.lstrip(" \t").startswith(">") for text in lines)
+
+
 def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
     """Lines where a task list starts right under a line of text (at any depth).
 
@@ -357,7 +366,7 @@ def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int)
             if parent is None or not parent.text_end_line or item.line - 1 <= parent.text_end_line:
                 continue
             if not _ITEM_LINE.match(lines[index] if 0 <= index < len(lines) else ""):
-                continue  # in a block quote: a blank line would end it
+                continue  # in a block quote of its parent: a blank line would end it
         if not first or not 0 < index < len(lines):
             continue
         # Plain items (``- Note``) may start the list: the gap goes before the first.
@@ -493,7 +502,7 @@ def _items_after_deeper_text(lines: list[str], checklist: Checklist, offset: int
             continue
         line = lines[index]
         if not _ITEM_LINE.match(line):
-            continue  # in a block quote: a blank line would end it
+            continue  # in a block quote of its list: a blank line would end it
         if _indent(lines[starts[index - 1]]) > _indent(line):
             gaps.add(index)
     return gaps
