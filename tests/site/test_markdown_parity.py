@@ -179,6 +179,18 @@ def test_items_after_text_in_block_quotes_keep_their_checkbox_and_parent(tmp_pat
     _parity(tmp_path, QUOTED_TEXT)
 
 
+QUOTE_AFTER_ITEM = {
+    # A block quote right under an item's last line is not part of the item (CommonMark).
+    "top": "- [ ] A\n> - [ ] B\n",
+    "nested": "- [ ] A\n  - [ ] B\n  > - [ ] C\n",
+    "blank-quote-line": "2. [ ] A\n>\n> \t\t*  code\n>   1. [ ] B\n>      1. [ ] C\n",
+}
+
+
+def test_a_block_quote_right_under_an_item_is_not_inside_it(tmp_path: Path) -> None:
+    _parity(tmp_path, QUOTE_AFTER_ITEM)
+
+
 ITEM_LIKE_TEXT = {
     # Lines that look like task items but continue the paragraph above in CommonMark: one
     # indented four columns past its item's text, `2.` right under an item's text, `- `

@@ -308,6 +308,8 @@ def rewrite_source(
     inner = [rest for _, _, rest in quoted] if quoted is not None else out
     gaps = _list_starts_after_text(inner, checklist, offset)
     gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
+    if quoted is not None:
+        gaps |= _quotes_right_after_items(quoted, checklist, offset)
     if not drop and not gaps:
         return out
     result: list[str] = []
@@ -343,6 +345,21 @@ def _escape_item_like_text(lines: list[str], checklist: Checklist, offset: int) 
 def _has_quote(lines: list[str]) -> bool:
     """Whether any line starts with a block quote marker."""
     return any(">" in text and text.lstrip(" \t").startswith(">") for text in lines)
+
+
+def _quotes_right_after_items(quoted: list[tuple[int, str, str]], checklist: Checklist, offset: int) -> set[int]:
+    """Lines where a block quote starts right under a task item's last line.
+
+    CommonMark (the engine, GitHub) ends the item there; Python-Markdown reads the
+    quote as more lines of the item, and puts it (and any task items in it) inside the
+    item. ``quoted`` is each line's block quote markers and the rest (:func:`_unquote`).
+    """
+    gaps: set[int] = set()
+    for item in checklist.items:
+        index = item.end_line - offset  # the line after the item's last
+        if 0 < index < len(quoted) and quoted[index][0] > quoted[index - 1][0]:
+            gaps.add(index)
+    return gaps
 
 
 def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
