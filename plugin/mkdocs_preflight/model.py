@@ -261,6 +261,10 @@ class Checklist:
     """Lines that start like a list item (``- [ ] C``, after any block quote ``>``) but
     that CommonMark reads as more text of the paragraph above (a lazy line, or one
     indented too far to start an item there): the site shows them as that text."""
+    code_after_lists: list[tuple[int, int]] = field(default_factory=list)
+    """Indented code blocks right after a list, which Python-Markdown would read as more
+    of the list's last item: (first line, line of the task item the block is in, or 0
+    at the top level or in block quotes only)."""
 
     @property
     def stem(self) -> str:

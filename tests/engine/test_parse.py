@@ -591,3 +591,29 @@ def test_lines_that_look_like_items_but_continue_a_paragraph_are_listed() -> Non
     checklist = parse_text(text, "t.md")
     assert [item.text for item in checklist.items] == ["A", "B - [ ] C lazy text", "F"]
     assert checklist.item_like_text == [3, 6, 9]
+
+
+def test_indented_code_blocks_right_after_a_list_are_listed() -> None:
+    text = (
+        "100. [ ] A\n"  # 1
+        "\n"
+        "    - [ ] code\n"  # 3: less than A's text column (5), four in: code after the list
+        "\n"
+        "- [ ] B\n"  # 5
+        "\n"
+        "  100. [ ] C\n"  # 7
+        "\n"
+        "      code in B\n"  # 9: after C's list, in B
+        "\n"
+        "!!! note\n"
+        "    100. [ ] D\n"
+        "\n"
+        "        code in a note\n"  # 14: after D's list, but in an admonition: not listed
+        "\n"
+        "Text\n"
+        "\n"
+        "    code after text\n"  # 18: not after a list
+    )
+    checklist = parse_text(text, "t.md")
+    assert [item.text for item in checklist.items] == ["A", "B", "C", "D"]
+    assert checklist.code_after_lists == [(3, 0), (9, 5)]

@@ -208,3 +208,19 @@ def test_lines_commonmark_reads_as_text_show_as_that_text_without_a_checkbox(tmp
         page = built.page(f"checklists/{name}/")
         first = next(li for li in page.find_all("li") if "preflight-item" in li.classes)
         assert shown in " ".join(first.visible_text().split()), name
+
+
+CODE_AFTER_LIST = {
+    # Indented less than the last item's text, four columns or more: CommonMark ends the
+    # list and reads a code block (Python-Markdown would make it a nested list).
+    "top": "100. [ ] A\n\n    - [ ] code\n",
+    "quoted": "> 100. [ ] A\n>\n>     - [ ] code\n",
+    "in-an-item": "- [ ] A\n\n  100. [ ] B\n\n      - [ ] code\n",
+}
+
+
+def test_an_indented_code_block_after_a_list_shows_as_code_not_as_items(tmp_path: Path) -> None:
+    built = _parity(tmp_path, CODE_AFTER_LIST)
+    for name in CODE_AFTER_LIST:
+        page = built.page(f"checklists/{name}/")
+        assert [" ".join(code.text().split()) for code in page.find_all("code")] == ["- [ ] code"], name

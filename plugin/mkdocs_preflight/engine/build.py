@@ -67,6 +67,7 @@ _COMMENT_PREFIXES = ("#", "//", "--")
 _MARKER_AT_END = re.compile(r"[ \t]*\{:?[ \t]*#[^\s}]+[^}\n]*\}[ \t]*$")
 """An item's ``{ #id }`` marker at the end of one text token (``_ID_MARKER`` for a line)."""
 _BREAKS = ("softbreak", "hardbreak")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 
 
 def _plain(children: Sequence[Token] | None, marker: bool = False) -> str:
@@ -228,6 +229,8 @@ class _Walker:
                 self.containers.pop()
             elif kind == "fence":
                 self.fence(token, tokens[i - 1] if i else None)
+            elif kind == "code_block":
+                self.code_block(token, tokens, i)
             elif kind == "html_block":
                 start, end = token.map or [0, 1]
                 # A comment of its own sits on its last line (the line before what it covers);
@@ -247,6 +250,22 @@ class _Walker:
                 self.lead_in_line = None
             i += 1
         return self.finish()
+
+    def code_block(self, token: Token, tokens: list[Token], index: int) -> None:
+        """Note an indented code block right after a list, at the top level, in block
+        quotes or right in a task item (not in an admonition or a plain item)."""
+        containers = self.containers
+        owner = self.items_stack[-1] if containers and containers[-1] == "list item" else None
+        if not token.map or any(kind not in ("blockquote", "list item") for kind in containers):
+            return
+        if owner is None and "list item" in containers:
+            return
+        before = index - 1
+        # Python-Markdown joins block quotes that only a blank line parts: look through them.
+        while before > 1 and tokens[before].type == "blockquote_open" and tokens[before - 1].type == "blockquote_close":
+            before -= 2
+        if before >= 0 and tokens[before].type in _LIST_CLOSE:
+            self.checklist.code_after_lists.append((token.map[0] + 1, owner.line if owner is not None else 0))
 
     def item_like_text(self, first: int, last: int) -> None:
         """Note the lines ``first`` to ``last`` (1-based, more lines of a paragraph) that

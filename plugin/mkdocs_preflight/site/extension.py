@@ -302,7 +302,7 @@ def rewrite_source(
             continue
         out[index] = text[: at + len(block.fence)] + header
     _escape_item_like_text(out, checklist, offset)
-    _nest_by_four(out, checklist, offset, int(tab_length))
+    columns = _nest_by_four(out, checklist, offset, int(tab_length))
     # In block quotes the rules below read the lines after the `>` markers.
     quoted = [_unquote(text, -1, tab_length) for text in out] if _has_quote(out) else None
     inner = [rest for _, _, rest in quoted] if quoted is not None else out
@@ -310,13 +310,16 @@ def rewrite_source(
     gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
     if quoted is not None:
         gaps |= _quotes_right_after_items(quoted, checklist, offset)
-    if not drop and not gaps:
+    ends = _list_ends_before_code(out, checklist, offset, tab_length, columns)
+    if not drop and not gaps and not ends:
         return out
     result: list[str] = []
     for index, text in enumerate(out):
         if index in gaps:
             # A blank line in the quotes both lines around it are in.
             result.append(min(quoted[index - 1], quoted[index])[1].rstrip() if quoted is not None else "")
+        if index in ends:
+            result.extend(ends[index])
         if index not in drop:
             result.append(text)
     return result
@@ -340,6 +343,39 @@ def _escape_item_like_text(lines: list[str], checklist: Checklist, offset: int) 
         if lead is not None:
             at = lead.end() - 1
             lines[index] = text[:at] + "\\" + text[at:]
+
+
+def _list_ends_before_code(
+    lines: list[str], checklist: Checklist, offset: int, tab_length: int, columns: dict[str, tuple[int, int]]
+) -> dict[int, tuple[str, str, str]]:
+    """An empty HTML comment to put before each indented code block right after a list.
+
+    CommonMark (the engine) ends the list where a line is indented less than the last
+    item's text, and such a line indented four columns or more starts a code block
+    (``100. [ ] A``, a blank line, ``    - [ ] B``: code). Python-Markdown reads any block
+    indented by four after a list as more of its last item: a nested list, with a
+    checkbox the engine does not know. An empty comment between blank lines (in the
+    code block's quotes, at the column of the text of the item it is in) ends the list
+    for Python-Markdown and shows nothing. ``columns`` are where :func:`_nest_by_four`
+    put each item's text, and in how many block quotes.
+    """
+    ends: dict[int, tuple[str, str, str]] = {}
+    by_line: dict[int, str] | None = None
+    for line, owner in checklist.code_after_lists:
+        index = line - 1 - offset
+        if not 0 <= index < len(lines):
+            continue
+        if not owner:
+            quote = _unquote(lines[index], -1, tab_length)[1].rstrip()
+            ends[index] = (quote, quote + "<!-- -->", quote)
+            continue
+        if by_line is None:
+            by_line = {item.line: item.id for item in checklist.items}
+        column = columns.get(by_line.get(owner, ""))
+        if column is not None:
+            quote = _unquote(lines[index], column[1], tab_length)[1].rstrip()
+            ends[index] = (quote, quote + " " * (column[0] + bool(quote)) + "<!-- -->", quote)
+    return ends
 
 
 def _has_quote(lines: list[str]) -> bool:
@@ -420,8 +456,9 @@ def _shift(line: str, delta: int, tab_length: int) -> str:
     return " " * max(column + delta, 0) + line[at:]
 
 
-def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_length: int) -> None:
-    """Indent task items and their content by whole tab stops, in place.
+def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_length: int) -> dict[str, tuple[int, int]]:
+    """Indent task items and their content by whole tab stops, in place; return the
+    column each item's text now starts at (after its block quotes) and its quotes.
 
     CommonMark nests a line under an item by the column the item's text starts at
     (``- `` two columns in, ``100. `` five); Python-Markdown only by whole tab stops of
@@ -470,6 +507,7 @@ def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_lengt
             _, quote, rest = _unquote(text, depth, tab_length)
             if rest.strip():
                 lines[index] = quote + _shift(rest, delta, tab_length)
+    return {key: (column + tab_length, quotes[key]) for key, column in target.items()}
 
 
 def _unquote(line: str, depth: int, tab_length: int) -> tuple[int, str, str]:
