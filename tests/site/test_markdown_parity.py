@@ -143,6 +143,9 @@ TABS_AFTER_SPACES = {
     # its tab stop, and the item would stay a sibling of its parent.
     "ordered": "2. [ ] A\n\t  - [x] B\n3. [ ] C\n",
     "deeper": "1. [ ] A\n\t - [ ] B\n\t   - [x] C\n",
+    # Two tabs under items moved left, then right: a tab after the spaces left of the first
+    # one would only reach the next tab stop.
+    "two-tabs": "10.  [ ] A\n      - [x] B\n\t\t* [ ] C\n  more text of C\n",
 }
 
 

@@ -443,17 +443,12 @@ def _indent(line: str) -> int:
 
 def _shift(line: str, delta: int, tab_length: int) -> str:
     """``line`` with ``delta`` columns of leading whitespace added (or taken off)."""
-    if delta > 0:
-        head = len(line) - len(line.lstrip(" \t"))
-        if "\t" not in line[:head]:
-            return " " * delta + line
-        # Spaces before a tab would only fill its tab stop: the indentation goes in spaces.
-        return " " * (len(line[:head].expandtabs(tab_length)) + delta) + line[head:]
-    column = at = 0
-    while at < len(line) and column < -delta and line[at] in " \t":
-        column = column + 1 if line[at] == " " else column + tab_length - column % tab_length
-        at += 1
-    return " " * max(column + delta, 0) + line[at:]
+    head = len(line) - len(line.lstrip(" \t"))
+    if "\t" not in line[:head]:
+        return " " * delta + line if delta > 0 else line[min(-delta, head) :]
+    # A tab reaches the next tab stop: spaces added before it or taken off would change its
+    # width (or that of the next tab), so the indentation goes in spaces.
+    return " " * max(len(line[:head].expandtabs(tab_length)) + delta, 0) + line[head:]
 
 
 def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_length: int) -> dict[str, tuple[int, int]]:
