@@ -227,3 +227,18 @@ def test_an_indented_code_block_after_a_list_shows_as_code_not_as_items(tmp_path
     for name in CODE_AFTER_LIST:
         page = built.page(f"checklists/{name}/")
         assert [" ".join(code.text().split()) for code in page.find_all("code")] == ["- [ ] code"], name
+
+
+AFTER_A_QUOTE = {
+    # A line after a blank line of a block quote (`>`) and without `>` is not in the quote.
+    "code": ">1.  [x] A\n>\n     + [ ] B, code\n",
+    "nested-code": "> > 100. [ ] A\n> >\n>       - [ ] B, code\n",
+}
+
+
+def test_a_line_after_a_blank_line_of_a_block_quote_is_not_in_its_list(tmp_path: Path) -> None:
+    built = _parity(tmp_path, AFTER_A_QUOTE)
+    for name in AFTER_A_QUOTE:
+        page = built.page(f"checklists/{name}/")
+        codes = [" ".join(code.text().split()) for code in page.find_all("code")]
+        assert codes == ["+ [ ] B, code" if name == "code" else "- [ ] B, code"], name

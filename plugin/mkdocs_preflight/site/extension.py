@@ -310,6 +310,7 @@ def rewrite_source(
     gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
     if quoted is not None:
         gaps |= _quotes_right_after_items(quoted, checklist, offset)
+        gaps |= _lines_after_quotes(quoted)
     ends = _list_ends_before_code(out, checklist, offset, tab_length, columns)
     if not drop and not gaps and not ends:
         return out
@@ -394,6 +395,22 @@ def _quotes_right_after_items(quoted: list[tuple[int, str, str]], checklist: Che
     for item in checklist.items:
         index = item.end_line - offset  # the line after the item's last
         if 0 < index < len(quoted) and quoted[index][0] > quoted[index - 1][0]:
+            gaps.add(index)
+    return gaps
+
+
+def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
+    """Lines that leave a block quote right after a blank line of it (``>``).
+
+    With no paragraph left open, CommonMark (the engine) ends the quote there;
+    Python-Markdown reads the line as more of the quote, and an item in it as part of
+    the quote's last list. ``quoted`` is each line's block quote markers and the rest.
+    """
+    gaps: set[int] = set()
+    for index in range(1, len(quoted)):
+        depth, _, rest = quoted[index]
+        before = quoted[index - 1]
+        if before[0] > depth and rest.strip() and not before[2].strip():
             gaps.add(index)
     return gaps
 
