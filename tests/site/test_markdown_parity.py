@@ -242,3 +242,20 @@ def test_a_line_after_a_blank_line_of_a_block_quote_is_not_in_its_list(tmp_path:
         page = built.page(f"checklists/{name}/")
         codes = [" ".join(code.text().split()) for code in page.find_all("code")]
         assert codes == ["+ [ ] B, code" if name == "code" else "- [ ] B, code"], name
+
+
+LIST_UNDER_A_QUOTE = {
+    # A list item right under a quote's line, without `>`: a list after the quote.
+    "after-item": "> - [ ] A\n- [ ] B\n  - [ ] C\n",
+    "after-text": "> Careful:\n* [ ] B\n",
+    "then-code": ">- [ ] A\n10.  [ ] B\n>      * [ ] code\n",
+}
+
+
+def test_a_list_right_under_a_block_quote_is_not_in_the_quote(tmp_path: Path) -> None:
+    built = _parity(tmp_path, LIST_UNDER_A_QUOTE)
+    for name in LIST_UNDER_A_QUOTE:
+        page = built.page(f"checklists/{name}/")
+        item = page.by_id("b")
+        assert item is not None, name
+        assert not any(up.tag == "blockquote" for up in item.ancestors()), name

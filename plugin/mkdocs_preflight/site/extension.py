@@ -400,9 +400,11 @@ def _quotes_right_after_items(quoted: list[tuple[int, str, str]], checklist: Che
 
 
 def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
-    """Lines that leave a block quote right after a blank line of it (``>``).
+    """Lines that leave a block quote right after a blank line of it (``>``), or that
+    start a list item right under it.
 
-    With no paragraph left open, CommonMark (the engine) ends the quote there;
+    CommonMark (the engine) ends the quote there (a line it reads as more text of the
+    quote's paragraph does not start like an item: :func:`_escape_item_like_text`);
     Python-Markdown reads the line as more of the quote, and an item in it as part of
     the quote's last list. ``quoted`` is each line's block quote markers and the rest.
     """
@@ -410,7 +412,7 @@ def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
     for index in range(1, len(quoted)):
         depth, _, rest = quoted[index]
         before = quoted[index - 1]
-        if before[0] > depth and rest.strip() and not before[2].strip():
+        if before[0] > depth and rest.strip() and (not before[2].strip() or _ITEM_LINE.match(rest)):
             gaps.add(index)
     return gaps
 
