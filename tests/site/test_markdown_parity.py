@@ -249,6 +249,10 @@ LIST_UNDER_A_QUOTE = {
     "after-item": "> - [ ] A\n- [ ] B\n  - [ ] C\n",
     "after-text": "> Careful:\n* [ ] B\n",
     "then-code": ">- [ ] A\n10.  [ ] B\n>      * [ ] code\n",
+    # Under a lazy line of the quote (found by the random comparison; markdown-it reads
+    # the quoted `10.` line, tabs and all, as a code block).
+    "after-lazy": "> 2.  [x] A\n       1. [ ] lazy\n 1. [x] B\n> \t\t10. [ ] code\n",
+    "after-lazy-2": ">  \t10. [ ] A\n     10. [ ] lazy\n  1. [ ] B\n>       +  [ ] code\n",
 }
 
 

@@ -401,7 +401,7 @@ def _quotes_right_after_items(quoted: list[tuple[int, str, str]], checklist: Che
 
 def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
     """Lines that leave a block quote right after a blank line of it (``>``), or that
-    start a list item right under it.
+    start a list item right under it (or under more text of its paragraph).
 
     CommonMark (the engine) ends the quote there (a line it reads as more text of the
     quote's paragraph does not start like an item: :func:`_escape_item_like_text`);
@@ -409,11 +409,16 @@ def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
     the quote's last list. ``quoted`` is each line's block quote markers and the rest.
     """
     gaps: set[int] = set()
-    for index in range(1, len(quoted)):
-        depth, _, rest = quoted[index]
-        before = quoted[index - 1]
-        if before[0] > depth and rest.strip() and (not before[2].strip() or _ITEM_LINE.match(rest)):
+    context = 0  # the quotes the lines so far are in (through lazy lines)
+    blank = False  # whether the last line in them was a blank line of the quote
+    for index, (depth, _, rest) in enumerate(quoted):
+        if not rest.strip():
+            context, blank = depth, depth > 0
+        elif depth >= context:
+            context, blank = depth, False
+        elif blank or _ITEM_LINE.match(rest):
             gaps.add(index)
+            context, blank = depth, False
     return gaps
 
 
