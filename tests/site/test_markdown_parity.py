@@ -175,6 +175,10 @@ QUOTED_TEXT = {
     "after-deeper": "> * [x] A\n>\n>     + [ ] B\n>  1. [ ] C\n",
     "after-paragraph": "> - [ ] A\n>\n>   More about A:\n>   - [ ] B\n",
     "nested-quotes": "> > - [ ] A\n> >\n> >       - Note\n> > - [ ] B\n",
+    # After a blank line another rule puts in (here: after a lazy line, found by the random
+    # comparison), the item's run of lines starts there, not at the lazy line.
+    "after-a-gap": ">   - [x] A\n> \t  - [x] B\n>   \t-  [ ] C\n      + [x] lazy\n>        2. [ ] D\n>     + [ ] E\n",
+    "after-a-gap-2": "> \t1. [ ] A\n>       *  [ ] B\n    10. [ ] lazy\n>      +  [x] C\n>    10.  [x] D\n",
 }
 
 

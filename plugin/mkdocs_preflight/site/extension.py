@@ -307,10 +307,11 @@ def rewrite_source(
     quoted = [_unquote(text, -1, tab_length) for text in out] if _has_quote(out) else None
     inner = [rest for _, _, rest in quoted] if quoted is not None else out
     gaps = _list_starts_after_text(inner, checklist, offset)
-    gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
     if quoted is not None:
         gaps |= _quotes_right_after_items(quoted, checklist, offset)
         gaps |= _lines_after_quotes(quoted)
+    # Last: a run of lines ends at every blank line the rules above put in.
+    gaps |= _items_after_deeper_text(inner, checklist, offset, gaps)
     ends = _list_ends_before_code(out, checklist, offset, tab_length, columns)
     if not drop and not gaps and not ends:
         return out
