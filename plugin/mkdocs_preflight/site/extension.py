@@ -302,9 +302,10 @@ def rewrite_source(
             continue
         out[index] = text[: at + len(block.fence)] + header
     _escape_item_like_text(out, checklist, offset)
-    columns = _nest_by_four(out, checklist, offset, int(tab_length))
+    has_quote = _has_quote("\n".join(out))
+    columns = _nest_by_four(out, checklist, offset, int(tab_length), has_quote)
     # In block quotes the rules below read the lines after the `>` markers.
-    quoted = [_unquote(text, -1, tab_length) for text in out] if _has_quote(out) else None
+    quoted = [_unquote(text, -1, tab_length) for text in out] if has_quote else None
     inner = [rest for _, _, rest in quoted] if quoted is not None else out
     gaps = _list_starts_after_text(inner, checklist, offset)
     if quoted is not None:
@@ -348,7 +349,7 @@ def _escape_item_like_text(lines: list[str], checklist: Checklist, offset: int) 
 
 
 def _list_ends_before_code(
-    lines: list[str], checklist: Checklist, offset: int, tab_length: int, columns: dict[str, tuple[int, int]]
+    lines: list[str], checklist: Checklist, offset: int, tab_length: int, columns: tuple[dict[str, int], dict[str, int]]
 ) -> dict[int, tuple[str, str, str]]:
     """An empty HTML comment to put before each indented code block right after a list.
 
@@ -359,7 +360,7 @@ def _list_ends_before_code(
     checkbox the engine does not know. An empty comment between blank lines (in the
     code block's quotes, at the column of the text of the item it is in) ends the list
     for Python-Markdown and shows nothing. ``columns`` are where :func:`_nest_by_four`
-    put each item's text, and in how many block quotes.
+    put each item, and in how many block quotes.
     """
     ends: dict[int, tuple[str, str, str]] = {}
     by_line: dict[int, str] | None = None
@@ -373,16 +374,12 @@ def _list_ends_before_code(
             continue
         if by_line is None:
             by_line = {item.line: item.id for item in checklist.items}
-        column = columns.get(by_line.get(owner, ""))
-        if column is not None:
-            quote = _unquote(lines[index], column[1], tab_length)[1].rstrip()
-            ends[index] = (quote, quote + " " * (column[0] + bool(quote)) + "<!-- -->", quote)
+        key = by_line.get(owner, "")
+        if key in columns[0]:
+            text = columns[0][key] + tab_length  # where the item's text starts
+            quote = _unquote(lines[index], columns[1][key], tab_length)[1].rstrip()
+            ends[index] = (quote, quote + " " * (text + bool(quote)) + "<!-- -->", quote)
     return ends
-
-
-def _has_quote(lines: list[str]) -> bool:
-    """Whether any line starts with a block quote marker."""
-    return any(">" in text and text.lstrip(" \t").startswith(">") for text in lines)
 
 
 def _quotes_right_after_items(quoted: list[tuple[int, str, str]], checklist: Checklist, offset: int) -> set[int]:
@@ -421,6 +418,16 @@ def _lines_after_quotes(quoted: list[tuple[int, str, str]]) -> set[int]:
             gaps.add(index)
             context, blank = depth, False
     return gaps
+
+
+def _has_quote(text: str) -> bool:
+    """Whether a line of ``text`` starts with ``>`` (a block quote marker, maybe)."""
+    at = text.find(">")  # a page has few: faster than a multi-line regular expression
+    while at >= 0:
+        if not text[text.rfind("\n", 0, at) + 1 : at].strip(" \t"):
+            return True
+        at = text.find(">", at + 1)
+    return False
 
 
 def _list_starts_after_text(lines: list[str], checklist: Checklist, offset: int) -> set[int]:
@@ -468,6 +475,8 @@ def _indent(line: str) -> int:
 
 def _shift(line: str, delta: int, tab_length: int) -> str:
     """``line`` with ``delta`` columns of leading whitespace added (or taken off)."""
+    if "\t" not in line:  # most lines
+        return " " * delta + line if delta > 0 else line[min(-delta, len(line) - len(line.lstrip(" "))) :]
     head = len(line) - len(line.lstrip(" \t"))
     if "\t" not in line[:head]:
         return " " * delta + line if delta > 0 else line[min(-delta, head) :]
@@ -476,9 +485,12 @@ def _shift(line: str, delta: int, tab_length: int) -> str:
     return " " * max(len(line[:head].expandtabs(tab_length)) + delta, 0) + line[head:]
 
 
-def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_length: int) -> dict[str, tuple[int, int]]:
+def _nest_by_four(
+    lines: list[str], checklist: Checklist, offset: int, tab_length: int, has_quote: bool = True
+) -> tuple[dict[str, int], dict[str, int]]:
     """Indent task items and their content by whole tab stops, in place; return the
-    column each item's text now starts at (after its block quotes) and its quotes.
+    column each item (by ID) now starts at, after its block quotes, and how many block
+    quotes it is in. ``has_quote``: whether any line may start with a quote marker.
 
     CommonMark nests a line under an item by the column the item's text starts at
     (``- `` two columns in, ``100. `` five); Python-Markdown only by whole tab stops of
@@ -499,7 +511,7 @@ def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_lengt
         index = item.line - 1 - offset
         if not 0 <= index < len(lines):
             continue
-        depth, _, line = _unquote(lines[index], -1, tab_length)
+        depth, _, line = _unquote(lines[index], -1, tab_length) if has_quote else (0, "", lines[index])
         lead = _ITEM_LEAD.match(line)
         outer = quotes.get(item.parent, -1) if item.parent is not None else 0
         if lead is None or outer < 0 or outer > depth:
@@ -518,16 +530,18 @@ def _nest_by_four(lines: list[str], checklist: Checklist, offset: int, tab_lengt
         if want + tab_length != content:
             shifts.append((index + 1, item.end_line - 1 - offset, want + tab_length - content, depth))
     for first, last, delta, depth in shifts:
-        for index in range(max(first, 0), min(last, len(lines) - 1) + 1):
-            text = lines[index]
-            if not depth:
+        span = range(max(first, 0), min(last, len(lines) - 1) + 1)
+        if not depth:
+            for index in span:
+                text = lines[index]
                 if text.strip():
                     lines[index] = _shift(text, delta, tab_length)
-                continue
-            _, quote, rest = _unquote(text, depth, tab_length)
+            continue
+        for index in span:
+            _, quote, rest = _unquote(lines[index], depth, tab_length)
             if rest.strip():
                 lines[index] = quote + _shift(rest, delta, tab_length)
-    return {key: (column + tab_length, quotes[key]) for key, column in target.items()}
+    return target, quotes
 
 
 def _unquote(line: str, depth: int, tab_length: int) -> tuple[int, str, str]:
