@@ -261,10 +261,11 @@ class Checklist:
     """Lines that start like a list item (``- [ ] C``, after any block quote ``>``) but
     that CommonMark reads as more text of the paragraph above (a lazy line, or one
     indented too far to start an item there): the site shows them as that text."""
-    code_after_lists: list[tuple[int, int]] = field(default_factory=list)
+    code_after_lists: list[tuple[int, int, int]] = field(default_factory=list)
     """Indented code blocks right after a list, which Python-Markdown would read as more
-    of the list's last item: (first line, line of the task item the block is in, or 0
-    at the top level or in block quotes only)."""
+    of the list's last item: (first line, line of the task item the block is in or 0,
+    column the text of the admonitions or content tabs it is in starts at or 0); not in
+    plain list items, nor in a mix of containers."""
 
     @property
     def stem(self) -> str:

@@ -608,7 +608,7 @@ def test_indented_code_blocks_right_after_a_list_are_listed() -> None:
         "!!! note\n"
         "    100. [ ] D\n"
         "\n"
-        "        code in a note\n"  # 14: after D's list, but in an admonition: not listed
+        "        code in a note\n"  # 14: after D's list, in the note (its text at column 4)
         "\n"
         "Text\n"
         "\n"
@@ -616,4 +616,4 @@ def test_indented_code_blocks_right_after_a_list_are_listed() -> None:
     )
     checklist = parse_text(text, "t.md")
     assert [item.text for item in checklist.items] == ["A", "B", "C", "D"]
-    assert checklist.code_after_lists == [(3, 0), (9, 5)]
+    assert checklist.code_after_lists == [(3, 0, 0), (9, 5, 0), (14, 0, 4)]

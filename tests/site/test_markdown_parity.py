@@ -223,6 +223,8 @@ CODE_AFTER_LIST = {
     "top": "100. [ ] A\n\n    - [ ] code\n",
     "quoted": "> 100. [ ] A\n>\n>     - [ ] code\n",
     "in-an-item": "- [ ] A\n\n  100. [ ] B\n\n      - [ ] code\n",
+    "in-a-note": "!!! note\n\n    100. [ ] A\n\n        - [ ] code\n",
+    "in-a-tab": '=== "Linux"\n\n    !!! tip\n\n        100. [ ] A\n\n            - [ ] code\n',
 }
 
 

@@ -137,6 +137,8 @@ class _Walker:
         self.items_stack: list[Item | None] = []
         self.containers: list[str] = []
         """What encloses the current token (``list item``, ``blockquote``, ``admonition``...), innermost last."""
+        self.container_lines: list[int] = []
+        """The lines admonitions and content tabs around the current token start at."""
         self.owners: list[Item] = []
         """The task items of ``items_stack``, innermost last."""
         self.block_owners: list[Item | None] = []
@@ -223,10 +225,14 @@ class _Walker:
                     if meta.get("kind") == "tab"
                     else "admonition"
                 )
-                if kind == "container_open" and '"' in token.info:
-                    self.container_title(token)
+                if kind == "container_open":
+                    self.container_lines.append((token.map or [0])[0] + 1)
+                    if '"' in token.info:
+                        self.container_title(token)
             elif kind == "blockquote_close" or kind == "container_close":
                 self.containers.pop()
+                if kind == "container_close" and self.container_lines:
+                    self.container_lines.pop()
             elif kind == "fence":
                 self.fence(token, tokens[i - 1] if i else None)
             elif kind == "code_block":
@@ -253,19 +259,24 @@ class _Walker:
 
     def code_block(self, token: Token, tokens: list[Token], index: int) -> None:
         """Note an indented code block right after a list, at the top level, in block
-        quotes or right in a task item (not in an admonition or a plain item)."""
+        quotes, right in a task item or in admonitions and content tabs only."""
         containers = self.containers
         owner = self.items_stack[-1] if containers and containers[-1] == "list item" else None
-        if not token.map or any(kind not in ("blockquote", "list item") for kind in containers):
+        column = 0
+        if not token.map or (owner is None and "list item" in containers):
             return
-        if owner is None and "list item" in containers:
-            return
+        if any(kind not in ("blockquote", "list item") for kind in containers):
+            if any(kind not in ("admonition", "content tab") for kind in containers) or not self.container_lines:
+                return
+            # Their text starts four columns in from the line that opens the innermost one.
+            opening = self.lines[self.container_lines[-1] - 1].expandtabs(4)
+            column = len(opening) - len(opening.lstrip(" ")) + 4
         before = index - 1
         # Python-Markdown joins block quotes that only a blank line parts: look through them.
         while before > 1 and tokens[before].type == "blockquote_open" and tokens[before - 1].type == "blockquote_close":
             before -= 2
         if before >= 0 and tokens[before].type in _LIST_CLOSE:
-            self.checklist.code_after_lists.append((token.map[0] + 1, owner.line if owner is not None else 0))
+            self.checklist.code_after_lists.append((token.map[0] + 1, owner.line if owner is not None else 0, column))
 
     def item_like_text(self, first: int, last: int) -> None:
         """Note the lines ``first`` to ``last`` (1-based, more lines of a paragraph) that

@@ -358,15 +358,19 @@ def _list_ends_before_code(
     (``100. [ ] A``, a blank line, ``    - [ ] B``: code). Python-Markdown reads any block
     indented by four after a list as more of its last item: a nested list, with a
     checkbox the engine does not know. An empty comment between blank lines (in the
-    code block's quotes, at the column of the text of the item it is in) ends the list
+    code block's quotes, at the column of the text of the item, admonition or content tab
+    it is in) ends the list
     for Python-Markdown and shows nothing. ``columns`` are where :func:`_nest_by_four`
     put each item, and in how many block quotes.
     """
     ends: dict[int, tuple[str, str, str]] = {}
     by_line: dict[int, str] | None = None
-    for line, owner in checklist.code_after_lists:
+    for line, owner, column in checklist.code_after_lists:
         index = line - 1 - offset
         if not 0 <= index < len(lines):
+            continue
+        if column:  # in admonitions or content tabs
+            ends[index] = ("", " " * column + "<!-- -->", "")
             continue
         if not owner:
             quote = _unquote(lines[index], -1, tab_length)[1].rstrip()
