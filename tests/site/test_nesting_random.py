@@ -79,11 +79,13 @@ def differences(text: str) -> list[str]:
         outer = next((up for up in hosts[0].ancestors() if "preflight-item" in up.classes), None)
         if (outer.get("id") if outer is not None else None) != item.parent:
             found.append(f"{item.id}: under {outer.get('id') if outer else None}, not {item.parent}")
-        boxes = [box for box in hosts[0].find_all("input") if _own_li(box) is hosts[0]]
+        boxes = [
+            box for box in hosts[0].find_all("input") if _own_li(box) is hosts[0] and box.get("type") == "checkbox"
+        ]
         if len(boxes) != 1:
             found.append(f"{item.id}: {len(boxes)} checkboxes")
     ids = {item.id for item in items}
-    for box in page.find_all("input"):
+    for box in page.find_all("input", where=lambda node: node.get("type") == "checkbox"):
         li = _own_li(box)
         if li is None or "preflight-item" not in li.classes or li.get("id") not in ids:
             found.append(f"a checkbox with no item ID: {' '.join((li or box).text().split())!r}")
