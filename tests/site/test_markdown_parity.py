@@ -269,3 +269,21 @@ def test_a_list_right_under_a_block_quote_is_not_in_the_quote(tmp_path: Path) ->
         item = page.by_id("b")
         assert item is not None, name
         assert not any(up.tag == "blockquote" for up in item.ancestors()), name
+
+
+LOOSE_IN_CONTAINERS = {
+    # Python-Markdown's admonitions, details and tabs put the item's text after its nested
+    # list when a blank line parts that list's items.
+    "note": "!!! note\n    - [ ] A\n        - [ ] B\n\n        - [x] C\n",
+    "details": "??? tip\n    1. [ ] A\n        1. [ ] B\n\n        2. [x] C\n",
+    "tab": '=== "Linux"\n\n    - [x] A\n        - [ ] B\n\n        - [ ] C\n\n    - [ ] D\n',
+}
+
+
+def test_an_item_with_a_loose_nested_list_in_a_container_keeps_its_checkbox(tmp_path: Path) -> None:
+    built = _parity(tmp_path, LOOSE_IN_CONTAINERS)
+    for name in LOOSE_IN_CONTAINERS:
+        first = built.page(f"checklists/{name}/").by_id("a")
+        assert first is not None, name
+        lists = [child for child in first.children if not isinstance(child, str) and child.tag in ("ul", "ol")]
+        assert len(lists) == 1, name  # B and C in one list, as CommonMark has them

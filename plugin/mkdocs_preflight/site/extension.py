@@ -93,6 +93,8 @@ which drops SOH/EOT."""
 MARKER_PRIORITY = 27
 """After ``normalize_whitespace`` (30, which strips STX/ETX), before superfences and
 ``fenced_code`` (25) read fence headers: the markers become STX/ETX."""
+FIRST_PRIORITY = 26
+"""Before ``task-list`` (25), which draws a checkbox only where an item's text comes first."""
 TREE_PRIORITY = 6
 """After ``inline`` (20), ``task-list`` (25) and ``attr_list`` (8); before ``toc`` (5), so
 that headings keep the engine's slugs, and before MkDocs collects anchors (5)."""
@@ -133,6 +135,7 @@ class PreflightExtension(Extension):  # type: ignore[misc]  # Markdown has no ty
         state = _State()
         md.preprocessors.register(_SourcePreprocessor(md, self, state), "preflight_source", SOURCE_PRIORITY)
         md.preprocessors.register(_MarkerPreprocessor(md, state), "preflight_markers", MARKER_PRIORITY)
+        md.treeprocessors.register(_FirstParagraphTreeprocessor(md, state), "preflight_first", FIRST_PRIORITY)
         md.treeprocessors.register(_PageTreeprocessor(md, state), "preflight", TREE_PRIORITY)
         md.treeprocessors.register(_DecorationTreeprocessor(md, state), "preflight_decorations", DECORATION_PRIORITY)
         md.treeprocessors.register(_LastTreeprocessor(md, state), "preflight_last", -1000)
@@ -691,6 +694,39 @@ class _Scan:
                 if tail and _STASH_PREFIX in tail:
                     scan.stashed.append((element, child))
         return scan
+
+
+class _FirstParagraphTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    """Put a task item's first paragraph back before its nested list.
+
+    In an admonition, a collapsible block or a content tab, an item with a nested list
+    whose items a blank line parts (``- [ ] A`` / ``    - [ ] B`` / blank / ``    - [ ] C``)
+    comes out of Python-Markdown as ``<li><ul>B</ul><p>[ ] A</p><ul>C</ul></li>``: its
+    text after its children, so no checkbox, and its list cut in two. The paragraph that
+    holds the item's marker goes first again and the two halves of the list are joined.
+    """
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        context = self.state.context
+        if context is None or context.checklist is None or not context.checklist.items:
+            return
+        for li in root.iter("li"):
+            if len(li) < 2 or li[0].tag not in ("ul", "ol") or (li.text or "").strip():
+                continue
+            at = next((i for i, child in enumerate(li) if child.tag not in ("ul", "ol")), len(li))
+            first = li[at] if at < len(li) else None
+            if first is None or first.tag != "p" or not _MARKER_RE.search(first.text or ""):
+                continue
+            li.remove(first)
+            li.insert(0, first)
+            before, after = li[at], li[at + 1] if at + 1 < len(li) else None
+            if after is not None and after.tag == before.tag and not (before.tail or "").strip():
+                before.extend(list(after))
+                li.remove(after)
 
 
 class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has no type hints
