@@ -429,6 +429,30 @@ def test_placeholders_from_var_and_env_file(repo: Repo, preflight: Run) -> None:
     assert (root / "out.txt").read_text().strip() == "web-1 eu-west-1 20250101 yes"
 
 
+def test_env_file_comment_after_a_quoted_value(repo: Repo, preflight: Run) -> None:
+    # `KEY="two words" # note` is the usual dotenv layout: the quotes are not part of the value.
+    root = repo(
+        """\
+        # Params
+        - [ ] Deploy
+          ```bash
+          printf '%s|%s|%s|%s\\n' "$GREETING" "$SINGLE" "$HASHED" "<app-id>" > out.txt
+          ```
+        """,
+        files={
+            "deploy.env": (
+                'export GREETING="two words" # the greeting\n'
+                "SINGLE='one' #note\n"
+                'HASHED="a # b"\n'
+                'APP_ID="web 1"   # staging\n'
+            )
+        },
+    )
+    result = preflight(root, "run", "checklists/deploy.md", "--env-file", "deploy.env")
+    assert result.exit_code == 0, result.output
+    assert (root / "out.txt").read_text() == "two words|one|a # b|web 1\n"
+
+
 def test_bad_env_file_is_a_usage_error(repo: Repo, preflight: Run) -> None:
     root = repo("# X\n- [ ] Y\n", files={"bad.env": "this is not an assignment\n"})
     result = preflight(root, "run", "checklists/deploy.md", "--env-file", "bad.env")

@@ -51,13 +51,20 @@ def read_env_file(path: Path) -> dict[str, str]:
         name = name.strip()
         if not sep or not name or not name.replace("_", "a").replace("-", "a").isalnum():
             raise UsageProblem(f"{path}:{number}: expected NAME=VALUE")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[name] = value
+        values[name] = _env_value(value.strip())
     return values
+
+
+def _env_value(value: str) -> str:
+    """A value of an env file: quotes removed, a ``#`` comment after it (or after the quotes) too."""
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        rest = value[end + 1 :].strip() if end > 0 else None
+        if rest is not None and (not rest or rest.startswith("#")):
+            return value[1:end]
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    return value
 
 
 def _resolve_checklist(state: State, value: str) -> tuple[Path, Checklist]:
