@@ -210,6 +210,27 @@ def test_background_jobs_end_with_their_step(repo: Repo, preflight: Run) -> None
     assert processes_with("sleep 49.321") == []
 
 
+def test_a_long_line_without_newline_is_read_in_linear_time(repo: Repo, preflight: Run) -> None:
+    # 32 MB in one line (a minified dump, a progress bar that never ends its line): the
+    # line buffer grew by copying itself at every 64 KB chunk, 11 s here before the fix.
+    root = repo(
+        """\
+        # Dumps
+        - [ ] Dump
+          ```bash
+          head -c 32000000 /dev/zero | tr '\\0' a
+          echo
+          echo done
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0
+    step = [r for r in records(only_log(root)) if r.get("id") == "dump--bash"][-1]
+    assert step["duration"] < 6, step["duration"]
+    assert step["output"].endswith("a [...]\ndone")
+
+
 def test_timeout_from_front_matter_and_cli(repo: Repo, preflight: Run) -> None:
     text = """\
         ---

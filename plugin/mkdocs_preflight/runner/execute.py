@@ -155,20 +155,33 @@ class LineSplitter:
         self._on_line = on_line
         self._on_partial = on_partial
         self._on_flush = on_flush
-        self._buffer = ""
+        self._parts: list[str] = []
+        """The current line's text so far, as it came: joined only when it is needed (a
+        line megabytes long without a newline would be copied again with every chunk)."""
+        self._size = 0
         self._shown = 0
+
+    @property
+    def _buffer(self) -> str:
+        if len(self._parts) > 1:
+            self._parts[:] = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
 
     @property
     def pending(self) -> bool:
         """Whether an unfinished line is waiting."""
-        return len(self._buffer) > self._shown
+        return self._size > self._shown
 
     def feed(self, text: str) -> None:
         """Add decoded output."""
-        self._buffer += text
         if "\n" not in text:
+            if text:
+                self._parts.append(text)
+                self._size += len(text)
             return
-        *lines, self._buffer = self._buffer.split("\n")
+        *lines, rest = (self._buffer + text).split("\n")
+        self._parts = [rest] if rest else []
+        self._size = len(rest)
         for line in lines:
             self._on_line(line.removesuffix("\r"), self._shown)
             self._shown = 0
@@ -182,9 +195,10 @@ class LineSplitter:
 
     def close(self) -> None:
         """The output ended: a last line without newline counts as a line."""
-        if self._buffer:
+        if self._size:
             self._on_line(self._buffer.removesuffix("\r"), self._shown)
-        self._buffer = ""
+        self._parts = []
+        self._size = 0
         self._shown = 0
         if self._on_flush is not None:
             self._on_flush()
