@@ -242,3 +242,63 @@ def test_a_step_can_read_the_terminal(repo: Repo) -> None:
     assert finish(child) == 0
     step = [r for r in records(only_log(root)) if r.get("id") == "ask--bash"][-1]
     assert step["output"] == "Continue? got yes"
+
+
+def test_a_step_can_open_the_terminal_like_sudo_and_ssh(repo: Repo) -> None:
+    # sudo, ssh, git and getpass prompt on /dev/tty, which only a process of the
+    # terminal's session can open: a step in a session of its own got ENXIO.
+    root = repo(
+        "# X\n- [ ] Log in\n  ```bash\n"
+        "  printf 'Password: ' > /dev/tty\n"
+        "  read -rs secret < /dev/tty\n"
+        '  echo "got ${#secret} characters"\n'
+        "  ```\n"
+    )
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    child.expect("Password: ")
+    child.sendline("hunter22")
+    child.expect(r"log-in--bash \| got 8 characters")
+    assert finish(child) == 0
+    step = [r for r in records(only_log(root)) if r.get("id") == "log-in--bash"][-1]
+    assert step["status"] == "passed"
+    assert "hunter22" not in only_log(root).read_text()
+
+
+def test_ctrl_z_during_a_step_does_not_stop_the_run(repo: Repo) -> None:
+    # The step has the terminal: stopped by Ctrl-Z, nothing could resume it.
+    root = repo("# X\n- [ ] Wait\n  ```bash\n  sleep 0.8\n  echo woke up\n  ```\n")
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    deadline = time.monotonic() + 10
+    while not processes_with("sleep 0.8") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.sendcontrol("z")
+    child.expect(r"wait--bash \| woke up")
+    assert finish(child) == 0
+    assert final(only_log(root))["wait--bash"] == "passed"
+
+
+def test_ctrl_c_handled_by_the_step_still_stops_the_run(repo: Repo) -> None:
+    # Ctrl-C reaches the step first: its trap runs, and the run stops as for a Ctrl-C.
+    root = repo(
+        "# X\n- [ ] Wait\n  ```bash\n  trap 'echo cleaning up' INT\n  sleep 57.321\n  echo not reached\n  ```\n"
+        "- [ ] Later\n  ```bash\n  touch later.txt\n  ```\n"
+    )
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    deadline = time.monotonic() + 10
+    while not processes_with("sleep 57.321") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.sendintr()
+    child.expect(r"wait--bash \| cleaning up")
+    child.expect(r"Interrupted \(Ctrl-C\)\.")
+    assert finish(child) == 130
+    assert processes_with("sleep 57.321") == []
+    assert not (root / "later.txt").exists()
+    step = [r for r in records(only_log(root)) if r.get("id") == "wait--bash"][-1]
+    assert step["status"] == "aborted"
+    assert step["reason"] == "interrupted (Ctrl-C)"

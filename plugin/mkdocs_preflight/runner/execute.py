@@ -1,11 +1,17 @@
 """Running one block: a fresh shell in its own process group, output streamed live.
 
 Each block runs in ``bash -e -o pipefail -c CODE`` (or the configured shell) as the
-leader of a new session, so that a timeout, Ctrl-C or the end of the step can kill the
-whole process group: nothing a step starts outlives it. The group's ID goes into the
-``running`` record, so that after ``kill -9`` of the runner ``--resume`` can tell
-whether the interrupted step is still running. (No pre-exec hook: it would cost a full
-``fork`` per step instead of ``vfork``.)
+leader of a process group of its own, so that a timeout, Ctrl-C or the end of the step
+can kill the whole group: nothing a step starts outlives it. The group's ID goes into
+the ``running`` record, so that after ``kill -9`` of the runner ``--resume`` can tell
+whether the interrupted step is still running. (No pre-exec hook where Python can do
+without: it would cost a full ``fork`` per step instead of ``vfork``.)
+
+Without a terminal the group is a new session. In an interactive run it stays in the
+runner's session and gets the terminal's foreground for the time of the step, as a
+shell gives it to a job: ``sudo``, ``ssh`` and ``git`` open ``/dev/tty`` for their
+prompts, which only a process of the terminal's session can. Ctrl-C then reaches the
+step first; a step that ends by it stops the run as a Ctrl-C of the runner does.
 
 Output (stdout and stderr merged, in order) is decoded as UTF-8, split into lines,
 redacted, printed with the step ID as prefix and kept as a bounded tail for the log.
@@ -22,12 +28,14 @@ import select
 import shlex
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..model import Command
 from .redact import Redactor
@@ -296,15 +304,88 @@ def run_process(
     while the shell starts up. On timeout, or when interrupted (``KeyboardInterrupt``
     and friends propagate after the group is killed), the whole process group is stopped.
     """
-    process = subprocess.Popen(
-        list(argv),
-        cwd=cwd,
-        env=dict(env),
-        stdin=None if stdin_from_terminal else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    terminal = _foreground_terminal() if stdin_from_terminal else None
+    spawn: dict[str, Any] = {"start_new_session": True}
+    if terminal is not None:
+        # Its own group in this session: it can open /dev/tty once it is the foreground.
+        spawn = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
+    with _no_stop_key(terminal is not None):
+        process = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=None if stdin_from_terminal else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            **spawn,
+        )
+    if terminal is None:
+        return _follow(process, timeout, splitter, on_start)
+    with _Foreground(terminal, process.pid):
+        result = _follow(process, timeout, splitter, on_start)
+    if process.returncode in (-signal.SIGINT, 128 + signal.SIGINT):
+        # Ctrl-C went to the step, the terminal's foreground: the operator stopped it.
+        raise KeyboardInterrupt
+    return result
+
+
+def _foreground_terminal() -> int | None:
+    """Standard input's terminal, when this process's group is in its foreground."""
+    try:
+        if os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp():
+            return 0
+    except OSError:
+        pass
+    return None
+
+
+@contextlib.contextmanager
+def _no_stop_key(active: bool) -> Iterator[None]:
+    """Start a step that ignores Ctrl-Z: stopped, it would hang the run with no shell to resume it."""
+    if not active:
+        yield
+        return
+    previous = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTSTP, previous)
+
+
+class _Foreground:
+    """Gives the terminal to a step's process group, and takes it back."""
+
+    def __init__(self, fd: int, pgid: int) -> None:
+        self._fd = fd
+        self._pgid = pgid
+        self._sigttou: Any = None
+
+    def __enter__(self) -> _Foreground:
+        # The runner writes and takes the terminal back from the background.
+        self._sigttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        with contextlib.suppress(OSError):
+            os.setpgid(self._pgid, self._pgid)  # the child does it too; whoever is first
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(self._fd, self._pgid)
+        # A step that read the terminal before it was its own got SIGTTIN: let it go on.
+        _kill_group(self._pgid, signal.SIGCONT)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            with contextlib.suppress(OSError):
+                os.tcsetpgrp(self._fd, os.getpgrp())
+        finally:
+            signal.signal(signal.SIGTTOU, self._sigttou)
+
+
+def _follow(
+    process: subprocess.Popen[bytes],
+    timeout: float | None,
+    splitter: LineSplitter,
+    on_start: Callable[[int], None] | None,
+) -> ProcessResult:
+    """Feed the output of a started step to ``splitter`` until it ends; stop it on timeout."""
     assert process.stdout is not None
     fd = process.stdout.fileno()
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
