@@ -302,3 +302,27 @@ def test_ctrl_c_handled_by_the_step_still_stops_the_run(repo: Repo) -> None:
     step = [r for r in records(only_log(root)) if r.get("id") == "wait--bash"][-1]
     assert step["status"] == "aborted"
     assert step["reason"] == "interrupted (Ctrl-C)"
+
+
+def test_terminal_settings_come_back_after_a_step(repo: Repo) -> None:
+    # A password prompt killed at its time limit leaves echo off: the next value the
+    # operator types (here a placeholder) would not show.
+    root = repo(
+        "# X\n- [ ] Log in\n  ```bash timeout=1\n"
+        "  printf 'Password: ' > /dev/tty\n"
+        "  stty -echo < /dev/tty\n"
+        "  read -r secret < /dev/tty\n"
+        "  ```\n"
+        '- [ ] Name it\n  ```bash\n  echo "name=<release-name>"\n  ```\n'
+    )
+    child = spawn(root, "--keep-going")
+    child.expect(MENU)
+    child.send("r")
+    child.expect("timed out after 1")
+    child.expect("value for release-name: ")
+    child.sendline("visible-name")
+    child.expect(r"\$ ")
+    assert child.before.startswith("visible-name")  # echoed by the terminal
+    child.expect(MENU)
+    child.send("q")
+    assert finish(child) == 1

@@ -29,6 +29,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import termios
 import time
 import uuid
 from collections import deque
@@ -353,14 +354,17 @@ def _no_stop_key(active: bool) -> Iterator[None]:
 
 
 class _Foreground:
-    """Gives the terminal to a step's process group, and takes it back."""
+    """Gives the terminal to a step's process group, and takes it back with its settings."""
 
     def __init__(self, fd: int, pgid: int) -> None:
         self._fd = fd
         self._pgid = pgid
+        self._attributes: list[Any] | None = None
         self._sigttou: Any = None
 
     def __enter__(self) -> _Foreground:
+        with contextlib.suppress(termios.error):
+            self._attributes = termios.tcgetattr(self._fd)
         # The runner writes and takes the terminal back from the background.
         self._sigttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         with contextlib.suppress(OSError):
@@ -375,6 +379,10 @@ class _Foreground:
         try:
             with contextlib.suppress(OSError):
                 os.tcsetpgrp(self._fd, os.getpgrp())
+            if self._attributes is not None:
+                # A step stopped during `read -s` or a password prompt leaves echo off.
+                with contextlib.suppress(termios.error):
+                    termios.tcsetattr(self._fd, termios.TCSADRAIN, self._attributes)
         finally:
             signal.signal(signal.SIGTTOU, self._sigttou)
 
