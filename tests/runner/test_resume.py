@@ -365,3 +365,40 @@ def test_resume_dry_run_shows_what_a_resume_would_run(repo: Repo, preflight: Run
     plan = preflight(root, "run", "--resume", str(log), "--dry-run")
     assert "Plan for checklists/deploy.md: 1 step " in plan.output  # manual-pending: offered again
     assert "1. check-by-hand (manual)" in plan.output
+
+
+def test_resume_refuses_a_run_that_is_still_going_on(repo: Repo) -> None:
+    # The runner waits at a prompt in another terminal (or a detached tmux): a second
+    # `--resume` ran the remaining steps beside it and wrote a second footer.
+    import pexpect
+
+    root = repo(
+        "# X\n- [ ] One\n  ```bash\n  echo x >> one.count\n  ```\n- [ ] Two\n  ```bash\n  echo x >> two.count\n  ```\n"
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--operator", "Ada"],
+        cwd=str(root),
+        env={**os.environ, "NO_COLOR": "1"},
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect("uit > ")
+    child.send("r")
+    child.expect("step 2/2 two--bash")  # step 1 done; the runner waits for a key
+    child.expect("uit > ")
+    log = only_log(root)
+    before = log.read_text()
+    result = cli(root, "run", "--resume", str(log), "--yes")
+    assert result.returncode == 2
+    assert "cannot resume: the run is still going on in another preflight process" in result.stderr
+    assert log.read_text() == before
+    assert not (root / "two.count").exists()
+    child.send("r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (root / "two.count").read_text() == "x\n"
+    assert [r["type"] for r in records(log)].count("footer") == 1
+    # Once that runner is gone, the log is free again.
+    assert "Nothing to resume" in cli(root, "run", "--resume", str(log), "--yes").stdout

@@ -17,7 +17,7 @@ from ..model import Checklist
 from ..printable import printable
 from ..runner.context import default_operator, git_state, host_name
 from ..runner.execute import group_alive
-from ..runner.log import LogWriteError, RunLogWriter, iso, now
+from ..runner.log import LogInUse, LogWriteError, RunLogWriter, ensure_not_in_use, iso, now
 from ..runner.logs import LogError, RunLog, read_log
 from ..runner.patterns import is_destructive, normalize, placeholders, shell_destructive, var_option
 from ..runner.plan import Plan, SelectionError, Step, build_plan
@@ -217,6 +217,7 @@ def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLo
             number += 1
         shutil.copyfile(path, target)
         path = target
+    writer = RunLogWriter.append(path, redactor)  # locked before anything changes
     with path.open("rb+") as handle:
         if log.torn:
             handle.truncate(log.valid_bytes)
@@ -225,7 +226,7 @@ def _continue_log(log: RunLog, log_dir: Path, redactor: Redactor) -> tuple[RunLo
             handle.write(b"\n")
         handle.flush()
         os.fsync(handle.fileno())
-    return RunLogWriter.append(path, redactor), path
+    return writer, path
 
 
 @click.command("run")
@@ -413,6 +414,13 @@ def run_command(
         values[normalize(name)] = value
 
     if log is not None:
+        try:
+            ensure_not_in_use(log.path)
+        except LogInUse:
+            raise UsageProblem(
+                f"{log.path}: cannot resume: the run is still going on in another preflight process "
+                "(another terminal, a detached tmux or screen): finish it there, or stop it first"
+            ) from None
         _verify_resume(log, parsed, plan)
         _refuse_if_still_running(log)
         by_id = {s.id: s for s in plan.steps}
@@ -465,6 +473,10 @@ def run_command(
         _make_log_folder(folder)
         try:
             writer, log_path = _continue_log(log, folder, redactor)
+        except LogInUse:
+            raise UsageProblem(
+                f"{log.path}: cannot resume: the run is still going on in another preflight process"
+            ) from None
         except OSError as exc:
             raise _log_problem(exc, "cannot continue the run log") from None
         run_id = log.run_id

@@ -43,6 +43,7 @@ on, and the fields that can carry secrets (``argv``, ``command``, ``output``,
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 from datetime import datetime, timezone
@@ -133,8 +134,45 @@ class LogWriteError(Exception):
         self.error = error
 
 
+class LogInUse(Exception):
+    """Another preflight process is writing this run log: the run is still going on."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: the run is still going on in another preflight process")
+        self.path = path
+
+
+def _lock(fd: int, path: Path) -> None:
+    """Hold the log for this process until its file is closed (or the process dies).
+
+    A second ``--resume`` of a run whose runner is alive (waiting at a prompt in another
+    terminal, in a detached tmux) would run its steps a second time, side by side.
+    """
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise LogInUse(path) from None
+    except OSError:
+        pass  # a file system without locks: nothing to hold
+
+
+def ensure_not_in_use(path: Path) -> None:
+    """Raise :class:`LogInUse` when a run still writes ``path``."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        _lock(fd, path)
+    finally:
+        os.close(fd)
+
+
 class RunLogWriter:
-    """Appends records to a run log: one ``write`` system call and one fsync per record."""
+    """Appends records to a run log: one ``write`` system call and one fsync per record.
+
+    The writer holds an exclusive lock on the file while it is open.
+    """
 
     def __init__(self, path: Path, fd: int, redactor: Redactor) -> None:
         self.path = path
@@ -155,13 +193,19 @@ class RunLogWriter:
                 number += 1
                 continue
             break
+        _lock(fd, path)
         _fsync_folder(folder)
         return cls(path, fd, redactor)
 
     @classmethod
     def append(cls, path: Path, redactor: Redactor) -> RunLogWriter:
-        """Continue an existing log (its torn tail must have been cut first)."""
+        """Continue an existing log; :class:`LogInUse` while another run writes it."""
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            _lock(fd, path)
+        except LogInUse:
+            os.close(fd)
+            raise
         return cls(path, fd, redactor)
 
     def write(self, record: dict[str, Any]) -> None:
