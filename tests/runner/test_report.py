@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import markdown
-from junitparser import Failure, JUnitXml
+from junitparser import Error, Failure, JUnitXml
 
-from .helpers import Repo, Run, only_log
+from .helpers import Repo, Run, logs, only_log, processes_with, records
 
 REPORTED = """\
     # Release | v2
@@ -123,6 +128,41 @@ def test_junit_report_reads_with_junitparser(repo: Repo, preflight: Run) -> None
         "test--bash": "Failure",
         "never-reached--bash": "Skipped",
     }
+
+
+def test_junit_report_of_a_crashed_run_has_an_error(repo: Repo, preflight: Run) -> None:
+    # The runner was killed during a step (OOM, kill -9): that step never ended, which
+    # a CI dashboard must not count as a skipped test in a green suite.
+    root = repo("# X\n- [ ] Migrate\n  ```bash\n  sleep 58.123\n  ```\n- [ ] Later\n  ```bash\n  true\n  ```\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not processes_with("sleep 58.123") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        while time.monotonic() < deadline and not (
+            logs(root) and any(r.get("status") == "running" for r in records(logs(root)[0]))
+        ):
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in processes_with("sleep 58.123"):
+            os.kill(pid, signal.SIGKILL)
+    out = root / "junit.xml"
+    assert preflight(root, "report", str(only_log(root)), "--format", "junit", "-o", str(out)).exit_code == 0
+    suite = next(iter(JUnitXml.fromfile(str(out))))
+    assert (suite.errors, suite.skipped) == (1, 1)
+    case = next(c for c in suite if c.name.startswith("migrate--bash"))
+    error = next(r for r in case.result if isinstance(r, Error))
+    assert error.type == "running"
+    assert error.message.startswith("interrupted while running")
 
 
 def test_report_of_a_torn_log_warns(repo: Repo, preflight: Run) -> None:

@@ -292,12 +292,16 @@ def _xml(text: str | None) -> str:
 
 
 def render_junit(log: RunLog) -> str:
-    """JUnit XML: one test case per step; manual-pending, skipped and not-run are skipped."""
+    """JUnit XML: one test case per step; manual-pending, skipped and not-run are skipped.
+
+    A step still ``running`` (the runner died during it) is an error, like an aborted one.
+    """
     summary = summarize(log)
     table = rows(log)
     failures = sum(1 for row in table if row.status in ("failed", "timeout"))
-    errors = sum(1 for row in table if row.status == "aborted")
-    skipped = sum(1 for row in table if row.status in ("skipped", "manual-pending", "not-run", "running"))
+    # `running`: the runner died during the step; nothing says how it ended.
+    errors = sum(1 for row in table if row.status in ("aborted", "running"))
+    skipped = sum(1 for row in table if row.status in ("skipped", "manual-pending", "not-run"))
     total_time = sum((row.result.duration or 0.0) for row in table if row.result)
     suites = ET.Element(
         "testsuites", name="preflight run", tests=str(len(table)), failures=str(failures), errors=str(errors)
@@ -341,11 +345,12 @@ def render_junit(log: RunLog) -> str:
         if status in ("failed", "timeout"):
             node = ET.SubElement(case, "failure", message=_xml(reason), type=status)
             node.text = _xml((result.diff or result.output) if result else "")
-        elif status == "aborted":
-            node = ET.SubElement(case, "error", message=_xml(reason), type=status)
+        elif status in ("aborted", "running"):
+            message = "interrupted while running: the runner stopped during the step" if status == "running" else reason
+            node = ET.SubElement(case, "error", message=_xml(message), type=status)
             node.text = _xml(result.output if result else "")
-        elif status in ("skipped", "manual-pending", "not-run", "running"):
-            message = {"not-run": "not run", "running": "interrupted while running"}.get(status, reason)
+        elif status in ("skipped", "manual-pending", "not-run"):
+            message = "not run" if status == "not-run" else reason
             ET.SubElement(case, "skipped", message=_xml(message))
         if result is not None and result.output:
             # Every step's output, a failure's too: CI tools show system-out as the log.
