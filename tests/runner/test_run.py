@@ -559,6 +559,29 @@ def test_console_mismatch_fails_with_a_diff(repo: Repo, preflight: Run) -> None:
     assert "-goodbye\n+hello" in step["diff"]
 
 
+def test_console_placeholders_in_the_documented_output_are_filled(repo: Repo, preflight: Run) -> None:
+    # The transcript shows what the command prints for the value it is given.
+    root = repo(
+        """\
+        # Console
+        - [ ] Deployed
+          ```console
+          $ echo "deployed <app-id> on YYYY-MM-DD"
+          deployed <app-id> on YYYY-MM-DD
+          $ echo "web-9 is the canary"
+          <app-id> is the canary
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md", "--var", "app-id=web-1", "--var", "YYYY-MM-DD=2026-01-02")
+    assert result.exit_code == 1
+    step = [r for r in records(only_log(root)) if r.get("id") == "deployed--console"][-1]
+    assert step["reason"] == 'output of `echo "web-9 is the canary"` differs from the documented output'
+    assert "-web-1 is the canary\n+web-9 is the canary" in step["diff"]
+    result = preflight(root, "run", "checklists/deploy.md", "--var", "app-id=web-9", "--var", "YYYY-MM-DD=2026-01-02")
+    assert result.exit_code == 0, result.output
+
+
 def test_console_ignore_whitespace(repo: Repo, preflight: Run) -> None:
     root = repo(
         """\

@@ -458,10 +458,10 @@ class Session:
             return self.conclude(step, "timeout", clock, sink, fields, reason=f"timed out after {_seconds(timeout)}")
         if console is not None:
             for command_, output in zip(block.commands, console.outputs, strict=False):
-                if command_.expected and not output_matches(
-                    command_.expected, output, ignore_whitespace=self.options.ignore_whitespace
-                ):
-                    diff = output_diff(command_.expected, output, command_.text)
+                # `<app-id>` in the documented output stands for the value the command got.
+                expected = fill(command_.expected, self.options.values) if command_.expected else ""
+                if expected and not output_matches(expected, output, ignore_whitespace=self.options.ignore_whitespace):
+                    diff = output_diff(expected, output, command_.text)
                     self.term.write(_indent(self.redactor.redact(diff)) + "\n")
                     return self.conclude(
                         step,
