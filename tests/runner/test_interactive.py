@@ -326,3 +326,24 @@ def test_terminal_settings_come_back_after_a_step(repo: Repo) -> None:
     child.expect(MENU)
     child.send("q")
     assert finish(child) == 1
+
+
+def test_keys_typed_during_a_step_do_not_answer_the_next_question(repo: Repo) -> None:
+    # Enter pressed during a long step waited in the terminal and ran the next step.
+    root = repo(
+        "# X\n- [ ] Wait\n  ```bash\n  sleep 0.9\n  ```\n- [ ] Deploy\n  ```bash\n  touch deployed.txt\n  ```\n"
+    )
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    deadline = time.monotonic() + 10
+    while not processes_with("sleep 0.9") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send("\r\rr")
+    child.expect("step 2/2 deploy--bash")
+    child.expect(MENU)
+    assert child.expect([r"deploy--bash \|", "<== ", pexpect.TIMEOUT], timeout=1) == 2
+    child.send("q")
+    assert finish(child) == 1
+    assert not (root / "deployed.txt").exists()
+    assert "deploy--bash" not in final(only_log(root))

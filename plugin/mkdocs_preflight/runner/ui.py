@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import select
@@ -78,7 +79,9 @@ class Terminal:
         """Ask for one key among ``keys`` (lower case; Enter is ``"\\r"`` if listed).
 
         Ctrl-C raises ``KeyboardInterrupt``; Ctrl-D (end of input) answers ``q``.
+        Keys typed before the question was shown do not answer it.
         """
+        discard_typeahead()
         self.write(prompt)
         while True:
             key = read_key()
@@ -94,7 +97,8 @@ class Terminal:
                 return key
 
     def ask(self, prompt: str, *, secret: bool = False) -> str | None:
-        """Read one line; ``None`` at end of input."""
+        """Read one line; ``None`` at end of input. Lines typed before the prompt do not count."""
+        discard_typeahead()
         try:
             if secret:
                 self.out.flush()
@@ -114,6 +118,17 @@ def _isatty(stream: object) -> bool:
         return bool(isatty()) if callable(isatty) else False
     except ValueError:  # closed
         return False
+
+
+def discard_typeahead() -> None:
+    """Drop what was typed on the terminal before a question is shown.
+
+    Enter pressed during a long step (to see whether the terminal is alive) waits in
+    the terminal's input queue, and would answer the next step's question: run it.
+    """
+    with contextlib.suppress(termios.error, OSError, ValueError, AttributeError):
+        if os.isatty(sys.stdin.fileno()):
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
 
 
 def read_key() -> str:
