@@ -231,6 +231,29 @@ def test_a_long_line_without_newline_is_read_in_linear_time(repo: Repo, prefligh
     assert step["output"].endswith("a [...]\ndone")
 
 
+def test_a_background_job_that_keeps_printing_does_not_hold_the_step(repo: Repo, preflight: Run) -> None:
+    # `kubectl port-forward ... &`, `tail -f app.log &`: the shell is done, its job
+    # prints on; the step ended only at its time limit, as `timeout`.
+    root = repo(
+        """\
+        # Leftovers
+        - [ ] Start a chatty job
+          ```bash timeout=20
+          (while true; do echo tick-59321; sleep 0.05; done) &
+          echo started
+          ```
+        """
+    )
+    start = time.monotonic()
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start < 8
+    step = [r for r in records(only_log(root)) if r.get("id") == "start-a-chatty-job--bash"][-1]
+    assert step["status"] == "passed"
+    assert step["exit_code"] == 0
+    assert processes_with("tick-59321") == []
+
+
 def test_timeout_from_front_matter_and_cli(repo: Repo, preflight: Run) -> None:
     text = """\
         ---

@@ -419,12 +419,15 @@ def _follow(
                 if not data:
                     break
                 splitter.feed(decoder.decode(data))
-                continue
-            splitter.idle()
-            if exited_at is None and process.poll() is not None:
-                # The shell is gone but something it started still holds the pipe.
-                exited_at = time.monotonic()
-            elif exited_at is not None and time.monotonic() >= exited_at + 0.2:
+            else:
+                splitter.idle()
+            # Also while output flows: a background job that keeps printing holds the
+            # pipe open after the shell is gone, and the step would end at its time limit.
+            if exited_at is None:
+                if process.poll() is not None:
+                    # The shell is gone but something it started still holds the pipe.
+                    exited_at = time.monotonic()
+            elif time.monotonic() >= exited_at + 0.2:
                 break
     except BaseException as exc:
         try:
