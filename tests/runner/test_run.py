@@ -231,6 +231,26 @@ def test_a_long_line_without_newline_is_read_in_linear_time(repo: Repo, prefligh
     assert step["output"].endswith("a [...]\ndone")
 
 
+def test_a_silent_background_job_costs_its_step_no_second(repo: Repo, preflight: Run) -> None:
+    # `server &`: the job holds the output pipe, so the end of the shell is what ends
+    # the step; it was noticed at the next 1 s poll (1.2 s per such step).
+    root = repo(
+        """\
+        # Leftovers
+        - [ ] Start a server
+          ```bash
+          sleep 51.321 &
+          disown
+          ```
+        """
+    )
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 0, result.output
+    step = [r for r in records(only_log(root)) if r.get("id") == "start-a-server--bash"][-1]
+    assert step["duration"] < 0.9, step["duration"]
+    assert processes_with("sleep 51.321") == []
+
+
 def test_a_background_job_that_keeps_printing_does_not_hold_the_step(repo: Repo, preflight: Run) -> None:
     # `kubectl port-forward ... &`, `tail -f app.log &`: the shell is done, its job
     # prints on; the step ended only at its time limit, as `timeout`.

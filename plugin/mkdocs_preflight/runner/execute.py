@@ -400,6 +400,9 @@ def _follow(
     deadline = None if not timeout else time.monotonic() + timeout
     timed_out = False
     exited_at: float | None = None
+    # Readable when the shell exits: a job it left behind holding the pipe (`server &`)
+    # then costs the 0.2 s grace, not the 1 s a poll of a silent step waits.
+    exit_fd = _pidfd(process.pid)
     try:
         if on_start is not None:
             on_start(process.pid)
@@ -413,13 +416,14 @@ def _follow(
                 wait = min(wait, deadline - now)
             if exited_at is not None:
                 wait = min(wait, max(0.0, exited_at + 0.2 - now))
-            ready, _, _ = select.select([fd], [], [], wait)
-            if ready:
+            watched = [fd] if exit_fd is None or exited_at is not None else [fd, exit_fd]
+            ready, _, _ = select.select(watched, [], [], wait)
+            if fd in ready:
                 data = os.read(fd, 65536)
                 if not data:
                     break
                 splitter.feed(decoder.decode(data))
-            else:
+            elif not ready:
                 splitter.idle()
             # Also while output flows: a background job that keeps printing holds the
             # pipe open after the shell is gone, and the step would end at its time limit.
@@ -437,6 +441,9 @@ def _follow(
         splitter.feed(decoder.decode(b"", final=True))
         splitter.close()
         raise
+    finally:
+        if exit_fd is not None:
+            os.close(exit_fd)
     if timed_out:
         _stop(process)
     else:
@@ -446,6 +453,17 @@ def _follow(
     process.stdout.close()
     splitter.close()
     return ProcessResult(None if timed_out else process.returncode, timed_out)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when process ``pid`` exits (Linux 5.3+), else ``None``."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return int(opener(pid))
+    except OSError:
+        return None
 
 
 def _drain(fd: int, splitter: LineSplitter, decoder: codecs.IncrementalDecoder) -> None:
