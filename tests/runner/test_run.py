@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import shlex
@@ -229,6 +230,56 @@ def test_a_long_line_without_newline_is_read_in_linear_time(repo: Repo, prefligh
     step = [r for r in records(only_log(root)) if r.get("id") == "dump--bash"][-1]
     assert step["duration"] < 6, step["duration"]
     assert step["output"].endswith("a [...]\ndone")
+
+
+def test_a_step_that_redirects_its_output_keeps_its_time_limit(repo: Repo, preflight: Run) -> None:
+    # `exec >deploy.log 2>&1` closes the runner's pipe: the runner waited for the shell
+    # without a limit, and the step passed after running as long as it liked.
+    root = repo(
+        """\
+        # Quiet
+        - [ ] Log to a file
+          ```bash timeout=1
+          echo going quiet
+          exec >deploy.log 2>&1
+          sleep 52.321
+          ```
+        """
+    )
+    start = time.monotonic()
+    result = preflight(root, "run", "checklists/deploy.md")
+    assert result.exit_code == 1
+    assert time.monotonic() - start < 8
+    step = [r for r in records(only_log(root)) if r.get("id") == "log-to-a-file--bash"][-1]
+    assert step["status"] == "timeout"
+    assert step["output"] == "going quiet"
+    assert processes_with("sleep 52.321") == []
+
+
+def test_sigterm_stops_a_step_that_redirected_its_output(repo: Repo) -> None:
+    # The runner logged the step `aborted` and left it running.
+    root = repo("# Quiet\n- [ ] Log to a file\n  ```bash\n  exec >deploy.log 2>&1\n  sleep 53.321\n  ```\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not processes_with("sleep 53.321") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.terminate()
+        assert process.wait(10) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+        leftovers = processes_with("sleep 53.321")
+        for pid in leftovers:
+            os.kill(pid, 9)
+    assert leftovers == []
+    step = [r for r in records(only_log(root)) if r.get("id") == "log-to-a-file--bash"][-1]
+    assert step["status"] == "aborted"
 
 
 def test_a_silent_background_job_costs_its_step_no_second(repo: Repo, preflight: Run) -> None:

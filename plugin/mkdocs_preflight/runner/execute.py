@@ -433,6 +433,13 @@ def _follow(
                     exited_at = time.monotonic()
             elif time.monotonic() >= exited_at + 0.2:
                 break
+        if not timed_out:
+            # The output ended, the shell may not have (`exec >deploy.log 2>&1`): its time
+            # limit and Ctrl-C still hold.
+            try:
+                process.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                timed_out = True
     except BaseException as exc:
         try:
             _stop(process, exc)
