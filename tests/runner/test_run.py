@@ -551,7 +551,7 @@ def test_env_file_comment_after_a_quoted_value(repo: Repo, preflight: Run) -> No
         # Params
         - [ ] Deploy
           ```bash
-          printf '%s|%s|%s|%s\\n' "$GREETING" "$SINGLE" "$HASHED" "<app-id>" > out.txt
+          printf '%s|%s|%s|%s|%s\\n' "$GREETING" "$SINGLE" "$HASHED" "<app-id>" "$QUOTED" > out.txt
           ```
         """,
         files={
@@ -560,12 +560,13 @@ def test_env_file_comment_after_a_quoted_value(repo: Repo, preflight: Run) -> No
                 "SINGLE='one' #note\n"
                 'HASHED="a # b"\n'
                 'APP_ID="web 1"   # staging\n'
+                'QUOTED="say \\"hi\\""\n'  # quotes inside: the outer ones go, as before
             )
         },
     )
     result = preflight(root, "run", "checklists/deploy.md", "--env-file", "deploy.env")
     assert result.exit_code == 0, result.output
-    assert (root / "out.txt").read_text() == "two words|one|a # b|web 1\n"
+    assert (root / "out.txt").read_text() == 'two words|one|a # b|web 1|say \\"hi\\"\n'
 
 
 def test_bad_env_file_is_a_usage_error(repo: Repo, preflight: Run) -> None:

@@ -58,10 +58,13 @@ def read_env_file(path: Path) -> dict[str, str]:
 def _env_value(value: str) -> str:
     """A value of an env file: quotes removed, a ``#`` comment after it (or after the quotes) too."""
     if value[:1] in ("'", '"'):
+        # The closing quote is the first one after which only a comment follows: `"say \"hi\""`.
         end = value.find(value[0], 1)
-        rest = value[end + 1 :].strip() if end > 0 else None
-        if rest is not None and (not rest or rest.startswith("#")):
-            return value[1:end]
+        while end > 0:
+            rest = value[end + 1 :].strip()
+            if not rest or rest.startswith("#"):
+                return value[1:end]
+            end = value.find(value[0], end + 1)
     if " #" in value:
         value = value.split(" #", 1)[0].rstrip()
     return value
