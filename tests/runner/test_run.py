@@ -569,6 +569,15 @@ def test_env_file_comment_after_a_quoted_value(repo: Repo, preflight: Run) -> No
     assert (root / "out.txt").read_text() == 'two words|one|a # b|web 1|say \\"hi\\"\n'
 
 
+def test_env_file_saved_by_a_windows_editor(repo: Repo, preflight: Run) -> None:
+    # A byte order mark and CRLF line ends: the first name read `\ufeffAPP_ID`, a usage error.
+    root = repo('# Params\n- [ ] Deploy\n  ```bash\n  echo "<app-id> $REGION" > out.txt\n  ```\n')
+    (root / "deploy.env").write_bytes(b"\xef\xbb\xbfAPP_ID=web-1\r\nREGION=eu-west-1\r\n")
+    result = preflight(root, "run", "checklists/deploy.md", "--env-file", "deploy.env")
+    assert result.exit_code == 0, result.output
+    assert (root / "out.txt").read_text() == "web-1 eu-west-1\n"
+
+
 def test_bad_env_file_is_a_usage_error(repo: Repo, preflight: Run) -> None:
     root = repo("# X\n- [ ] Y\n", files={"bad.env": "this is not an assignment\n"})
     result = preflight(root, "run", "checklists/deploy.md", "--env-file", "bad.env")

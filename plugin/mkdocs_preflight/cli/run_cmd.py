@@ -37,7 +37,7 @@ def _parse_var(value: str) -> tuple[str, str]:
 def read_env_file(path: Path) -> dict[str, str]:
     """``KEY=VALUE`` lines (``export`` prefix, quotes and ``#`` comments allowed)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is not part of a name
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
         raise UsageProblem(f"{path}: cannot read the env file: {reason}") from None
