@@ -347,3 +347,32 @@ def test_keys_typed_during_a_step_do_not_answer_the_next_question(repo: Repo) ->
     assert finish(child) == 1
     assert not (root / "deployed.txt").exists()
     assert "deploy--bash" not in final(only_log(root))
+
+
+def test_a_terminal_that_hangs_up_still_gets_a_complete_log(repo: Repo) -> None:
+    # The SSH connection drops mid-step: the runner gets SIGHUP and stops the step, but
+    # writing to the dead terminal (EIO) crashed it before the footer, with exit code 1.
+    root = repo("# X\n- [ ] Wait\n  ```bash\n  sleep 58.321\n  ```\n- [ ] Later\n  ```bash\n  touch later.txt\n  ```\n")
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    deadline = time.monotonic() + 10
+    while not processes_with("sleep 58.321") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.close(child.child_fd)  # the terminal goes away
+    child.closed = True
+    status = None
+    deadline = time.monotonic() + 15
+    while status is None and time.monotonic() < deadline:
+        pid, raw = os.waitpid(child.pid, os.WNOHANG)
+        status = os.waitstatus_to_exitcode(raw) if pid else None
+        time.sleep(0.05)
+    assert status == 130
+    assert processes_with("sleep 58.321") == []
+    log = records(only_log(root))
+    step = [r for r in log if r.get("id") == "wait--bash"][-1]
+    assert step["status"] == "aborted"
+    assert step["reason"] == "interrupted (SIGHUP)"
+    assert log[-1]["type"] == "footer"
+    assert log[-1]["status"] == "interrupted"
+    assert not (root / "later.txt").exists()

@@ -54,8 +54,9 @@ class Terminal:
     def write(self, text: str) -> None:
         """Write text as it is (UTF-8, never failing on odd characters) and flush.
 
-        A closed pipe (``preflight run ... | head``) silences the terminal for the rest
-        of the run instead of ending it: the run log is the record that matters.
+        A closed pipe (``preflight run ... | head``) or a terminal that hung up (the SSH
+        connection dropped: EIO) silences the terminal for the rest of the run instead of
+        ending it: the run log is the record that matters.
         """
         if self._closed:
             return
@@ -68,7 +69,7 @@ class Terminal:
             else:
                 self.out.write(text)
                 self.out.flush()
-        except (BrokenPipeError, ValueError):
+        except (OSError, ValueError):
             self._closed = True
 
     def line(self, text: str = "") -> None:
