@@ -376,3 +376,28 @@ def test_a_terminal_that_hangs_up_still_gets_a_complete_log(repo: Repo) -> None:
     assert log[-1]["type"] == "footer"
     assert log[-1]["status"] == "interrupted"
     assert not (root / "later.txt").exists()
+
+
+def test_a_terminal_that_hangs_up_at_a_question_still_gets_a_complete_log(repo: Repo) -> None:
+    # Restoring the hung-up terminal's settings (EIO) hid the SIGHUP: exit 1, no footer.
+    root = repo(STEPS)
+    child = spawn(root)
+    child.expect(MENU)
+    child.send("r")
+    child.expect("step 2/5 lint--bash")
+    child.expect(MENU)
+    time.sleep(0.2)
+    os.close(child.child_fd)  # the terminal goes away while the runner waits for a key
+    child.closed = True
+    status = None
+    deadline = time.monotonic() + 15
+    while status is None and time.monotonic() < deadline:
+        pid, raw = os.waitpid(child.pid, os.WNOHANG)
+        status = os.waitstatus_to_exitcode(raw) if pid else None
+        time.sleep(0.05)
+    assert status == 130
+    log = records(only_log(root))
+    assert log[-1]["type"] == "footer"
+    assert log[-1]["status"] == "interrupted"
+    assert final(only_log(root))["build--bash"] == "passed"
+    assert not (root / "linted.txt").exists()

@@ -106,7 +106,7 @@ class Terminal:
                 return getpass.getpass(prompt)
             self.write(prompt)
             value = sys.stdin.readline()
-        except EOFError:
+        except (EOFError, OSError):  # OSError: the terminal hung up
             return None
         if not value:
             return None
@@ -160,4 +160,7 @@ def read_key() -> str:
                     continue
         return data.decode("utf-8", errors="replace")
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+        # A terminal that hung up (SIGHUP on its way) cannot be set any more: the
+        # interruption, not this, must reach the run.
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, old)
