@@ -193,3 +193,33 @@ def test_invalid_lock_messages_say_what_is_wrong_and_what_to_do(make_project: Ma
     (root / "preflight.lock").mkdir()
     result = invoke(root, "check", "--select", "PF503")
     assert result.stdout.splitlines()[0].startswith("preflight.lock:1:1: PF503 Lock file cannot be read: ")
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=env, capture_output=True)
+
+
+def test_a_crlf_checkout_of_the_locked_commit_is_not_a_change(
+    make_project: MakeProject, invoke: Invoke, tmp_path: Path
+) -> None:
+    root = make_project(FILES, config=config())
+    (root / "scripts/backup.sh").chmod(0o755)
+    assert invoke(root, "lock").exit_code == 0
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "locked")
+    # A Windows colleague's checkout: git writes every text file with CRLF.
+    clone = tmp_path / "crlf"
+    _git(tmp_path, "-c", "core.autocrlf=true", "clone", "-q", str(root), str(clone))
+    assert b"\r\n" in (clone / "config/app.yml").read_bytes()
+    result = invoke(clone, "check", "--select", "PF5")
+    assert result.exit_code == 0, result.output
+    assert invoke(clone, "lock", "--check").exit_code == 0
+    # Locking there gives the same lock, and a real change is still one.
+    assert invoke(clone, "lock").exit_code == 0
+    assert (clone / "preflight.lock").read_text() == (root / "preflight.lock").read_text()
+    (clone / "config/app.yml").write_bytes(b"replicas: 3\r\n")
+    result = invoke(clone, "check", "--select", "PF5")
+    assert result.exit_code == 1 and "Step `settings`" in result.output

@@ -63,6 +63,19 @@ def decode(data: bytes, path: str) -> Source:
     return Source(path, text, sha, diagnostics, newline, bom)
 
 
+def checkout_digest(data: bytes) -> str:
+    """The sha256 of a file's content as git stores it, whatever the checkout's line endings.
+
+    A checkout with ``core.autocrlf`` (Windows) or ``eol=crlf`` writes text files with
+    CRLF where the repository has LF, so a raw sha256 would differ from the one recorded
+    on another machine for the same commit. Text files (no NUL byte in the first 8000
+    bytes, git's own test) are hashed with CRLF read as LF; other files byte for byte.
+    """
+    if b"\r\n" in data and b"\x00" not in data[:8000]:
+        data = data.replace(b"\r\n", b"\n")
+    return hashlib.sha256(data).hexdigest()
+
+
 def read_regular(path: Path | str) -> bytes:
     """The bytes of a regular file (links followed).
 

@@ -7,14 +7,13 @@ built on first use and cached, so that rules stay cheap per file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..engine.source import read_regular
+from ..engine.source import checkout_digest, read_regular
 from ..model import Checklist
 
 if TYPE_CHECKING:
@@ -241,6 +240,9 @@ def _read_regular(path: Path) -> str | None:
 def _file_digest(root: Path, relpath: str) -> str | None:
     """The sha256 of a regular file inside ``root``; ``None`` for anything else.
 
+    Line endings do not count (:func:`checkout_digest`): a CRLF checkout
+    (``core.autocrlf``) of the commit that was locked is not a change.
+
     The paths come from checklists and from the lock file, which are repository
     content: a path that leaves the repository (``../``, an absolute path, a link to
     outside) or names a device or a pipe (``/dev/zero``, a FIFO) is never read, or
@@ -252,6 +254,6 @@ def _file_digest(root: Path, relpath: str) -> str | None:
         path = (root / relpath).resolve()
         if path == base or base not in path.parents:
             return None
-        return hashlib.sha256(read_regular(path)).hexdigest()
+        return checkout_digest(read_regular(path))
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (before Python 3.13)
         return None
