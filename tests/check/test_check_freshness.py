@@ -223,3 +223,29 @@ def test_a_crlf_checkout_of_the_locked_commit_is_not_a_change(
     (clone / "config/app.yml").write_bytes(b"replicas: 3\r\n")
     result = invoke(clone, "check", "--select", "PF5")
     assert result.exit_code == 1 and "Step `settings`" in result.output
+
+
+def test_a_step_that_names_a_link_is_locked_under_that_name(make_project: MakeProject, invoke: Invoke) -> None:
+    files = {
+        **FILES,
+        "scripts/deploy.sh": "#!/bin/sh\necho deploy\n",
+        "checklists/run.md": "# Run\n- [ ] Run `scripts/current.sh` { #current }\n",
+    }
+    root = make_project(files, config=config())
+    (root / "scripts/current.sh").symlink_to("backup.sh")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "init")
+    assert invoke(root, "lock", "checklists/run.md").exit_code == 0
+    assert _lock_lines(root) == [["checklists/run#current", "scripts/current.sh", _sha(b"#!/bin/sh\necho backup\n")]]
+    assert invoke(root, "check", "--select", "PF5").exit_code == 0  # and fills the cache
+    # Pointing the link at another script changes what the step runs.
+    (root / "scripts/current.sh").unlink()
+    (root / "scripts/current.sh").symlink_to("deploy.sh")
+    result = invoke(root, "check", "--select", "PF5")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "checklists/run.md:2:3: PF502 Step `current` references a file changed since `preflight lock`: "
+        "scripts/current.sh;"
+    )
+    assert invoke(root, "lock", "--check").exit_code == 1

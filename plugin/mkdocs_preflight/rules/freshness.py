@@ -7,6 +7,8 @@ changes, the step is suspect until someone reviews it and locks again.
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Iterator
 
 from ..model import Block, Checklist, Diagnostic, Item, Level
@@ -126,7 +128,13 @@ def step_references(checklist: Checklist, ctx: RuleContext) -> dict[str, list[st
         path = (root / relpath).resolve()
         if path in (root, lock_file) or root not in path.parents or path.is_dir():
             continue
-        found.setdefault(step_id, {})[path.relative_to(root).as_posix()] = None
+        # Keyed by the name the step uses, not by where a link points: the digest is the
+        # content seen through the link, so pointing `scripts/run.sh` at another script is
+        # a change of the step's file, not a silent switch to a file the lock never saw.
+        named = posixpath.normpath(relpath.replace(os.sep, "/"))
+        if named.startswith("../") or posixpath.isabs(named):
+            named = path.relative_to(root).as_posix()
+        found.setdefault(step_id, {})[named] = None
     return {step: list(files) for step, files in found.items()}
 
 
