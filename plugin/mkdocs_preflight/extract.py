@@ -387,7 +387,7 @@ def render_sh(checklist: Checklist, blocks: Sequence[Block], *, config_name: str
         "#!/usr/bin/env bash",
         f"{GENERATED_MARK} from {_comment(checklist.path)}: do not edit.",
         f"# Checklist: {_comment(checklist.title)}",
-        f"# Source sha256: {checklist.sha256}",
+        f"# Source sha256: {checklist.checkout_sha256 or checklist.sha256}",
         _ABOUT,
         "set -euo pipefail",
         "",

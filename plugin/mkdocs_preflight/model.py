@@ -235,6 +235,7 @@ class Checklist:
     """Path relative to the project root, with ``/`` separators."""
     title: str
     sha256: str
+    """The sha256 of the file's bytes."""
     front_matter: dict[str, Any] = field(default_factory=dict)
     front_matter_lines: int = 0
     """Lines the front matter block takes, its ``---`` lines included (0: none), even
@@ -248,6 +249,9 @@ class Checklist:
     blocks: list[Block] = field(default_factory=list)
     code_spans: list[CodeSpan] = field(default_factory=list)
     """Every inline code span of the file, in items or not."""
+    checkout_sha256: str = ""
+    """The sha256 of its content whatever the checkout's line endings (CRLF read as LF);
+    what a generated script names, so that it is the same on every machine."""
     links: list[Link] = field(default_factory=list)
     """Every link of the file, in items or not."""
     requirement_defs: list[RequirementDef] = field(default_factory=list)

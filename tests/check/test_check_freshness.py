@@ -249,3 +249,24 @@ def test_a_step_that_names_a_link_is_locked_under_that_name(make_project: MakePr
         "scripts/current.sh;"
     )
     assert invoke(root, "lock", "--check").exit_code == 1
+
+
+def test_generated_scripts_are_up_to_date_in_a_crlf_checkout(
+    make_project: MakeProject, invoke: Invoke, tmp_path: Path
+) -> None:
+    root = make_project(FILES, config=config())
+    assert invoke(root, "extract", "--format", "sh", "--out", "generated").exit_code == 0
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "generated")
+    clone = tmp_path / "crlf"
+    _git(tmp_path, "-c", "core.autocrlf=true", "clone", "-q", str(root), str(clone))
+    assert b"\r\n" in (clone / "checklists/deploy.md").read_bytes()
+    check = invoke(clone, "check", "--select", "PF501", "--scripts-dir", "generated")
+    assert check.exit_code == 0, check.output
+    extract = invoke(clone, "extract", "--format", "sh", "--out", "generated", "--check")
+    assert extract.exit_code == 0, extract.output
+    # Regenerating there writes the scripts the LF checkout has: no churn between machines.
+    assert invoke(clone, "extract", "--format", "sh", "--out", "generated").exit_code == 0
+    ours = (clone / "generated/deploy.sh").read_text().replace("\r\n", "\n")
+    assert ours == (root / "generated/deploy.sh").read_text()

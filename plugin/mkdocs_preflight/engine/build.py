@@ -130,7 +130,13 @@ class _Walker:
         self.path = source.path
         self.matcher = matcher
         self.lines = source.text.split("\n")
-        self.checklist = Checklist(path=source.path, title="", sha256=source.sha256, line_count=len(self.lines))
+        self.checklist = Checklist(
+            path=source.path,
+            title="",
+            sha256=source.sha256,
+            line_count=len(self.lines),
+            checkout_sha256=source.checkout_sha256,
+        )
         self.checklist.diagnostics.extend(source.diagnostics)
         self.section: int | None = None
         self.slugs: set[str] = set()

@@ -27,11 +27,14 @@ class Source:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     newline: str = "\n"
     bom: bool = False
+    checkout_sha256: str = ""
+    """:func:`checkout_digest` of the bytes: ``sha256`` unless the file has CRLF."""
 
 
 def decode(data: bytes, path: str) -> Source:
     """Decode checklist bytes. Never raises."""
     sha = hashlib.sha256(data).hexdigest()
+    checkout = checkout_digest(data) if b"\r\n" in data else sha
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
@@ -60,7 +63,7 @@ def decode(data: bytes, path: str) -> Source:
     newline = "\r\n" if "\r\n" in text else "\n"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, text, sha, diagnostics, newline, bom)
+    return Source(path, text, sha, diagnostics, newline, bom, checkout)
 
 
 def checkout_digest(data: bytes) -> str:
