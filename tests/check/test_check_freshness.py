@@ -270,3 +270,34 @@ def test_generated_scripts_are_up_to_date_in_a_crlf_checkout(
     assert invoke(clone, "extract", "--format", "sh", "--out", "generated").exit_code == 0
     ours = (clone / "generated/deploy.sh").read_text().replace("\r\n", "\n")
     assert ours == (root / "generated/deploy.sh").read_text()
+
+
+def test_a_lock_merge_conflict_keeps_what_each_side_reviewed(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config())
+    (root / "scripts/backup.sh").chmod(0o755)
+    assert invoke(root, "lock").exit_code == 0
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "locked")
+    # Two pull requests each change a file and re-review its step: adjacent lock lines.
+    _git(root, "switch", "-q", "-c", "backup")
+    (root / "scripts/backup.sh").write_text("#!/bin/sh\necho backup --all\n")
+    assert invoke(root, "lock").exit_code == 0
+    _git(root, "commit", "-q", "-am", "backup")
+    _git(root, "switch", "-q", "main")
+    _git(root, "switch", "-q", "-c", "settings")
+    (root / "config/app.yml").write_text("replicas: 3\n")
+    assert invoke(root, "lock").exit_code == 0
+    _git(root, "commit", "-q", "-am", "settings")
+    _git(root, "switch", "-q", "main")
+    _git(root, "merge", "-q", "backup")
+    merge = subprocess.run(["git", "merge", "-q", "settings"], cwd=root, capture_output=True, text=True)
+    assert merge.returncode != 0 and "<<<<<<<" in (root / "preflight.lock").read_text()
+    result = invoke(root, "check", "--select", "PF5")
+    lines = result.stdout.splitlines()
+    assert all(" PF503 Merge conflict marker in the lock file: " in line for line in lines[:-1]), result.stdout
+    assert len(lines) == 4  # three markers, no step: both were reviewed
+    # A change that neither side reviewed is still reported.
+    (root / "config/app.yml").write_text("replicas: 4\n")
+    result = invoke(root, "check", "--select", "PF502")
+    assert result.stdout.startswith("checklists/deploy.md:8:3: PF502 Step `settings` references a file changed")

@@ -46,7 +46,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     if old is not None and paths:
         for step, locked in old.steps.items():
             if step.split("#", 1)[0] not in stems:
-                entries.extend((step, file, digest) for file, digest in locked.items())
+                entries.extend((step, file, digest) for file, digests in locked.items() for digest in digests)
     text = render_lock(entries)
     try:
         current = read_regular(lock_path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")

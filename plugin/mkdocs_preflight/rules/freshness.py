@@ -93,8 +93,10 @@ RULES: list[Rule] = [
         doc(
             """
             Every line of the lock file is a comment or `<step id><TAB><file><TAB><sha256>`.
-            Other lines, typically left over from a merge conflict, are ignored, so the
-            steps they were about are no longer tracked.
+            Other lines (hand edits) are ignored, so the steps they were about are no
+            longer tracked. In a merge conflict, the entries of both sides count: a step
+            is up to date when its file is a version either side reviewed, so
+            `preflight check` names only the steps that neither side reviewed (PF502).
 
             **Example**
 
@@ -157,11 +159,11 @@ def changed_since_review(checklist: Checklist, ctx: RuleContext) -> Iterator[Dia
             continue
         referenced = set(current.get(step.id, ()))
         changed: list[str] = []
-        for relpath, digest in locked.items():
+        for relpath, digests in locked.items():
             now = ctx.sha256(relpath)
-            if relpath in referenced and (now or MISSING) != digest:
+            if relpath in referenced and (now or MISSING) not in digests:
                 changed.append(relpath)
-            elif now is None and digest != MISSING:
+            elif now is None and MISSING not in digests:
                 # Still named or not, a file the step was reviewed against is gone.
                 changed.append(f"{relpath} (deleted)")
         if changed:

@@ -21,14 +21,20 @@ HEADER = (
     "# changed: review the step, then run `preflight lock` again. Do not edit by hand.\n"
 )
 MISSING = "missing"
+_CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 
 
 @dataclass(slots=True, eq=False, repr=False)
 class Lock:
-    """A parsed lock file: ``{step global ID: {file: sha256}}`` plus the lines it could not read."""
+    """A parsed lock file: ``{step global ID: {file: (sha256, ...)}}`` plus the lines it could not read.
+
+    A file has several digests when the lock holds both sides of a merge (conflict
+    markers left in, or ``merge=union``): each is a version someone reviewed the step
+    against, so the step is up to date when the file is any of them.
+    """
 
     path: Path
-    steps: dict[str, dict[str, str]] = field(default_factory=dict)
+    steps: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     errors: list[tuple[int, str]] = field(default_factory=list)
     """``(line, message)`` for lines that are not entries (merge conflict markers, edits)."""
 
@@ -51,6 +57,16 @@ def read_lock(path: Path) -> Lock | None:
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
+        if line.startswith(_CONFLICT_MARKERS):
+            # Both sides' entries are read (a step matching either is up to date).
+            lock.errors.append(
+                (
+                    number,
+                    f"Merge conflict marker in the lock file: {line.split(' ', 1)[0]!r}; the entries of both "
+                    "sides count: review the steps reported with PF502, if any, then run `preflight lock`",
+                )
+            )
+            continue
         if len(fields) != 3 or "#" not in fields[0] or not fields[1] or not _valid_digest(fields[2]):
             shown = line if len(line) <= 60 else line[:59] + "…"
             lock.errors.append(
@@ -61,7 +77,10 @@ def read_lock(path: Path) -> Lock | None:
                 )
             )
             continue
-        lock.steps.setdefault(fields[0], {})[fields[1]] = fields[2]
+        files = lock.steps.setdefault(fields[0], {})
+        seen = files.get(fields[1], ())
+        if fields[2] not in seen:
+            files[fields[1]] = (*seen, fields[2])
     return lock
 
 
