@@ -301,3 +301,24 @@ def test_a_lock_merge_conflict_keeps_what_each_side_reviewed(make_project: MakeP
     (root / "config/app.yml").write_text("replicas: 4\n")
     result = invoke(root, "check", "--select", "PF502")
     assert result.stdout.startswith("checklists/deploy.md:8:3: PF502 Step `settings` references a file changed")
+
+
+def test_lock_check_says_which_steps_the_lock_does_not_cover(make_project: MakeProject, invoke: Invoke) -> None:
+    root = make_project(FILES, config=config(), git=True)
+    assert invoke(root, "lock").exit_code == 0
+    deploy = root / "checklists/deploy.md"
+    text = deploy.read_text().replace(" { #settings }", "")  # the step loses its ID: its review is lost
+    deploy.write_text(text + "- [ ] Read `config/app.yml` again { #again }\n")
+    (root / "scripts/backup.sh").write_text("#!/bin/sh\necho backup --fast\n")
+    result = invoke(root, "lock", "--check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "preflight: stale: checklists/deploy.md:4:5: step `backup--bash` references scripts/backup.sh, "
+        "changed since `preflight lock`",
+        "preflight: stale: checklists/deploy.md:8:3: step `check-the-settings-in-config-app-yml` references "
+        "config/app.yml, not in the lock yet",
+        "preflight: stale: checklists/deploy.md:10:3: step `again` references config/app.yml, not in the lock yet",
+        "preflight: stale: preflight.lock: `checklists/deploy#settings` no longer references config/app.yml "
+        "(the step, its ID or its text changed)",
+        "preflight.lock is not up to date: review the steps above, then run `preflight lock`",
+    ]

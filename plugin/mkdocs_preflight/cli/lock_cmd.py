@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ..engine.source import read_regular
+from ..model import Block, Item
 from ..rules.context import RuleContext
 from ..rules.freshness import step_references
-from ..rules.lockfile import MISSING, read_lock, render_lock
+from ..rules.lockfile import MISSING, Lock, read_lock, render_lock
 from .common import PathArg, State, UsageProblem, checklist_files, command_line, pass_state
 
 
@@ -36,9 +37,13 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     ctx = RuleContext(project)
     entries: list[tuple[str, str, str]] = []
     stems: set[str] = set()
+    where: dict[str, tuple[str, int, int]] = {}
     for file in files:
         checklist = project.parse(file)
         stems.add(checklist.stem)
+        located: list[Item | Block] = [*checklist.items, *checklist.blocks]
+        for element in located:
+            where[checklist.global_id(element.id)] = (checklist.path, element.line, element.col)
         for step_id, refs in step_references(checklist, ctx).items():
             for relpath in refs:
                 entries.append((checklist.global_id(step_id), relpath, ctx.sha256(relpath) or MISSING))
@@ -55,9 +60,10 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     shown = project.relative(lock_path)
     if check:
         if current != text:
+            for line in _differences(old, entries, where, shown):
+                click.echo(f"preflight: stale: {line}", err=True)
             click.echo(
-                f"{shown} is not up to date: review the steps `{command_line(state, ['check'], paths)}` names, "
-                f"then run `{command_line(state, ['lock'], paths)}`",
+                f"{shown} is not up to date: review the steps above, then run `{command_line(state, ['lock'], paths)}`",
                 err=True,
             )
             raise SystemExit(1)
@@ -75,3 +81,33 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
         raise UsageProblem(f"{shown}: cannot write: {exc.strerror}") from None
     steps = len({e[0] for e in entries})
     click.echo(f"wrote {shown}: {len(entries)} references of {steps} steps")
+
+
+def _differences(
+    old: Lock | None, entries: list[tuple[str, str, str]], where: dict[str, tuple[str, int, int]], shown: str
+) -> list[str]:
+    """What ``lock --check`` found out of date, one line each, for the reviewer.
+
+    ``preflight check`` is silent about steps and references the lock does not have yet
+    and about entries whose step is gone (an ID changed), so these lines are the only
+    place that says which steps the new lock would record as reviewed.
+    """
+    locked = {
+        (step, file): digests for step, files in (old.steps if old else {}).items() for file, digests in files.items()
+    }
+    now = {(step, file): digest for step, file, digest in entries}
+    lines: list[str] = []
+    for (step, file), digest in sorted(
+        now.items(), key=lambda entry: (where.get(entry[0][0], (shown, 0, 0)), entry[0])
+    ):
+        path, line, col = where.get(step, (shown, 0, 0))
+        label = f"{path}:{line}:{col}: step `{step.split('#', 1)[1]}`"
+        if (step, file) not in locked:
+            lines.append(f"{label} references {file}, not in the lock yet")
+        elif digest not in locked[step, file]:
+            lines.append(f"{label} references {file}, changed since `preflight lock`")
+    for step, file in sorted(locked.keys() - now.keys()):
+        lines.append(f"{shown}: `{step}` no longer references {file} (the step, its ID or its text changed)")
+    if not lines:
+        lines.append(f"{shown} is not written as `preflight lock` writes it (hand edits, merged lines)")
+    return lines
