@@ -322,3 +322,37 @@ def test_lock_check_says_which_steps_the_lock_does_not_cover(make_project: MakeP
         "(the step, its ID or its text changed)",
         "preflight.lock is not up to date: review the steps above, then run `preflight lock`",
     ]
+
+
+def test_files_git_ignores_are_not_locked(make_project: MakeProject, invoke: Invoke) -> None:
+    """The built site and a local `.env` are not repository files: a lock that hashed them
+    failed every fresh clone (PF502 `site/index.html (deleted)`) and every other machine."""
+    files = {
+        ".gitignore": "site/\n.env\n",
+        "checklists/release.md": dedent(
+            """
+            # Release
+            - [ ] Check that the start page was written { #start-page }
+
+                ```console
+                $ test -f site/index.html && echo "start page found"
+                start page found
+                ```
+
+            - [ ] Load the settings from `.env` { #settings }
+            - [ ] Review `config/app.yml` { #config }
+            """
+        ),
+        "config/app.yml": "replicas: 2\n",
+    }
+    root = make_project(files, config=config(), git=True)
+    (root / "site").mkdir()
+    (root / "site/index.html").write_text("<html>built</html>\n")
+    (root / ".env").write_text("TOKEN=local\n")
+    assert invoke(root, "lock").exit_code == 0
+    assert [file for _, file, _ in _lock_lines(root)] == ["config/app.yml"]
+    (root / "site/index.html").unlink()  # a fresh clone has no built site
+    (root / ".env").unlink()
+    result = invoke(root, "check", "--select", "PF5")
+    assert result.exit_code == 0, result.output
+    assert invoke(root, "lock", "--check").exit_code == 0

@@ -63,7 +63,9 @@ RULES: list[Rule] = [
             Steps and references that are not in the lock yet are not reported (run
             `preflight lock` to start tracking them); `preflight lock --check` exits 1 when
             the lock is not up to date. A step that names the lock file itself ("commit
-            `preflight.lock`") does not record it: every lock would change its hash. Give
+            `preflight.lock`") does not record it: every lock would change its hash. Nor
+            are files git ignores (the built `site/`, a local `.env`) recorded: they are not
+            in the repository, so a fresh clone would report them deleted. Give
             steps explicit IDs (`{ #id }`) so that editing
             a step's text does not detach it from its lock entries.
 
@@ -120,6 +122,8 @@ def step_references(checklist: Checklist, ctx: RuleContext) -> dict[str, list[st
     only paths inside the repository that are files or do not exist (folders have no
     hash), each once per step, in order. The lock file itself is left out: a step that
     says "commit `preflight.lock`" could never be locked, as locking changes its hash.
+    So are files git ignores (the built site, a local ``.env``): they are not in the
+    repository, so a fresh clone would report them deleted, and each machine changed.
     """
     from .repository import references
 
@@ -129,6 +133,8 @@ def step_references(checklist: Checklist, ctx: RuleContext) -> dict[str, list[st
     for step_id, relpath in references(checklist, ctx):
         path = (root / relpath).resolve()
         if path in (root, lock_file) or root not in path.parents or path.is_dir():
+            continue
+        if ctx.repo.is_ignored(relpath):
             continue
         # Keyed by the name the step uses, not by where a link points: the digest is the
         # content seen through the link, so pointing `scripts/run.sh` at another script is
