@@ -356,3 +356,15 @@ def test_files_git_ignores_are_not_locked(make_project: MakeProject, invoke: Inv
     result = invoke(root, "check", "--select", "PF5")
     assert result.exit_code == 0, result.output
     assert invoke(root, "lock", "--check").exit_code == 0
+
+
+def test_lock_counts_are_singular_for_one(make_project: MakeProject, invoke: Invoke) -> None:
+    files = {
+        "checklists/release.md": "# Release\n\n- [ ] Review `config/app.yml` { #config }\n",
+        "config/app.yml": "a: 1\n",
+    }
+    root = make_project(files, config=config(), git=True)
+    result = invoke(root, "lock")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "wrote preflight.lock: 1 reference of 1 step"
+    assert invoke(root, "lock").stdout.strip() == "preflight.lock is up to date (1 step)"

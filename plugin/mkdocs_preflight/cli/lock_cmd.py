@@ -70,7 +70,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
         click.echo(f"{shown} is up to date")
         return
     if current == text:
-        click.echo(f"{shown} is up to date ({len({e[0] for e in entries})} steps)")
+        click.echo(f"{shown} is up to date ({_count(len({e[0] for e in entries}), 'step')})")
         return
     try:
         from ..pin import write_atomic
@@ -80,7 +80,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     except OSError as exc:
         raise UsageProblem(f"{shown}: cannot write: {exc.strerror}") from None
     steps = len({e[0] for e in entries})
-    click.echo(f"wrote {shown}: {len(entries)} references of {steps} steps")
+    click.echo(f"wrote {shown}: {_count(len(entries), 'reference')} of {_count(steps, 'step')}")
 
 
 def _differences(
@@ -111,3 +111,8 @@ def _differences(
     if not lines:
         lines.append(f"{shown} is not written as `preflight lock` writes it (hand edits, merged lines)")
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 step``, ``2 steps``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
