@@ -109,3 +109,44 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
     rendered = markdown.markdown(hooks.escape_markdown(text))
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert visible == text
+
+
+_COMMAND_LINE = re.compile(r"\bpreflight((?:\s+(?:-f|--config-file)\s+\S+)?)\s+(?P<command>[a-z]+)(?P<args>[^`\n]*)")
+_ARGS_END = re.compile(r"\s(?:\||;|&&|#)|\$\(")
+
+
+def _documented_command_lines() -> list[tuple[str, str, str]]:
+    """(place, command, arguments) of every `preflight COMMAND ...` in a code span or code line."""
+    pages = [SOURCE / "README.md", *sorted((SOURCE / "docs").rglob("*.md"))]
+    found = []
+    for page in pages:
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            for match in _COMMAND_LINE.finditer(line):
+                args = _ARGS_END.split(match.group("args"), maxsplit=1)[0]
+                found.append((f"{page.relative_to(SOURCE)}:{number}", match.group("command"), args))
+    return found
+
+
+def test_documented_command_lines_name_options_that_exist() -> None:
+    """Every `--option` written after `preflight COMMAND` in the README and the docs is an
+    option of that command: a renamed or removed option cannot linger in an example."""
+    root = click.Context(main, info_name="preflight")
+    options: dict[str, set[str]] = {}
+    for name in main.list_commands(root):
+        command = main.get_command(root, name)
+        assert command is not None
+        ctx = click.Context(command, info_name=name, parent=root)
+        options[name] = {"-h", "--help"}
+        for param in command.get_params(ctx):
+            if isinstance(param, click.Option):
+                options[name].update(param.opts, param.secondary_opts)
+    lines = _documented_command_lines()
+    assert len(lines) > 100
+    wrong = [
+        f"{place}: preflight {command} {option}"
+        for place, command, args in lines
+        if command in options
+        for option in re.findall(r"(?<![\w'\"=/.-])(--?[A-Za-z][\w-]*)", args)
+        if option.split("=")[0] not in options[command]
+    ]
+    assert wrong == []
