@@ -150,3 +150,13 @@ def test_documented_command_lines_name_options_that_exist() -> None:
         if option.split("=")[0] not in options[command]
     ]
     assert wrong == []
+
+
+def test_readme_links_resolve() -> None:
+    """The README is not a page of the site, so `mkdocs build --strict` never checks its
+    links: every relative link and image in it names a file of the repository."""
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", readme)
+    relative = [target.split("#", 1)[0] for target in targets if not re.match(r"[a-z]+:", target)]
+    assert len(relative) > 10
+    assert [target for target in relative if target and not (SOURCE / target).is_file()] == []
