@@ -282,6 +282,32 @@ def test_sigterm_stops_a_step_that_redirected_its_output(repo: Repo) -> None:
     assert step["status"] == "aborted"
 
 
+def test_a_signal_while_a_step_starts_still_stops_the_step(repo: Repo) -> None:
+    # The step signals the runner at once: the SIGTERM lands while the runner is still
+    # in Popen (waiting for the shell's exec) or just after it, before the step is
+    # watched. The handler's exception left the step running with nothing to stop it.
+    root = repo("# Racy\n- [ ] Start\n  ```bash\n  kill -TERM $PPID\n  sleep 49.321\n  ```\n")
+    leftovers: list[int] = []
+    for _ in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert process.wait(20) == 130
+        finally:
+            if process.poll() is None:
+                process.kill()
+            time.sleep(0.1)  # a step left running would be in `sleep` by now
+            found = processes_with("sleep 49.321")
+            for pid in found:
+                os.kill(pid, 9)
+            leftovers += found
+    assert leftovers == []
+
+
 def test_a_silent_background_job_costs_its_step_no_second(repo: Repo, preflight: Run) -> None:
     # `server &`: the job holds the output pipe, so the end of the shell is what ends
     # the step; it was noticed at the next 1 s poll (1.2 s per such step).

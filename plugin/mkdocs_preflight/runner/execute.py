@@ -310,20 +310,34 @@ def run_process(
     if terminal is not None:
         # Its own group in this session: it can open /dev/tty once it is the foreground.
         spawn = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
-    with _no_stop_key(terminal is not None):
-        process = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env),
-            stdin=None if stdin_from_terminal else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            **spawn,
-        )
-    if terminal is None:
-        return _follow(process, timeout, splitter, on_start)
-    with _Foreground(terminal, process.pid):
-        result = _follow(process, timeout, splitter, on_start)
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        with _stop_signals_held() as held, _no_stop_key(terminal is not None):
+            process = subprocess.Popen(
+                list(argv),
+                cwd=cwd,
+                env=dict(env),
+                stdin=None if stdin_from_terminal else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                **spawn,
+            )
+        for signum in held:
+            signal.raise_signal(signum)  # now that the step can be stopped
+        if terminal is None:
+            return _follow(process, timeout, splitter, on_start)
+        with _Foreground(terminal, process.pid):
+            result = _follow(process, timeout, splitter, on_start)
+    except BaseException as exc:
+        # Ctrl-C, SIGTERM or a hang-up before _follow took charge of the step (it stops
+        # the group itself): the step must not outlive the run.
+        if process is not None and process.returncode is None:
+            try:
+                _stop(process, exc)
+            finally:
+                if process.stdout is not None:
+                    process.stdout.close()
+        raise
     if process.returncode in (-signal.SIGINT, 128 + signal.SIGINT):
         # Ctrl-C went to the step, the terminal's foreground: the operator stopped it.
         raise KeyboardInterrupt
@@ -338,6 +352,32 @@ def _foreground_terminal() -> int | None:
     except OSError:
         pass
     return None
+
+
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[list[int]]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while a step starts, and list those that came.
+
+    Their handlers raise; raised inside ``Popen`` (which waits for the child's ``exec``),
+    the step would run on with no process object left to stop it. Not blocked: a child
+    inherits blocked signals, and the step could not be stopped at all.
+    """
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous: dict[int, Any] = {}
+    with contextlib.suppress(ValueError):  # not the main thread: no handler of ours to hold
+        for sig in STOP_SIGNALS:
+            # Only handlers that raise; an ignored signal stays ignored for the step too.
+            if callable(signal.getsignal(sig)):
+                previous[sig] = signal.signal(sig, hold)
+    try:
+        yield held
+    finally:
+        for held_sig, handler in previous.items():
+            signal.signal(held_sig, handler)
 
 
 @contextlib.contextmanager
@@ -367,12 +407,16 @@ class _Foreground:
             self._attributes = termios.tcgetattr(self._fd)
         # The runner writes and takes the terminal back from the background.
         self._sigttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-        with contextlib.suppress(OSError):
-            os.setpgid(self._pgid, self._pgid)  # the child does it too; whoever is first
-        with contextlib.suppress(OSError):
-            os.tcsetpgrp(self._fd, self._pgid)
-        # A step that read the terminal before it was its own got SIGTTIN: let it go on.
-        _kill_group(self._pgid, signal.SIGCONT)
+        try:
+            with contextlib.suppress(OSError):
+                os.setpgid(self._pgid, self._pgid)  # the child does it too; whoever is first
+            with contextlib.suppress(OSError):
+                os.tcsetpgrp(self._fd, self._pgid)
+            # A step that read the terminal before it was its own got SIGTTIN: let it go on.
+            _kill_group(self._pgid, signal.SIGCONT)
+        except BaseException:
+            self.__exit__()  # a signal midway: the terminal comes back all the same
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
