@@ -189,6 +189,9 @@ def test_find_placeholders_positions_and_names() -> None:
         ("echo ok\nrm -rf dist", "rm -rf"),
         ("kubectl delete pod api-0 --dry-run=none", "kubectl delete"),
         ("rm -rf -- --dry-run", "rm -rf"),
+        ("psql app <<'SQL'\nSELECT 1; -- the old table\nDROP TABLE old_users;\nSQL", "DROP TABLE"),
+        ('echo "DROP TABLE users" | psql app', "DROP TABLE"),
+        ('grep -q users tables.txt && psql -c "DROP TABLE users"', "DROP TABLE"),
     ],
 )
 def test_destructive(command: str, reason: str) -> None:
@@ -216,6 +219,12 @@ def test_destructive(command: str, reason: str) -> None:
         "aws s3 rm s3://bucket/ --recursive --dryrun",
         "helm uninstall app --dry-run",
         "git push --force --dry-run origin main",
+        # SQL that a command searches for, or that an SQL comment holds, is not run
+        "grep -rn 'DROP TABLE' migrations/",
+        "rg -l 'TRUNCATE sessions' db/",
+        "git log --oneline --grep='DROP TABLE users'",
+        'psql -c "SELECT count(*) FROM users -- DROP TABLE users later"',
+        "psql app <<'SQL'\n-- DROP TABLE old_users;\nSELECT 1;\nSQL",
     ],
 )
 def test_not_destructive(command: str) -> None:

@@ -594,12 +594,15 @@ def find_destructive(command: str) -> tuple[str, int] | None:
     maybe_sql = "drop" in low or "truncate" in low or "delete" in low or "flush" in low
     if not maybe_sql and DESTRUCTIVE_NAMES.isdisjoint(words) and not any(w.startswith("mkfs") for w in words):
         return None
-    sql = _sql().search(command) if maybe_sql else None
+    sql = None
+    quoted_by: list[tuple[int, int, str]] = []  # (start, end, command name) of each argument
     for simple in simple_commands(command):
         if simple.clause:
             continue
         real = strip_wrappers(simple.words)
         argv = [unquote(t.raw) for t in real]
+        if maybe_sql and argv:
+            quoted_by.extend((t.start, t.start + len(t.raw), argv[0].rsplit("/", 1)[-1]) for t in real[1:])
         if argv and argv[0] == "xargs":
             argv = _after_xargs(argv)
         if not argv:
@@ -607,9 +610,24 @@ def find_destructive(command: str) -> tuple[str, int] | None:
         reason = _destructive_argv(argv)
         if reason:
             return reason, real[0].start
+    if maybe_sql:
+        sql = next((m for m in _sql().finditer(command) if _runs_sql(command, m.start("sql"), quoted_by)), None)
     if sql:
         return " ".join(sql.group("sql").split()[:2]).upper().rstrip("("), sql.start("sql")
     return None
+
+
+_SQL_SEARCHERS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "git", "sed", "awk", "man"})
+"""Commands that search or edit text: SQL in their arguments is a pattern, not a statement."""
+_SQL_COMMENT = re.compile(r"(?:^|[\s\"';])--(?:\s|$)", re.M)
+
+
+def _runs_sql(command: str, start: int, arguments: list[tuple[int, int, str]]) -> bool:
+    """The SQL statement at ``start`` is not in an SQL ``--`` comment nor a search pattern."""
+    line_start = command.rfind("\n", 0, start) + 1
+    if _SQL_COMMENT.search(command, line_start, start):
+        return False
+    return not any(begin <= start < end and name in _SQL_SEARCHERS for begin, end, name in arguments)
 
 
 def _after_xargs(argv: list[str]) -> list[str]:
