@@ -191,6 +191,13 @@ def test_find_placeholders_positions_and_names() -> None:
         ("rm -rf -- --dry-run", "rm -rf"),
         ("psql app <<'SQL'\nSELECT 1; -- the old table\nDROP TABLE old_users;\nSQL", "DROP TABLE"),
         ('echo "DROP TABLE users" | psql app', "DROP TABLE"),
+        # options of the tool before its subcommand, with their values
+        ("kubectl -n payments delete pod api-0", "kubectl delete"),
+        ("kubectl --context prod --namespace web delete deploy/api", "kubectl delete"),
+        ("git -C ../infra push --force origin main", "git push --force"),
+        ("helm -n payments uninstall payments", "helm uninstall"),
+        ("aws --profile prod s3 rb s3://acme-old --force", "aws s3 rb"),
+        ("docker --context prod system prune -af", "docker system prune"),
         ('grep -q users tables.txt && psql -c "DROP TABLE users"', "DROP TABLE"),
     ],
 )
@@ -219,6 +226,8 @@ def test_destructive(command: str, reason: str) -> None:
         "aws s3 rm s3://bucket/ --recursive --dryrun",
         "helm uninstall app --dry-run",
         "git push --force --dry-run origin main",
+        "kubectl -n payments get pods",
+        "git -C ../infra push origin main",
         # SQL that a command searches for, or that an SQL comment holds, is not run
         "grep -rn 'DROP TABLE' migrations/",
         "rg -l 'TRUNCATE sessions' db/",

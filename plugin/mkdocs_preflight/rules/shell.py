@@ -637,6 +637,32 @@ def _after_xargs(argv: list[str]) -> list[str]:
     return argv[i:]
 
 
+_GLOBAL_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"}),
+    "kubectl": frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server"}),
+    "oc": frozenset({"-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server"}),
+    "helm": frozenset({"-n", "--namespace", "--kube-context", "--kubeconfig"}),
+    "docker": frozenset({"-H", "--host", "--context", "-c", "--config", "-l", "--log-level"}),
+    "podman": frozenset({"--url", "--connection", "-c", "--log-level"}),
+    "aws": frozenset({"--profile", "--region", "--output", "--endpoint-url"}),
+}
+"""Options written before a tool's subcommand whose value is the next word (``kubectl -n prod delete``)."""
+
+
+def _positional(args: list[str], value_options: frozenset[str]) -> list[str]:
+    """The words of ``args`` that are not options nor the values of ``value_options``."""
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in value_options:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return words
+
+
 def _short_flags(args: Iterable[str]) -> set[str]:
     flags: set[str] = set()
     for arg in args:
@@ -665,7 +691,7 @@ def _destructive_argv(argv: list[str]) -> str | None:
     if _dry_run(args):
         return None
     flags = _short_flags(a for a in args if a.startswith("-"))
-    words = [a for a in args if not a.startswith("-")]
+    words = _positional(args, _GLOBAL_VALUE_OPTIONS.get(name, frozenset()))
     first = words[0] if words else ""
     if name == "rm":
         recursive = bool(flags & {"-r", "-R", "--recursive"})
