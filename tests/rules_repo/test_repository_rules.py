@@ -270,6 +270,43 @@ def test_direct_call_of_a_non_executable_script(check: Check) -> None:
     assert "mode 0644" in found[0].message
 
 
+def test_a_script_made_executable_earlier_is_not_reported(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        chmod +x scripts/noexec.sh && ./scripts/noexec.sh
+        ```
+
+        ```bash
+        ./scripts/noexec.sh --again
+        ```
+
+        ```bash
+        cd scripts
+        chmod 0755 noexec.sh
+        ./noexec.sh
+        ```
+        """,
+        "PF202",
+    )
+    assert found == []
+
+
+def test_chmod_that_does_not_give_the_owner_execute_changes_nothing(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        chmod g+x scripts/noexec.sh
+        chmod 644 scripts/noexec.sh
+        chmod -x scripts/noexec.sh
+        ./scripts/noexec.sh
+        ```
+        """,
+        "PF202",
+    )
+    assert codes(found) == [("PF202", 5)]
+
+
 # -- PF203 make ----------------------------------------------------------------------------
 
 

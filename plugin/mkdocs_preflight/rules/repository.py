@@ -34,6 +34,7 @@ from .shell import (
     ARG,
     CD,
     COMMIT,
+    EXECUTABLE,
     HEX,
     MAKE,
     MENTION,
@@ -97,7 +98,9 @@ NOT_EXECUTABLE = Rule(
     "A script is run directly but has no execute permission",
     """\
 `./scripts/drain.sh` fails with "Permission denied" when the file has mode `0644`.
-Only direct calls are checked: `bash scripts/drain.sh` does not need the execute bit.
+Only direct calls are checked: `bash scripts/drain.sh` does not need the execute bit,
+nor does a script that an earlier command of the checklist made executable
+(`chmod +x scripts/drain.sh`, `chmod 755 ...`).
 
 Bad (`scripts/drain.sh` is `-rw-r--r--`):
 
@@ -474,6 +477,8 @@ class _Walk:
     analysis: Analysis
     produced: set[str] = field(default_factory=set)
     """Root-relative paths that earlier commands create."""
+    made_executable: set[str] = field(default_factory=set)
+    """Root-relative paths that an earlier ``chmod +x`` made executable."""
     mentioned: set[str] = field(default_factory=set)
     """Words of earlier commands in the current block that were not checked as paths."""
     cwd: str | None = ""
@@ -550,6 +555,10 @@ class _Walk:
                 self.runner(step)
             elif kind == COMMIT:
                 self.commit(step.value, step.start)
+            elif kind == EXECUTABLE:
+                target = normalize(step.value, self.cwd) if self.cwd is not None else None
+                if target:
+                    self.made_executable.add(target)
 
     def arg(self, step: Step) -> None:
         value = step.value
@@ -612,7 +621,7 @@ class _Walk:
             self.diag(MISSING_FILE, f"{what} `{value}` does not exist{where}{hint}", position)
             return
         self.ok(target)
-        if role == "script" and kind == "file" and not entry.mode & 0o111:
+        if role == "script" and kind == "file" and not entry.mode & 0o111 and target not in self.made_executable:
             position = self.locate(offset)
             self.diag(
                 NOT_EXECUTABLE,

@@ -1060,6 +1060,7 @@ PACKAGE = "package"
 MODULE = "module"  # python -m MODULE
 RUNNER = "runner"  # poetry/uv/... run NAME
 COMMIT = "commit"  # a hash given to git
+EXECUTABLE = "executable"  # a path `chmod` makes executable (`chmod +x`, `chmod 755`)
 
 Arg = tuple[int, str, bool]
 """A command argument: (offset, value without quotes, opaque: dynamic or unparsable)."""
@@ -1140,6 +1141,20 @@ def _mention_value(value: str) -> str:
         tail = value.rstrip("/").rsplit("/", 1)[-1]
         return tail[:-4] if tail.endswith(".git") else tail
     return value.rstrip("/")
+
+
+_CHMOD_MODE = re.compile(r"^(?:[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(?:,[ugoa]*[-+=][rwxXst]*)*)$")
+
+
+def _adds_execute(mode: str) -> bool:
+    """Whether a ``chmod`` mode gives the owner the execute bit (``+x``, ``u+x``, ``755``)."""
+    if mode.isdigit():
+        return int(mode[-3]) & 1 == 1
+    for clause in mode.split(","):
+        who, op, perms = re.split(r"([-+=])", clause, maxsplit=1)
+        if op in "+=" and "x" in perms and (not who or "u" in who or "a" in who):
+            return True
+    return False
 
 
 class _Planner:
@@ -1246,6 +1261,8 @@ class _Planner:
             return
         if name == "tar":
             consumed |= self.tar(rest)
+        elif name == "chmod":
+            self.chmod(rest)
         self.arguments(name.rsplit("/", 1)[-1], rest, consumed)
 
     def arguments(self, command: str, args: list[Token], consumed: set[int]) -> None:
@@ -1278,6 +1295,15 @@ class _Planner:
                 continue
             if not self.arg(token):
                 self.mention(token)
+
+    def chmod(self, args: list[Token]) -> None:
+        """``chmod +x FILE...``, ``chmod 755 FILE...``: the files are executable from here on."""
+        values = [unquote(t.raw) for t in args if not self.opaque(t)]
+        operands = [v for v in values if not v.startswith("-") or _CHMOD_MODE.match(v)]
+        if len(operands) >= 2 and _CHMOD_MODE.match(operands[0]) and _adds_execute(operands[0]):
+            for value in operands[1:]:
+                if value and value[0] not in "/~":
+                    self.steps.append(Step(EXECUTABLE, value=value))
 
     def interpreter(self, args: list[Token]) -> set[int]:
         index = 0
