@@ -54,6 +54,26 @@ def test_missing_scripts_and_paths_in_commands(check: Check) -> None:
     assert [d.col for d in found[:2]] == [5, 10]
 
 
+def test_the_pattern_of_grep_is_not_a_path(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        grep -rn 'config/missing.yml' .
+        rg -t yaml -A 2 "k8s/old-app.yaml" k8s/
+        grep -e scripts/gone.sh -e tools/gone.py config/prod.yml
+        grep -- -old/flag config/prod.yml
+        grep -rn deploy config/missing.yml
+        grep -f patterns/missing.txt config/prod.yml
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.message.split("`")[1]) for d in found] == [
+        (6, "config/missing.yml"),
+        (7, "patterns/missing.txt"),
+    ]
+
+
 def test_existing_references_are_silent(check: Check) -> None:
     found = check(
         """\

@@ -72,7 +72,7 @@ images. Command paths are relative to the repository root, or to the folder an e
 folder; inline code is relative to the root.
 
 Not reported: URLs, absolute and home paths (`/var/log/x`, `~/.ssh`), `$VARS`, globs,
-placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes; paths that an
+placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes, `grep` patterns; paths that an
 earlier command creates (`mkdir`, `> out.txt`, `-o file`, `git clone`), paths that git
 ignores, paths under folders that tools create (`node_modules/`, `.venv/`, `dist/`) and
 local `.env` files.

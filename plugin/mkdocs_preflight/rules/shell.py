@@ -1019,6 +1019,12 @@ _RUNNER_ARG_OPTIONS = frozenset(
 )  # fmt: skip
 OPAQUE = frozenset({"echo", "printf", "ssh", "mosh", "expect", "say", "notify-send", "logger", "slack", "wall"})
 """Commands whose arguments are text, or run somewhere else: not repository paths."""
+SEARCHERS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "ack-grep"})
+"""Commands whose first operand is a pattern (unless ``-e``/``-f`` gives it), the rest files."""
+_SEARCH_ARG_OPTIONS = frozenset(
+    {"-A", "-B", "-C", "-m", "-d", "-D", "--max-count", "--context", "--after-context", "--before-context"}
+    | {"-g", "--glob", "-t", "--type", "-T", "--type-not", "-j", "--threads", "-M", "--max-columns"}
+)
 EDITORS = frozenset({"nano", "vi", "vim", "nvim", "emacs", "code", "subl", "micro", "ed", "pico", "joe"})
 CREATORS = frozenset({"mkdir", "touch", "tee", "mktemp"})
 COPIERS = frozenset({"cp", "mv", "ln", "rsync", "scp", "install", "rclone", "gsutil"})
@@ -1263,6 +1269,8 @@ class _Planner:
             consumed |= self.tar(rest)
         elif name == "chmod":
             self.chmod(rest)
+        elif name in SEARCHERS:
+            consumed |= self.search(rest)
         self.arguments(name.rsplit("/", 1)[-1], rest, consumed)
 
     def arguments(self, command: str, args: list[Token], consumed: set[int]) -> None:
@@ -1295,6 +1303,32 @@ class _Planner:
                 continue
             if not self.arg(token):
                 self.mention(token)
+
+    def search(self, args: list[Token]) -> set[int]:
+        """``grep PATTERN FILE...``: the pattern (or ``-e``/``-f`` values) is not a path to check."""
+        consumed: set[int] = set()
+        pattern_given = False
+        index = 0
+        while index < len(args):
+            value = unquote(args[index].raw)
+            if value == "--":
+                index += 1
+                break
+            if value in ("-e", "--regexp", "-f", "--file"):
+                pattern_given = True
+                if value in ("-e", "--regexp") and index + 1 < len(args):
+                    consumed.add(index + 1)
+                index += 2
+                continue
+            if value.startswith(("--regexp=", "--file=")) or (value.startswith("-e") and len(value) > 2):
+                pattern_given = True
+            if value.startswith("-") and len(value) > 1:
+                index += 2 if value in _SEARCH_ARG_OPTIONS else 1
+                continue
+            break
+        if not pattern_given and index < len(args):
+            consumed.add(index)
+        return consumed
 
     def chmod(self, args: list[Token]) -> None:
         """``chmod +x FILE...``, ``chmod 755 FILE...``: the files are executable from here on."""
