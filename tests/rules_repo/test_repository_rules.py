@@ -74,6 +74,31 @@ def test_the_pattern_of_grep_is_not_a_path(check: Check) -> None:
     ]
 
 
+def test_files_and_folders_given_to_input_options(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        kubectl apply -k overlays/prod
+        kubectl apply --kustomize=overlays/staging --dry-run=server
+        helm upgrade --install api ./k8s/ -f values-prod.yaml
+        docker-compose -f compose.prod.yml up -d
+        kubectl apply -k k8s/ -f k8s/app.yaml
+        kubectl apply -k github.com/acme/infra/overlays/prod
+        kubectl logs -f deploy/api
+        cat k8s/app.yaml | kubectl apply -f -
+        helm upgrade api ./k8s/ -f "$VALUES"
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.message.split("`")[1]) for d in found] == [
+        (2, "overlays/prod"),
+        (3, "overlays/staging"),
+        (4, "values-prod.yaml"),
+        (5, "compose.prod.yml"),
+    ]
+
+
 def test_existing_references_are_silent(check: Check) -> None:
     found = check(
         """\

@@ -65,7 +65,8 @@ A checklist that names a script, a config file or a folder that is no longer in 
 repository sends the operator looking for it in the middle of a deployment. Checked:
 scripts that commands run (`./scripts/deploy.sh`, `bash scripts/x.sh`, `sh x.sh`,
 `python src/app.py`, `source env.sh`, `. env.sh`), path arguments of commands
-(`kubectl apply -f k8s/app.yml`, `psql -f migrations/0042.sql`, `< input.sql`), `cd`
+(`kubectl apply -f k8s/app.yml`, `kubectl apply -k overlays/prod`, `helm upgrade -f values.yaml`,
+`psql -f migrations/0042.sql`, `< input.sql`), `cd`
 targets, path-like inline code (`` `config/prod.yml` ``) and relative Markdown links and
 images. Command paths are relative to the repository root, or to the folder an earlier
 `cd` (or the block's `cwd=` option) moved to; links are relative to the checklist's

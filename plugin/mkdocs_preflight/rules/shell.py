@@ -1047,6 +1047,14 @@ OUTPUT_OPTIONS_BY_COMMAND = {
     "docker": frozenset({"-o"}),
     "openssl": frozenset({"-out", "-keyout"}),
 }
+INPUT_OPTIONS_BY_COMMAND: dict[str, frozenset[str]] = {
+    "kubectl": frozenset({"-k", "--kustomize", "--filename"}),
+    "oc": frozenset({"-k", "--kustomize", "--filename"}),
+    "helm": frozenset({"-f", "--values"}),
+    "docker-compose": frozenset({"-f", "--file"}),
+    "psql": frozenset({"-f", "--file"}),
+}
+"""Options whose value is a file or folder the command reads (``kubectl apply -k overlays/prod``)."""
 _GIT_PATH_SUBCOMMANDS = frozenset({"add", "rm", "mv", "blame", "restore", "ls-files", "diff", "log", "stage"})
 _GIT_REV_SUBCOMMANDS = frozenset({"show", "revert", "cherry-pick", "checkout", "reset", "switch"})
 CONTAINER_TOOLS = frozenset(
@@ -1282,18 +1290,34 @@ class _Planner:
         elif command in COPIERS and len(positional) >= 2:
             outputs = {positional[-1]}
         output_options = OUTPUT_OPTIONS | OUTPUT_OPTIONS_BY_COMMAND.get(command, frozenset())
-        skip_next = False
+        input_options = INPUT_OPTIONS_BY_COMMAND.get(command, frozenset())
+        skip_next = read_next = False
         for index, token in enumerate(args):
             if index in consumed:
                 continue
             value = values[index]
+            if read_next:
+                read_next = False
+                if value != "-" and not ("/" in value and domain_like(value.split("/", 1)[0])):
+                    self.path(token, "path")
+                continue
             if skip_next or index in outputs:
                 skip_next = False
                 self.produce(value)
                 continue
             if value.startswith("-"):
                 option, equals, rest = value.partition("=")
-                if option in output_options:
+                if option in input_options:
+                    if not equals:
+                        read_next = True
+                    elif (
+                        rest
+                        and rest != "-"
+                        and not self.opaque(token)
+                        and not ("/" in rest and domain_like(rest.split("/", 1)[0]))
+                    ):
+                        self.path(token, "path", rest, token.raw.find("=") + 1)
+                elif option in output_options:
                     if equals:
                         self.produce(rest)
                     else:
