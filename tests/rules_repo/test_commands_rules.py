@@ -196,6 +196,28 @@ def test_the_placeholder_hint_can_be_pasted_into_a_shell(check: Check) -> None:
 # -- PF304 destructive -----------------------------------------------------------------------
 
 
+def test_destructive_statements_in_a_here_document(check: Check) -> None:
+    found = check(
+        """\
+        - [ ] Drop the old tables
+
+          ```bash
+          psql "$DATABASE_URL" \\
+            --set ON_ERROR_STOP=1 <<'SQL'
+          SELECT count(*) FROM old_users;
+            DROP TABLE old_users;
+          SQL
+          psql "$DATABASE_URL" <<SQL
+          -- DROP TABLE kept_users;
+          SELECT 1;
+          SQL
+          ```
+        """,
+        "PF304",
+    )
+    assert [(d.line, d.col, d.message.split("`")[1]) for d in found] == [(7, 5, "DROP TABLE")]
+
+
 def test_destructive_commands_need_the_option(check: Check) -> None:
     found = check(
         """\

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.inline import COMMAND_WORDS
 from ..engine.run_options import front_matter_timeout, option_problems, yaml_text
-from ..model import Block, Checklist, Diagnostic, Level
+from ..model import Block, Checklist, Command, Diagnostic, Level
 from .base import FileCheck, Rule
 from .repository import block_locator, front_matter_position, option_position, source_lines
 from .shell import (
@@ -159,7 +159,8 @@ even with `--yes`. Commands recognised as destructive: `rm -rf`, `git push --for
 `git clean -f`, `git branch -D`, `DROP TABLE/DATABASE/...`, `TRUNCATE`,
 `DELETE FROM` without `WHERE`, `dropdb`, `terraform destroy`, `kubectl delete`,
 `helm uninstall`, `docker system prune` and other `prune`s, `docker compose down -v`,
-`aws ... delete-*`, `aws s3 rb`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`.
+`aws ... delete-*`, `aws s3 rb`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`; SQL statements
+also in a here-document (`psql <<SQL`), not in an SQL `--` comment nor a `grep` pattern.
 A block marked `destructive=false` is not reported, nor a command run with `--dry-run`
 (`--dry-run=client`, `--dryrun`), which only shows what it would do.
 
@@ -444,6 +445,29 @@ def check_placeholders(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagn
     return found
 
 
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<tag>[A-Za-z_]\w*)\1")
+
+
+def _heredoc_body(block: Block, command: Command) -> tuple[str | None, int]:
+    """The here-document a shell block's command feeds (``psql <<SQL``), and its first
+    line in the block's script (1-based); ``(None, 0)`` without one."""
+    if block.lang == "console" or "<<" not in command.text:
+        return None, 0
+    doc = _HEREDOC.search(command.text)
+    if doc is None:
+        return None, 0
+    lines = block.code.split("\n")
+    index = command.line - block.line - 1
+    while 0 <= index < len(lines) and lines[index].rstrip().endswith("\\"):
+        index += 1
+    first = index + 1
+    tag = doc.group("tag")
+    end = first
+    while end < len(lines) and lines[end].strip() != tag:
+        end += 1
+    return "\n".join(lines[first:end]), first + 1
+
+
 def check_destructive(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagnostic]:
     """PF304: destructive commands in runnable blocks without ``destructive=true``."""
     found: list[Diagnostic] = []
@@ -451,11 +475,20 @@ def check_destructive(checklist: Checklist, ctx: RuleContext) -> Iterable[Diagno
         if not block.runnable or block.destructive is not None:
             continue
         for command in block.commands:
-            destructive = find_destructive(command.text)
+            text = command.text
+            body, body_line = _heredoc_body(block, command)
+            if body is not None:
+                text = f"{text}\n{body}"
+            destructive = find_destructive(text)
             if destructive is None:
                 continue
             reason, offset = destructive
-            line, col = block_locator(block, command)(offset)
+            if body is not None and offset > len(command.text):
+                before = text[len(command.text) + 1 : offset]
+                line_start = text.rfind("\n", 0, offset) + 1
+                line, col = _position(block, body_line + before.count("\n"), offset - line_start + 1)
+            else:
+                line, col = block_locator(block, command)(offset)
             found.append(
                 Diagnostic(
                     DESTRUCTIVE.code,
