@@ -120,6 +120,27 @@ def test_existing_references_are_silent(check: Check) -> None:
     assert found == []
 
 
+def test_a_cd_in_a_subshell_ends_with_it(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        (cd services/api && make serve) && make build
+        (cd services/api && make serve)
+        make test && ./scripts/deploy.sh
+        (
+          cd services/api
+          make serve
+        )
+        make deploy-staging
+        cd services/api && (cd ../.. && make build) && make serve
+        (make build)
+        ```
+        """,
+        "PF2",
+    )
+    assert [(d.code, d.line) for d in found] == [("PF203", 11)]
+
+
 def test_continuation_lines_point_at_the_physical_line(check: Check) -> None:
     found = check(
         """\

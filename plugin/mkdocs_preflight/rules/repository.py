@@ -43,6 +43,7 @@ from .shell import (
     PATH,
     PRODUCE,
     RUNNER,
+    SUBSHELL,
     Arg,
     Step,
     domain_like,
@@ -69,7 +70,8 @@ scripts that commands run (`./scripts/deploy.sh`, `bash scripts/x.sh`, `sh x.sh`
 `psql -f migrations/0042.sql`, `< input.sql`), `cd`
 targets, path-like inline code (`` `config/prod.yml` ``) and relative Markdown links and
 images. Command paths are relative to the repository root, or to the folder an earlier
-`cd` (or the block's `cwd=` option) moved to; links are relative to the checklist's
+`cd` (or the block's `cwd=` option) moved to (a `cd` in a `( ... )` subshell ends with it);
+links are relative to the checklist's
 folder; inline code is relative to the root.
 
 Not reported: URLs, absolute and home paths (`/var/log/x`, `~/.ssh`), `$VARS`, globs,
@@ -478,6 +480,8 @@ class _Walk:
     analysis: Analysis
     produced: set[str] = field(default_factory=set)
     """Root-relative paths that earlier commands create."""
+    subshells: list[str | None] = field(default_factory=list)
+    """The folder to go back to at the end of each open subshell of the current block."""
     made_executable: set[str] = field(default_factory=set)
     """Root-relative paths that an earlier ``chmod +x`` made executable."""
     mentioned: set[str] = field(default_factory=set)
@@ -556,6 +560,11 @@ class _Walk:
                 self.runner(step)
             elif kind == COMMIT:
                 self.commit(step.value, step.start)
+            elif kind == SUBSHELL:
+                if step.value == "(":
+                    self.subshells.append(self.cwd)
+                elif self.subshells:
+                    self.cwd = self.subshells.pop()
             elif kind == EXECUTABLE:
                 target = normalize(step.value, self.cwd) if self.cwd is not None else None
                 if target:
@@ -1218,6 +1227,7 @@ def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
         if isinstance(thing, Block):
             walk.step = thing.id
             walk.mentioned = set()
+            walk.subshells = []
             cwd_option = thing.options.get("cwd")
             # Relative to the root, like `preflight run`: a block's cwd replaces run.cwd.
             walk.cwd = normalize(cwd_option, "") if cwd_option else start_cwd
@@ -1237,6 +1247,7 @@ def analyse(checklist: Checklist, ctx: RuleContext) -> Analysis:
             if thing.kind == "command":
                 text, skip = inline_command(thing)
                 walk.cwd = start_cwd
+                walk.subshells = []
                 walk.locate = span_locator(thing, skip)
                 walk.command(text)
             else:

@@ -1075,6 +1075,7 @@ MODULE = "module"  # python -m MODULE
 RUNNER = "runner"  # poetry/uv/... run NAME
 COMMIT = "commit"  # a hash given to git
 EXECUTABLE = "executable"  # a path `chmod` makes executable (`chmod +x`, `chmod 755`)
+SUBSHELL = "subshell"  # value "(": a subshell starts (a `cd` in it ends with it); ")": it ends
 
 Arg = tuple[int, str, bool]
 """A command argument: (offset, value without quotes, opaque: dynamic or unparsable)."""
@@ -1210,7 +1211,13 @@ class _Planner:
         return tuple((t.start, unquote(t.raw), self.opaque(t)) for t in tokens)
 
     def command(self, text: str) -> list[Step]:
+        parens = [t for t in tokenize(text) if t.kind == OP and t.raw in "()"] if "(" in text or ")" in text else []
         for simple in simple_commands(text):
+            if parens:
+                first = [*simple.words[:1], *simple.assignments[:1], *(r for r, _ in simple.redirects[:1])]
+                start = min(t.start for t in first) if first else len(text)
+                while parens and parens[0].start < start:
+                    self.steps.append(Step(SUBSHELL, value=parens.pop(0).raw))
             if simple.clause:
                 for token in simple.words:
                     self.mention(token)
@@ -1226,6 +1233,7 @@ class _Planner:
             argv = strip_wrappers(simple.words)
             if argv:
                 self.simple(argv)
+        self.steps.extend(Step(SUBSHELL, value=t.raw) for t in parens)
         return self.steps
 
     def simple(self, argv: list[Token]) -> None:
