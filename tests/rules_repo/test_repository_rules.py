@@ -336,6 +336,21 @@ def test_direct_call_of_a_non_executable_script(check: Check) -> None:
     assert "mode 0644" in found[0].message
 
 
+def test_scripts_that_xargs_runs(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        xargs -n1 ./scripts/noexec.sh < hosts.txt
+        cat hosts.txt | xargs -0 -P 4 -I{} ./scripts/missing.sh {}
+        cat hosts.txt | xargs -n 1 ./scripts/deploy.sh
+        find . -name '*.pyc' | xargs rm -f
+        ```
+        """,
+        "PF20",
+    )
+    assert [(d.code, d.line) for d in found] == [("PF202", 2), ("PF201", 3)]
+
+
 def test_a_script_made_executable_earlier_is_not_reported(check: Check) -> None:
     found = check(
         """\

@@ -334,7 +334,7 @@ def simple_commands(command: str) -> tuple[SimpleCommand, ...]:
 
 WRAPPERS = frozenset(
     """
-    sudo doas env nohup time exec command builtin nice ionice timeout stdbuf chronic caffeinate
+    sudo doas env nohup time exec command builtin nice ionice timeout stdbuf chronic caffeinate xargs
     """.split()  # noqa: SIM905 - a word list reads better than a list of strings
 )
 _WRAPPER_ARG_OPTIONS = {
@@ -349,13 +349,17 @@ _WRAPPER_ARG_OPTIONS = {
     "stdbuf": frozenset({"-i", "-o", "-e"}),
     "command": frozenset(),
     "exec": frozenset({"-a"}),
+    "xargs": frozenset(
+        {"-I", "-n", "-P", "-L", "-d", "-E", "-s", "-a", "--max-args", "--max-procs", "--delimiter", "--arg-file"}
+    ),
 }
 
 
 def strip_wrappers(words: Sequence[Token]) -> list[Token]:
     """The argv of the real command: without ``sudo``, ``env X=1``, ``timeout 60``...
 
-    ``sudo -u deploy ./x.sh`` gives ``./x.sh``; ``env -i A=1 make build`` gives ``make build``.
+    ``sudo -u deploy ./x.sh`` gives ``./x.sh``; ``env -i A=1 make build`` gives ``make build``;
+    ``xargs -n1 ./x.sh`` gives ``./x.sh``.
     """
     argv = list(words)
     guard = 0
