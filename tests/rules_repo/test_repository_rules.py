@@ -300,6 +300,24 @@ def test_paths_created_earlier_are_not_missing(check: Check) -> None:
     assert [(d.line, d.message) for d in found] == [(3, "Script `./tools/gen.sh` does not exist")]
 
 
+def test_the_folder_of_a_clone_over_ssh_is_made_by_it(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        git clone deploy@git.example.com:tools.git
+        ./tools/install.sh
+        git clone git@github.com:acme/other.git && cd other-name
+        ```
+
+        ```bash
+        git clone git@github.com:acme/infra.git && cd infra && make plan
+        ```
+        """,
+        "PF2",
+    )
+    assert [(d.code, d.line, d.message.split("`")[1]) for d in found] == [("PF201", 4, "other-name")]
+
+
 def test_ignored_generated_and_local_files_are_not_missing(check: Check) -> None:
     found = check(
         """\

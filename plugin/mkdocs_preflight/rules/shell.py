@@ -1155,9 +1155,13 @@ def _usable_path(value: str) -> bool:
     return bool(value) and value[0] not in "/~$" and "://" not in value and not any(c in value for c in "*?[]{}<>\n")
 
 
+_SCP_LIKE_URL = re.compile(r"^[\w.-]+@[\w.-]+:")
+"""``git@github.com:acme/infra.git``: a remote in the scp form."""
+
+
 def _mention_value(value: str) -> str:
-    if "://" in value:
-        tail = value.rstrip("/").rsplit("/", 1)[-1]
+    if "://" in value or _SCP_LIKE_URL.match(value):
+        tail = re.split(r"[/:]", value.rstrip("/"))[-1]
         return tail[:-4] if tail.endswith(".git") else tail
     return value.rstrip("/")
 
