@@ -1502,7 +1502,7 @@ class _Planner:
                 self.mention(token)
             if len(positional) >= 2:
                 self.produce(unquote(positional[1].raw))
-            elif positional and "/" in positional[0].raw:
+            elif positional and ("/" in positional[0].raw or _SCP_LIKE_URL.match(unquote(positional[0].raw))):
                 self.produce(_mention_value(unquote(positional[0].raw)))
             return
         if sub in _GIT_REV_SUBCOMMANDS:
