@@ -318,6 +318,22 @@ def test_the_folder_of_a_clone_over_ssh_is_made_by_it(check: Check) -> None:
     assert [(d.code, d.line, d.message.split("`")[1]) for d in found] == [("PF201", 4, "other-name")]
 
 
+def test_paths_restored_from_another_revision_are_made_by_git(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        git checkout origin/main -- k8s/old.yaml && kubectl apply -f k8s/old.yaml
+        git restore --source=HEAD~1 config/old.yml && cat config/old.yml
+        git restore -s v1.2.0 migrations/0000_old.sql
+        git checkout -- k8s/gone.yaml
+        git restore config/gone.yml
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.message.split("`")[1]) for d in found] == [(5, "k8s/gone.yaml"), (6, "config/gone.yml")]
+
+
 def test_ignored_generated_and_local_files_are_not_missing(check: Check) -> None:
     found = check(
         """\

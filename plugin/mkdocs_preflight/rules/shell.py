@@ -1510,13 +1510,20 @@ class _Planner:
                 value = unquote(token.raw)
                 if HEX.match(value) and re.search(r"\d", value) and re.search(r"[a-f]", value):
                     self.steps.append(Step(COMMIT, token.start, value))
+        values = [unquote(t.raw) for t in rest]
+        # `git checkout REV -- PATH`, `git restore --source=REV PATH`: PATH comes from another
+        # revision, so it may be missing from the working tree until the command runs.
+        from_revision = (
+            sub == "checkout" and "--" in values and any(not v.startswith("-") for v in values[: values.index("--")])
+        ) or (sub == "restore" and any(v in ("-s", "--source") or v.startswith("--source=") for v in values))
         after_dashdash = False
-        for token in rest:
-            value = unquote(token.raw)
+        for token, value in zip(rest, values, strict=True):
             if value == "--":
                 after_dashdash = True
             elif value.startswith("-"):
                 continue
+            elif from_revision and (after_dashdash or sub == "restore") and path_shape(value):
+                self.produce(value)
             elif not ((after_dashdash or sub in _GIT_PATH_SUBCOMMANDS) and self.arg(token)):
                 self.mention(token)
 
