@@ -75,9 +75,10 @@ links are relative to the checklist's
 folder; inline code is relative to the root.
 
 Not reported: URLs, absolute and home paths (`/var/log/x`, `~/.ssh`), `$VARS`, globs,
-placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes, `grep` patterns; paths that an
-earlier command creates (`mkdir`, `> out.txt`, `-o file`, `git clone`), paths that git
-ignores, paths under folders that tools create (`node_modules/`, `.venv/`, `dist/`) and
+placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes, `grep` patterns;
+paths that an earlier command creates (`mkdir`, `> out.txt`, `-o file`, `git clone`,
+`git checkout REV -- x`, `git restore --source=REV x`), paths that git ignores,
+paths under folders that tools create (`node_modules/`, `.venv/`, `dist/`) and
 local `.env` files.
 
 Bad (there is no `scripts/deploy_v2.sh`):
