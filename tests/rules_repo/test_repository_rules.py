@@ -87,6 +87,9 @@ def test_files_and_folders_given_to_input_options(check: Check) -> None:
         kubectl logs -f deploy/api
         cat k8s/app.yaml | kubectl apply -f -
         helm upgrade api ./k8s/ -f "$VALUES"
+        terraform -chdir=infra/prod plan -out=plan.tfplan
+        terraform -chdir=k8s plan
+        terraform -chdir="$TF_DIR" plan
         ```
         """,
         "PF201",
@@ -96,6 +99,7 @@ def test_files_and_folders_given_to_input_options(check: Check) -> None:
         (3, "overlays/staging"),
         (4, "values-prod.yaml"),
         (5, "compose.prod.yml"),
+        (11, "infra/prod"),
     ]
 
 

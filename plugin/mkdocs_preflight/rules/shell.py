@@ -1057,6 +1057,8 @@ INPUT_OPTIONS_BY_COMMAND: dict[str, frozenset[str]] = {
     "helm": frozenset({"-f", "--values"}),
     "docker-compose": frozenset({"-f", "--file"}),
     "psql": frozenset({"-f", "--file"}),
+    "terraform": frozenset({"-chdir"}),
+    "tofu": frozenset({"-chdir"}),
 }
 """Options whose value is a file or folder the command reads (``kubectl apply -k overlays/prod``)."""
 _GIT_PATH_SUBCOMMANDS = frozenset({"add", "rm", "mv", "blame", "restore", "ls-files", "diff", "log", "stage"})
