@@ -103,6 +103,20 @@ def test_files_and_folders_given_to_input_options(check: Check) -> None:
     ]
 
 
+def test_the_code_of_bash_with_joined_options_is_not_a_script(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        bash -lc 'cd services/api && make serve'
+        sh -euc "./scripts/deploy.sh --env staging"
+        bash -x ./scripts/missing.sh
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.message.split("`")[1]) for d in found] == [(4, "./scripts/missing.sh")]
+
+
 def test_existing_references_are_silent(check: Check) -> None:
     found = check(
         """\

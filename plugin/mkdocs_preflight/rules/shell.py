@@ -1385,8 +1385,8 @@ class _Planner:
         index = 0
         while index < len(args):
             value = unquote(args[index].raw)
-            if value in ("-c", "-s", "-"):
-                return set(range(len(args)))  # `bash -c '...'`: the rest is code or stdin
+            if value in ("-c", "-s", "-") or (value[:1] == "-" and value[1:2] != "-" and "c" in value[1:]):
+                return set(range(len(args)))  # `bash -c '...'`, `bash -lc '...'`: the rest is code or stdin
             if value.startswith(("-", "+")) and len(value) > 1:
                 index += 2 if value in _SHELL_ARG_OPTIONS else 1
                 continue
