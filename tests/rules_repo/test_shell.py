@@ -227,6 +227,9 @@ def test_destructive(command: str, reason: str) -> None:
         "helm uninstall app --dry-run",
         "git push --force --dry-run origin main",
         "kubectl -n payments get pods",
+        "kubectl delete --help",
+        "terraform destroy --help",
+        "git reset --hard --help",
         "git -C ../infra push origin main",
         # SQL that a command searches for, or that an SQL comment holds, is not run
         "grep -rn 'DROP TABLE' migrations/",

@@ -162,7 +162,7 @@ even with `--yes`. Commands recognised as destructive: `rm -rf`, `git push --for
 `aws ... delete-*`, `aws s3 rb`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`; SQL statements
 also in a here-document (`psql <<SQL`), not in an SQL `--` comment nor a `grep` pattern.
 A block marked `destructive=false` is not reported, nor a command run with `--dry-run`
-(`--dry-run=client`, `--dryrun`), which only shows what it would do.
+(`--dry-run=client`, `--dryrun`), which only shows what it would do, or with `--help`.
 
 Bad:
 

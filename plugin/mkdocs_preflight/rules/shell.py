@@ -678,11 +678,12 @@ def _short_flags(args: Iterable[str]) -> set[str]:
 
 
 def _dry_run(args: list[str]) -> bool:
-    """``--dry-run`` (``=client``, ``=server``...) or ``--dryrun``: the command only shows what it would do."""
+    """``--dry-run`` (``=client``, ``=server``...), ``--dryrun`` or ``--help``: the command only
+    shows what it would do, or how to use it."""
     for arg in args:
         if arg == "--":
             break
-        if arg in ("--dry-run", "--dryrun"):
+        if arg in ("--dry-run", "--dryrun", "--help"):
             return True
         if arg.startswith(("--dry-run=", "--dryrun=")) and not arg.endswith("=none"):
             return True
