@@ -188,3 +188,12 @@ def test_git_ignored_paths(shared_repo: Path) -> None:
         assert index.is_ignored("generated/out.txt")
         assert index.is_ignored("build.log")
         assert not index.is_ignored("config/missing.yml")
+
+
+def test_makefile_include_with_a_glob(tmp_path: Path) -> None:
+    files = {"Makefile": "include mk/*.mk\n-include local/*.mk\nown:\n", "mk/a.mk": "from-a:\n", "mk/b.mk": "from-b:\n"}
+    info = RepoIndex(make_repo(tmp_path / "r", files, use_git=False)).makefile()
+    assert info is not None
+    for target in ("own", "from-a", "from-b"):
+        assert info.has(target), target
+    assert not info.has("nope")

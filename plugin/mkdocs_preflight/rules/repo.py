@@ -13,6 +13,7 @@ question.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
 import posixpath
 import re
@@ -615,8 +616,14 @@ def _parse_makefile(
                 if "$" in name:
                     continue
                 inc = normalize(name, directory)
-                if inc is not None:
-                    _parse_makefile(repo, inc, directory, info, seen, variables)
+                if inc is None:
+                    continue
+                if any(c in inc for c in "*?["):  # `include mk/*.mk`: the files that match, in order
+                    folder, glob = posixpath.split(inc)
+                    for match in fnmatch.filter(repo.listdir(folder), glob):
+                        _parse_makefile(repo, posixpath.join(folder, match), directory, info, seen, variables)
+                    continue
+                _parse_makefile(repo, inc, directory, info, seen, variables)
             continue
         assign = _MAKE_ASSIGN.match(line)
         colon = line.find(":")
