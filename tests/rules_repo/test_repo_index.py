@@ -190,6 +190,16 @@ def test_git_ignored_paths(shared_repo: Path) -> None:
         assert not index.is_ignored("config/missing.yml")
 
 
+def test_makefile_targets_named_by_addprefix_and_addsuffix(tmp_path: Path) -> None:
+    makefile = "ENVS = staging prod\n$(addprefix push-,$(ENVS)) $(addsuffix -check, api web):\n\t@echo $@\n"
+    info = RepoIndex(make_repo(tmp_path / "r", {"Makefile": makefile}, use_git=False)).makefile()
+    assert info is not None
+    for target in ("push-staging", "push-prod", "api-check", "web-check"):
+        assert info.has(target), target
+    assert not info.has("push-dev")
+    assert not any(t.startswith(("$", "push-,")) or t.endswith(")") for t in info.targets)
+
+
 def test_makefile_include_with_a_glob(tmp_path: Path) -> None:
     files = {"Makefile": "include mk/*.mk\n-include local/*.mk\nown:\n", "mk/a.mk": "from-a:\n", "mk/b.mk": "from-b:\n"}
     info = RepoIndex(make_repo(tmp_path / "r", files, use_git=False)).makefile()

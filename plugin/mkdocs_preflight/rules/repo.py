@@ -571,6 +571,36 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
     return expanded if expanded == value else _expand(expanded, variables, depth + 1)
 
 
+_MAKE_AFFIX = re.compile(r"\$[({](addprefix|addsuffix) ([^,$(){}]*),([^$(){}]*)[)}]")
+
+
+def _affixes(m: re.Match[str]) -> str:
+    """``$(addprefix push-,a b)`` gives ``push-a push-b`` (``addsuffix`` puts it after)."""
+    affix, words = m.group(2), m.group(3).split()
+    return " ".join(affix + w if m.group(1) == "addprefix" else w + affix for w in words)
+
+
+def _make_words(head: str) -> list[str]:
+    """The target names of a rule's head: split on blanks outside ``$(...)``."""
+    words: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in head:
+        if char in "({" and current and current[-1] == "$":
+            depth += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        elif char.isspace() and not depth:
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
 _MAKE_WILDCARD = re.compile(r"\$[({][^)}]*[)}]|\$.|%")
 
 
@@ -640,9 +670,9 @@ def _parse_makefile(
             continue
         if line[colon + 1 : colon + 2] == "=":
             continue
-        head = _expand(line[:colon], variables)
+        head = _MAKE_AFFIX.sub(_affixes, _expand(line[:colon], variables))
         rest = line[colon + 1 :].lstrip(":")
-        names = head.split()
+        names = _make_words(head)
         if not names:
             continue
         if names == [".PHONY"]:
