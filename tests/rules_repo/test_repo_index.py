@@ -200,6 +200,19 @@ def test_makefile_targets_named_by_addprefix_and_addsuffix(tmp_path: Path) -> No
     assert not any(t.startswith(("$", "push-,")) or t.endswith(")") for t in info.targets)
 
 
+def test_makefile_with_eval_may_have_any_target(tmp_path: Path) -> None:
+    makefile = (
+        "SERVICES := api web\n"
+        "define RULE\n"
+        "deploy-$(1):\n"
+        "\t@echo $(1)\n"
+        "endef\n"
+        "$(foreach s,$(SERVICES),$(eval $(call RULE,$(s))))\n"
+    )
+    info = RepoIndex(make_repo(tmp_path / "r", {"Makefile": makefile}, use_git=False)).makefile()
+    assert info is not None and info.has("deploy-api")
+
+
 def test_makefile_include_with_a_glob(tmp_path: Path) -> None:
     files = {"Makefile": "include mk/*.mk\n-include local/*.mk\nown:\n", "mk/a.mk": "from-a:\n", "mk/b.mk": "from-b:\n"}
     info = RepoIndex(make_repo(tmp_path / "r", files, use_git=False)).makefile()

@@ -572,6 +572,7 @@ def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
 
 
 _MAKE_AFFIX = re.compile(r"\$[({](addprefix|addsuffix) ([^,$(){}]*),([^$(){}]*)[)}]")
+_ANY_TARGET = re.compile(r".*", re.S)
 
 
 def _affixes(m: re.Match[str]) -> str:
@@ -665,6 +666,9 @@ def _parse_makefile(
                 variables[name] = (variables.get(name, "") + " " + value).strip()
             elif op != "!=":
                 variables[name] = value
+            continue
+        if "$(eval" in line or "${eval" in line:
+            info.patterns.append(_ANY_TARGET)  # rules made at run time: any target may exist
             continue
         if first in _MAKE_DIRECTIVES or colon <= 0:
             continue

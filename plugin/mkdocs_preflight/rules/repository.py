@@ -130,9 +130,10 @@ MISSING_MAKE_TARGET = Rule(
     """\
 The Makefile that `make` would read (in the current folder, in `make -C dir`, or
 `make -f file`) is parsed for explicit targets, `.PHONY` names, pattern rules and
-`include`d files; simple variables in target names are expanded. A target that names
-an existing file is accepted too. When there is no Makefile at all, the first `make`
-call of each checklist is reported once.
+`include`d files (`include mk/*.mk` too); simple variables, `$(addprefix ...)` and
+`$(addsuffix ...)` in target names are expanded. A target that names an existing file
+is accepted too, and any target of a Makefile that makes rules with `$(eval ...)`.
+When there is no Makefile at all, the first `make` call of each checklist is reported once.
 
 Bad (the Makefile has `deploy-production`, not `deploy-prod`):
 
