@@ -617,13 +617,23 @@ def find_destructive(command: str) -> tuple[str, int] | None:
     if maybe_sql:
         sql = next((m for m in _sql().finditer(command) if _runs_sql(command, m.start("sql"), quoted_by)), None)
     if sql:
-        return " ".join(sql.group("sql").split()[:2]).upper().rstrip("("), sql.start("sql")
+        return _sql_reason(sql.group("sql")), sql.start("sql")
     return None
 
 
 _SQL_SEARCHERS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "git", "sed", "awk", "man"})
 """Commands that search or edit text: SQL in their arguments is a pattern, not a statement."""
 _SQL_COMMENT = re.compile(r"(?:^|[\s\"';])--(?:\s|$)", re.M)
+
+
+def _sql_reason(statement: str) -> str:
+    """``DROP TABLE``, ``TRUNCATE``, ``DELETE FROM``, ``FLUSHALL``, ``dropDatabase()``: what the runner shows."""
+    words = statement.split()
+    if words[0].lower().startswith("dropdatabase"):
+        return "dropDatabase()"
+    if words[0].upper() == "TRUNCATE" and (len(words) < 2 or words[1].upper() != "TABLE"):
+        return "TRUNCATE"
+    return " ".join(words[:2]).upper()
 
 
 def _runs_sql(command: str, start: int, arguments: list[tuple[int, int, str]]) -> bool:
