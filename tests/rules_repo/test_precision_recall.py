@@ -128,6 +128,9 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("CONFIG=config/prod.yml ./scripts/deploy.sh"), ()),
     (bash("cd k8s && kubectl apply -f app.yaml && cd .. && ./scripts/deploy.sh"), ()),
     (bash("mkdir -p ~/bin && cp scripts/deploy.sh ~/bin/"), ()),
+    (bash("bash -lc 'cd services/api && make serve'"), ()),
+    (bash("sh -euc './scripts/deploy.sh --env staging'"), ()),
+    (bash("git clone deploy@git.example.com:tools.git && ./tools/install.sh"), ()),
     # PF202 (not executable): true cases
     (bash("./scripts/noexec.sh"), ("PF202",)),
     (bash("cd scripts && ./noexec.sh"), ("PF202",)),
@@ -304,6 +307,8 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("systemctl stop app"), ()),
     (bash("kubectl scale deploy api --replicas=0"), ()),
     (bash("kubectl -n prod get pods"), ()),
+    (bash("kubectl delete --help"), ()),
+    (bash("terraform destroy --help"), ()),
     (bash("rg -l 'TRUNCATE sessions' migrations/"), ()),
     (bash("psql app <<'SQL'\n-- DROP TABLE old_users;\nSELECT 1;\nSQL"), ()),
     ("# Case\n\n```console\n$ git status\nUse git reset --hard to discard changes\nrm -rf done\n```\n", ()),
