@@ -96,6 +96,8 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("sed -i 's/a\\/b/c\\/d/' config/prod.yml"), ()),
     (bash("ssh host './scripts/missing.sh'"), ()),
     (bash("kubectl exec deploy/api -- ./bin/missing"), ()),
+    (bash("vagrant ssh -c './scripts/missing.sh'"), ()),
+    (bash("ansible all -m shell -a './scripts/missing.sh'"), ()),
     (bash("docker exec api python tools/missing.py"), ()),
     (bash("cd /srv/app && ./bin/start"), ()),
     (bash('cd "$(git rev-parse --show-toplevel)" && ./scripts/deploy.sh'), ()),

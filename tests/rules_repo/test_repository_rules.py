@@ -117,6 +117,22 @@ def test_the_code_of_bash_with_joined_options_is_not_a_script(check: Check) -> N
     assert [(d.line, d.message.split("`")[1]) for d in found] == [(4, "./scripts/missing.sh")]
 
 
+def test_commands_that_run_on_another_machine_are_not_checked(check: Check) -> None:
+    found = check(
+        """\
+        ```bash
+        vagrant ssh -c './scripts/provision.sh'
+        vagrant ssh --command='./bin/setup'
+        ansible web -i inventory.ini -m shell -a './scripts/rotate-logs.sh --days 7'
+        gcloud compute ssh vm-1 --command './bin/restart'
+        ansible-playbook playbooks/missing.yml
+        ```
+        """,
+        "PF201",
+    )
+    assert [(d.line, d.message.split("`")[1]) for d in found] == [(6, "playbooks/missing.yml")]
+
+
 def test_existing_references_are_silent(check: Check) -> None:
     found = check(
         """\

@@ -1062,6 +1062,13 @@ OUTPUT_OPTIONS_BY_COMMAND = {
     "docker": frozenset({"-o"}),
     "openssl": frozenset({"-out", "-keyout"}),
 }
+REMOTE_CODE_OPTIONS: dict[str, frozenset[str]] = {
+    "ansible": frozenset({"-a", "--args"}),
+    "vagrant": frozenset({"-c", "--command"}),
+    "gcloud": frozenset({"--command"}),
+    "az": frozenset({"--scripts", "--command-id"}),
+}
+"""Options whose value is a command that runs on another machine (``ansible all -a './x.sh'``)."""
 INPUT_OPTIONS_BY_COMMAND: dict[str, frozenset[str]] = {
     "kubectl": frozenset({"-k", "--kustomize", "--filename"}),
     "oc": frozenset({"-k", "--kustomize", "--filename"}),
@@ -1320,11 +1327,19 @@ class _Planner:
             outputs = {positional[-1]}
         output_options = OUTPUT_OPTIONS | OUTPUT_OPTIONS_BY_COMMAND.get(command, frozenset())
         input_options = INPUT_OPTIONS_BY_COMMAND.get(command, frozenset())
-        skip_next = read_next = False
+        remote_options = REMOTE_CODE_OPTIONS.get(command, frozenset())
+        skip_next = read_next = remote_next = False
         for index, token in enumerate(args):
             if index in consumed:
                 continue
             value = values[index]
+            if remote_next:
+                remote_next = False
+                self.mention(token)
+                continue
+            if value.partition("=")[0] in remote_options:
+                remote_next = "=" not in value
+                continue
             if read_next:
                 read_next = False
                 if value != "-" and not ("/" in value and domain_like(value.split("/", 1)[0])):
