@@ -78,8 +78,9 @@ Not reported: URLs, absolute and home paths (`/var/log/x`, `~/.ssh`), `$VARS`, g
 placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes, `grep` patterns;
 paths that an earlier command creates (`mkdir`, `> out.txt`, `-o file`, `git clone`,
 `git checkout REV -- x`, `git restore --source=REV x`), paths that git ignores,
-paths under folders that tools create (`node_modules/`, `.venv/`, `dist/`) and
-local `.env` files.
+paths under folders that tools create (`node_modules/`, `.venv/`, `dist/`),
+local `.env` files, and commands that run on another machine or in a container
+(`ssh host ./x.sh`, `kubectl exec ... -- ./x`, `vagrant ssh -c`, `ansible -a`).
 
 Bad (there is no `scripts/deploy_v2.sh`):
 
