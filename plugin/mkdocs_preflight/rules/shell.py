@@ -772,7 +772,7 @@ def _destructive_git(args: list[str], flags: set[str], words: list[str]) -> str 
         return "git reset --hard"
     if sub == "clean" and flags & {"-f", "--force"}:
         return "git clean -f"
-    if sub == "branch" and flags & {"-D"}:
+    if sub == "branch" and ("-D" in flags or (flags & {"-d", "--delete"} and flags & {"-f", "--force"})):
         return "git branch -D"
     if sub == "checkout" and "--" in args and "." in args:
         return "git checkout -- ."
