@@ -159,7 +159,8 @@ even with `--yes`. Commands recognised as destructive: `rm -rf`, `git push --for
 `git clean -f`, `git branch -D`, `DROP TABLE/DATABASE/...`, `TRUNCATE`,
 `DELETE FROM` without `WHERE`, `dropdb`, `terraform destroy`, `kubectl delete`,
 `helm uninstall`, `docker system prune` and other `prune`s, `docker compose down -v`,
-`aws ... delete-*`, `aws s3 rb`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`; SQL statements
+`aws ... delete-*`, `aws s3 rb`, `gsutil rm -r`, `rails db:drop` (`db:reset`...),
+`manage.py flush`, `redis-cli FLUSHALL`, `mkfs`, `dd of=/dev/...`; SQL statements
 also in a here-document (`psql <<SQL`), not in an SQL `--` comment nor a `grep` pattern.
 A block marked `destructive=false` is not reported, nor a command run with `--dry-run`
 (`--dry-run=client`, `--dryrun`), which only shows what it would do, or with `--help`.

@@ -550,7 +550,8 @@ def mask_placeholders(code: str) -> str:
 DESTRUCTIVE_NAMES = frozenset(
     """
     rm shred wipefs dd dropdb dropuser truncate git terraform tofu terragrunt pulumi cdk cdktf kubectl oc
-    helm docker podman docker-compose aws gcloud az redis-cli heroku gh serverless sls
+    helm docker podman docker-compose aws gcloud az redis-cli heroku gh serverless sls gsutil
+    db:drop db:reset db:purge db:schema:load
     """.split()  # noqa: SIM905 - a word list reads better than a list of strings
 )
 """Commands :func:`is_destructive` looks at (plus ``mkfs*`` and SQL in any command)."""
@@ -703,6 +704,8 @@ def _dry_run(args: list[str]) -> bool:
 def _destructive_argv(argv: list[str]) -> str | None:
     name = argv[0].rsplit("/", 1)[-1]
     args = argv[1:]
+    if name == "bundle" and args[:1] == ["exec"]:
+        return _destructive_argv(args[1:]) if len(args) > 1 else None
     if _dry_run(args):
         return None
     flags = _short_flags(a for a in args if a.startswith("-"))
@@ -745,6 +748,14 @@ def _destructive_argv(argv: list[str]) -> str | None:
         return None
     if name in ("gcloud", "az") and any(w in ("delete", "destroy") for w in words):
         return f"{name} ... delete"
+    if name == "gcloud" and words[:2] == ["storage", "rm"] and flags & {"-r", "-R", "--recursive"}:
+        return "gcloud storage rm -r"
+    if name == "gsutil" and first == "rm" and flags & {"-r", "-R"}:
+        return "gsutil rm -r"
+    if name in ("rails", "rake") and first in ("db:drop", "db:reset", "db:purge", "db:schema:load"):
+        return f"{name} {first}"
+    if (name == "manage.py" or (PYTHON.match(name) and first.endswith("manage.py"))) and "flush" in words[:2]:
+        return "manage.py flush"
     if name in ("redis-cli",) and any(w.upper() in ("FLUSHALL", "FLUSHDB") for w in words):
         return "redis-cli FLUSHALL"
     if name == "heroku" and first in ("apps:destroy", "pg:reset", "destroy"):
