@@ -263,6 +263,10 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("mysql -e 'DROP DATABASE IF EXISTS app_test'"), ("PF304",)),
     (bash("redis-cli -n 2 FLUSHDB"), ("PF304",)),
     (bash("dropdb --if-exists app"), ("PF304",)),
+    (bash("git branch --delete --force feature/x"), ("PF304",)),
+    (bash("gsutil -m rm -r gs://acme-old/"), ("PF304",)),
+    (bash("RAILS_ENV=production bin/rails db:drop"), ("PF304",)),
+    (bash("python manage.py flush --noinput"), ("PF304",)),
     ("# Case\n\n```console\n$ git reset --hard HEAD~1\nHEAD is now at 1a2b3c4\n```\n", ("PF304",)),
     ("# Case\n\n- [ ] Step\n\n  ```bash title=cleanup\n  rm -rf build/\n  ```\n", ("PF304",)),
     # PF304: decoys
@@ -310,6 +314,9 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("kubectl scale deploy api --replicas=0"), ()),
     (bash("kubectl -n prod get pods"), ()),
     (bash("kubectl delete --help"), ()),
+    (bash("bundle exec rails db:migrate"), ()),
+    (bash("python manage.py migrate"), ()),
+    (bash("gsutil cp gs://acme/x.tgz ."), ()),
     (bash("terraform destroy --help"), ()),
     (bash("rg -l 'TRUNCATE sessions' migrations/"), ()),
     (bash("psql app <<'SQL'\n-- DROP TABLE old_users;\nSELECT 1;\nSQL"), ()),
@@ -347,7 +354,7 @@ def test_precision_and_recall_per_rule(shared_repo: Path) -> None:
     assert misses == [], "\n".join(misses)
     assert table == dict.fromkeys(RULES, (1.0, 1.0))
     # (true positives, false positives, false negatives): every planted case found, no decoy reported
-    assert counts == {"PF201": (46, 0, 0), "PF202": (13, 0, 0), "PF203": (14, 0, 0), "PF304": (47, 0, 0)}
+    assert counts == {"PF201": (46, 0, 0), "PF202": (13, 0, 0), "PF203": (14, 0, 0), "PF304": (51, 0, 0)}
 
 
 def test_the_corpus_has_more_decoys_than_true_cases() -> None:
