@@ -265,7 +265,7 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     (bash("dropdb --if-exists app"), ("PF304",)),
     (bash("git branch --delete --force feature/x"), ("PF304",)),
     (bash("gsutil -m rm -r gs://acme-old/"), ("PF304",)),
-    (bash("RAILS_ENV=production bin/rails db:drop"), ("PF304",)),
+    (bash("RAILS_ENV=production bundle exec rails db:drop"), ("PF304",)),
     (bash("python manage.py flush --noinput"), ("PF304",)),
     ("# Case\n\n```console\n$ git reset --hard HEAD~1\nHEAD is now at 1a2b3c4\n```\n", ("PF304",)),
     ("# Case\n\n- [ ] Step\n\n  ```bash title=cleanup\n  rm -rf build/\n  ```\n", ("PF304",)),
