@@ -72,3 +72,14 @@ def processes_with(needle: str) -> list[int]:
         if needle in cmdline and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def start_run(root: Path) -> subprocess.Popen[bytes]:
+    """``preflight run checklists/deploy.md --yes`` in the background, output discarded:
+    for tests that signal or kill the runner mid-step."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )

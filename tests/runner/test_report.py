@@ -6,15 +6,13 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import markdown
 from junitparser import Error, Failure, JUnitXml
 
-from .helpers import Repo, Run, logs, only_log, processes_with, records
+from .helpers import Repo, Run, logs, only_log, processes_with, records, start_run
 
 REPORTED = """\
     # Release | v2
@@ -134,12 +132,7 @@ def test_junit_report_of_a_crashed_run_has_an_error(repo: Repo, preflight: Run) 
     # The runner was killed during a step (OOM, kill -9): that step never ended, which
     # a CI dashboard must not count as a skipped test in a green suite.
     root = repo("# X\n- [ ] Migrate\n  ```bash\n  sleep 58.123\n  ```\n- [ ] Later\n  ```bash\n  true\n  ```\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_run(root)
     try:
         deadline = time.monotonic() + 20
         while not processes_with("sleep 58.123") and time.monotonic() < deadline:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .helpers import Repo, Run, cli, final, logs, only_log, processes_with, records
+from .helpers import Repo, Run, cli, final, logs, only_log, processes_with, records, start_run
 
 DEPLOY = """\
     ---
@@ -259,12 +259,7 @@ def test_a_step_that_redirects_its_output_keeps_its_time_limit(repo: Repo, prefl
 def test_sigterm_stops_a_step_that_redirected_its_output(repo: Repo) -> None:
     # The runner logged the step `aborted` and left it running.
     root = repo("# Quiet\n- [ ] Log to a file\n  ```bash\n  exec >deploy.log 2>&1\n  sleep 53.321\n  ```\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_run(root)
     try:
         deadline = time.monotonic() + 20
         while not processes_with("sleep 53.321") and time.monotonic() < deadline:
@@ -289,12 +284,7 @@ def test_a_signal_while_a_step_starts_still_stops_the_step(repo: Repo) -> None:
     root = repo("# Racy\n- [ ] Start\n  ```bash\n  kill -TERM $PPID\n  sleep 49.321\n  ```\n")
     leftovers: list[int] = []
     for _ in range(5):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs_preflight", "run", "checklists/deploy.md", "--yes"],
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_run(root)
         try:
             assert process.wait(20) == 130
         finally:

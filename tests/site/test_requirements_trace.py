@@ -298,7 +298,9 @@ def test_ids_that_differ_only_in_case_or_punctuation_get_their_own_anchors(tmp_p
     assert headings["REQ-1"] == "req-req-1" and headings["REQ-2"] == "req-req-2"
     assert len(set(headings.values())) == 4
     assert all(anchor.startswith("req-req-1-") for rid, anchor in headings.items() if rid in ("req-1", "REQ.1"))
-    table = {a.text(): a.get("href") for a in requirements.find("table").find_all("a")}  # type: ignore[union-attr]
+    table_node = requirements.find("table")
+    assert table_node is not None
+    table = {a.text(): a.get("href") for a in table_node.find_all("a")}
     assert table == {rid: f"#{anchor}" for rid, anchor in headings.items()}
     for page_url in ("checklists/deploy/", "checklists/notes/"):
         for link in built.page(page_url).find_all("a", cls="preflight-req"):
