@@ -500,3 +500,40 @@ def test_ids_without_a_digit_from_the_projects_own_pattern_are_linked(tmp_path: 
     assert len(engine.requirement_refs) == 3
     links = built.page("checklists/deploy/").find_all("a", cls="preflight-req")
     assert [a.get("href") for a in links] == ["../../requirements/#req-sec-login"] * 3
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_requirement_links_in_headings_and_nested_pages(tmp_path: Path, directory_urls: bool) -> None:
+    """A link is written after MkDocs resolved the page's links: its URL is relative to the
+    page's own (nested folders, both URL styles); in a heading it leaves the heading's id
+    and its table-of-contents title alone; the search index has its text, not its tags."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "requirements.yml": '"4.2": Rollback is rehearsed\n',
+            "checklists/ops/db/restore.md": "# Restore\n\n## Rollback (Requirement 4.2)\n\n- [ ] Drill it (Req 4.2)\n",
+        },
+    )
+    write_config(tmp_path, site_config("material", use_directory_urls=directory_urls))
+    built = build_site(tmp_path)
+    assert built.ok, built.messages
+    url = "checklists/ops/db/restore/" if directory_urls else "checklists/ops/db/restore.html"
+    target = "../../../../requirements/#req-4-2" if directory_urls else "../../../requirements.html#req-4-2"
+    page = built.page(url)
+    links = page.find_all("a", cls="preflight-req")
+    assert [(a.text(), a.get("href")) for a in links] == [("Requirement 4.2", target), ("Req 4.2", target)]
+    folder = built.site / url if directory_urls else (built.site / url).parent
+    landing = (folder / target.split("#")[0]).resolve()
+    assert (landing / "index.html" if directory_urls else landing).is_file()
+    heading = article(page).find("h2")
+    assert heading is not None and heading.get("id") == "rollback-requirement-42"
+    entries = page.find_all("a", cls="md-nav__link")
+    toc = {a.text().strip() for a in entries if a.get("href") == "#rollback-requirement-42"}
+    assert toc == {"Rollback (Requirement 4.2)"}
+    html = built.html(url)
+    assert "<!--pf:" not in html and "preflight-decoration" not in html
+    index = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [d["title"] + " " + d["text"] for d in index["docs"] if d["location"].startswith(url)]
+    assert any("Drill it (Req 4.2)" in text for text in texts), texts
+    assert not any("preflight-req" in text or "pf:" in text for text in texts), texts

@@ -174,6 +174,12 @@ def permalink(item_id: str) -> str:
     return f'<a class="preflight-permalink" href="#{_attr(item_id)}" title="Permanent link">&para;</a>'
 
 
+def requirement_link_start(href: str) -> str:
+    """The start tag of a link to a requirement's entry on the requirements page (``href``:
+    the page's URL relative to the linking page, and the anchor)."""
+    return f'<a class="preflight-req" href="{_attr(href)}">'
+
+
 def outcome(status: str, label: str, title: str) -> str:
     """An item's latest run outcome: ``<span class="preflight-outcome preflight-outcome--passed">``."""
     return (

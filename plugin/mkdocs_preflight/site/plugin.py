@@ -310,7 +310,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 found = _search_entries(checklist, context.step_anchors, page.present_anchor_ids)
                 self._page_data[uri] = _Deferred(context.decorations, head, tail, linked, found)
             elif linked:
-                self._page_data[uri] = _Deferred([], "", "", linked, [])  # only its requirement links
+                self._page_data[uri] = _Deferred(context.decorations, "", "", linked, [])  # its requirement links
             else:
                 del self._page_data[uri]
         entry = self._entries.get(uri)
@@ -347,11 +347,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         deferred = self._page_data.pop(page.file.src_uri, None)
         if isinstance(deferred, _Deferred) and page.content is not None:
-            content = page.content
+            content = markup.expand(page.content, deferred.decorations)
             moved = self._requirements_page.moved if self._requirements_page is not None else {}
             if moved and self._project is not None and not deferred.requirements.isdisjoint(moved):
                 content = requirements.relink(content, moved, self._project.matcher)
-            page.content = deferred.head + markup.expand(content, deferred.decorations) + deferred.tail
+            page.content = deferred.head + content + deferred.tail
             search = page.meta.get("search")
             if deferred.search and not (isinstance(search, dict) and search.get("exclude")):
                 _add_to_search(config, page.url, deferred.search)
@@ -663,7 +663,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             site_key=self._site_key,
             interactive=bool(self.config["interactive"]),
             matcher=project.matcher,
-            requirement_href=self._requirement_href(uri, checklist, self._linked_requirements.setdefault(uri, set())),
+            requirement_href=self._requirement_href(page, checklist, self._linked_requirements.setdefault(uri, set())),
             resolve_link=self._link_hook(entry, uri),
             item_outcome=self._item_outcome(checklist),
             deferred=True,
@@ -678,11 +678,13 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             return None
         return lambda item_id: runs.badge(checklist.global_id(item_id))
 
-    def _requirement_href(self, page_uri: str, checklist: Checklist, linked: set[str]) -> RequirementHook | None:
-        """Links to the requirements page, for the requirements it lists: the registry's,
-        and those this checklist defines or references (the engine saw them). The IDs
-        linked go to ``linked``: an ID that shares its anchor with another is given its
-        own only when the requirements page is made, after this page (see ``on_page_context``)."""
+    def _requirement_href(self, page: Page, checklist: Checklist, linked: set[str]) -> RequirementHook | None:
+        """Links from ``page`` to the requirements page, for the requirements it lists: the
+        registry's, and those this checklist defines or references (the engine saw them).
+        Each is a URL relative to the page's: the links are decorations, which MkDocs does
+        not see. The IDs linked go to ``linked``: an ID that shares its anchor with another
+        is given its own only when the requirements page is made, after this page (see
+        ``on_page_context``)."""
         project = self._project
         target = self._requirements_file
         if target is None or project is None:
@@ -691,7 +693,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             self._registry_ids = frozenset(d.id for d in project.registry)
         registry = self._registry_ids  # once per build: the registry grows with the site
         known = {d.id for d in checklist.requirement_defs} | {ref.id for ref in checklist.requirement_refs}
-        relative = site_files.relative_uri(target.src_uri, page_uri)
+        relative = get_relative_url(target.url, page.url)
 
         def href(requirement_id: str) -> str | None:
             if requirement_id not in known and requirement_id not in registry:
