@@ -17,8 +17,8 @@ from mkdocs_preflight.engine import parse_text
 from mkdocs_preflight.engine.gc_pause import Collector
 from mkdocs_preflight.engine.project import default_matcher
 from mkdocs_preflight.model import Checklist
-from mkdocs_preflight.site import models
-from mkdocs_preflight.site.context import Outcome, PageContext
+from mkdocs_preflight.site import extension, models
+from mkdocs_preflight.site.context import Outcome, PageContext, PreparedSource
 from mkdocs_preflight.site.extension import PreflightExtension
 
 
@@ -133,9 +133,12 @@ def test_with_the_worker_no_checklist_model_outlives_its_page(tmp_path: Path, mo
 def _many(count: int) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {"docs/index.md": "# Home\n"}
     for number in range(count):
+        # Front matter (MkDocs strips it), a list Python-Markdown would not nest on its
+        # own, a fence header the page rewrites: the lines the worker prepares differ.
+        front = f"---\ntitle: Checklist {number}\n---\n\n" if number % 2 else ""
         files[f"checklists/team-{number % 3}/c{number:02}.md"] = (
-            f"# Checklist {number}\n\n## Steps\n\n- [ ] First step of {number}\n- [x] Second step REQ-{number}\n"
-            f"    - [ ] Nested {{ #pinned-{number} }}\n\n```bash id=run-{number}\necho {number}\n```\n"
+            f"{front}# Checklist {number}\n\n## Steps\n\n- [ ] First step of {number}\n- [x] Second step REQ-{number}\n"
+            f"  - [ ] Nested {{ #pinned-{number} }}\n\n```bash id=run-{number}\necho {number}\n```\n"
             f"- [ ] Run `./scripts/missing-{number}.sh`\n"
         )
     return files
@@ -162,11 +165,21 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         return outcome(self, checklist, data)
 
     monkeypatch.setattr(models.Checker, "outcome", recording_outcome)
+    rewritten_here: list[str] = []  # pages whose lines this process worked out itself
+    rewrite = extension._rewrite
+
+    def recording_rewrite(lines: list[str], checklist: Checklist, *args: Any) -> list[str]:
+        rewritten_here.append(checklist.path)
+        return rewrite(lines, checklist, *args)
+
+    monkeypatch.setattr(extension, "_rewrite", recording_rewrite)
+    rewrites: dict[str, int] = {}
     findings: dict[str, list[str]] = {}
     checked: dict[str, int] = {}
     split: dict[str, tuple[int, int]] = {}
     for mode in ("worker", "serial"):
         checked_here.clear()
+        rewritten_here.clear()
         root = tmp_path / mode
         write(root, _many(count))
         write_config(root, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
@@ -183,6 +196,7 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         assert list(items_of(first)) == ["first-step-of-0", "second-step", "pinned-0", "run-scripts-missing-0-sh"]
         findings[mode] = sorted(message for _, message in built.messages if "PF" in message)
         checked[mode] = len(checked_here)
+        rewrites[mode] = len(rewritten_here)
         split[mode] = (caches[-1].delivered, caches[-1].overtaken)
     assert started == [True, False], "the first build used a worker, the second did not"
     assert pages["worker"] == pages["serial"]
@@ -191,8 +205,53 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
     assert findings["worker"] == findings["serial"]
     assert checked["serial"] == count
     assert checked["worker"] == 0
+    # So did it work out the pages' lines: the same pages, with none left to this process.
+    assert rewrites == {"worker": 0, "serial": count}
     # The counts `mkdocs build -v` prints.
     assert split == {"worker": (count, 0), "serial": (0, 0)}
+
+
+def test_prepared_lines_serve_only_the_markdown_they_were_prepared_for() -> None:
+    """The worker prepares a page's lines from the file; the page uses them only if its
+    Markdown and Markdown settings are what they were prepared for (another plugin may
+    have changed the page; the site may not use superfences)."""
+    text = "---\ntitle: T\n---\n\n# T\n\n- [ ] One\n  - [ ] Two { #two }\n\n```bash id=go\necho hi\n```\n"
+    checklist = parse_text(text, "c.md")
+    page_markdown = text.split("---\n", 2)[2].lstrip("\n")
+    prepared = extension.prepare_source(checklist, text, page_markdown, "nested", 4)
+    assert prepared is not None
+    assert any("\x01pf:" in line for line in prepared.lines), "the items are marked"
+    rewrites: list[str] = []
+
+    def render(source: str, extensions: list[Any], ready: PreparedSource | None) -> str:
+        preflight = PreflightExtension()
+        preflight.managed = True
+        preflight.page = PageContext(checklist=checklist, source=text, line_offset=4, markdown=text, prepared=ready)
+        return markdown.markdown(source, extensions=[*extensions, preflight])
+
+    rewrite = extension._rewrite
+
+    def recording_rewrite(*args: Any) -> list[str]:
+        rewrites.append("here")
+        return rewrite(*args)
+
+    nested = ["pymdownx.superfences", "pymdownx.tasklist", "attr_list"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(extension, "_rewrite", recording_rewrite)
+        same = render(page_markdown, nested, prepared)
+        assert rewrites == []
+        assert same == render(page_markdown, nested, None)
+        assert rewrites == ["here"]
+        changed = page_markdown.replace("One", "One (edited by a macro)")
+        assert render(changed, nested, prepared) == render(changed, nested, None)
+        assert rewrites == ["here"] * 3
+        plain = ["fenced_code", "pymdownx.tasklist", "attr_list"]  # the fence header is left alone
+        assert render(page_markdown, plain, prepared) == render(page_markdown, plain, None)
+        assert rewrites == ["here"] * 5
+    page = parse(same)
+    assert list(items_of(page)) == ["one", "two"]
+    assert page.by_id("go") is not None
+    assert extension.prepare_source(checklist, text, "# Other\n", "nested", 4) is None
 
 
 def test_run_outcomes_show_on_items() -> None:

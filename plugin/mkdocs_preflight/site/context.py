@@ -25,6 +25,17 @@ OutcomeHook = Callable[[str], "Outcome | None"]
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedSource:
+    """A page's lines as the extension's first preprocessor hands them on, worked out
+    ahead of the page (by the plugin's worker process, while MkDocs renders the pages
+    before it). ``key`` names everything they follow from besides the model; a page whose
+    Markdown or Markdown settings turn out otherwise is worked out when it is rendered."""
+
+    key: bytes
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """An item's latest run outcome, as its badge shows it."""
 
@@ -49,6 +60,8 @@ class PageContext:
     (MkDocs strips the front matter before rendering)."""
     markdown: str = ""
     """The source as the page data offers it for "Copy progress as Markdown"."""
+    prepared: PreparedSource | None = None
+    """The page's rewritten lines, if the worker process worked them out ahead."""
     site_key: str = ""
     interactive: bool = True
     matcher: Matcher | None = None

@@ -27,8 +27,9 @@ Listed under ``markdown_extensions`` on its own, the extension parses the page i
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.etree import ElementTree as etree
@@ -46,7 +47,7 @@ from ..engine.project import default_matcher
 from ..engine.requirements import LIST_LEAD
 from ..model import Block, Checklist, Section
 from . import markup
-from .context import PageContext
+from .context import PageContext, PreparedSource
 
 __all__ = ["PreflightExtension", "makeExtension"]
 
@@ -54,7 +55,8 @@ _MARKER = "\x02pf:{}\x03"
 _EARLY_MARKER_RE = re.compile("[\x01\x02]pf:(\\d+)[\x04\x03]+")
 """A marker before the normalisation: EOT-padded to whole tab stops, so that a tab after it
 on the line expands as it would without it; pymdownx may have turned it into STX/ETX."""
-_UNSEEN = str.maketrans("", "", "\x01\x02\x03\x04")
+_UNSEEN_CHARS = "\x01\x02\x03\x04"
+_UNSEEN = str.maketrans("", "", _UNSEEN_CHARS)
 """Characters Python-Markdown (STX/ETX) and pymdownx (SOH/EOT) drop from the source before
 reading it: dropped from a checklist's lines before they are marked."""
 _MARKER_PREFIX = "\x02pf:"
@@ -185,18 +187,47 @@ class _SourcePreprocessor(Preprocessor):  # type: ignore[misc]  # Markdown has n
             context.unread_blocks = [
                 block.line for block in context.checklist.blocks if block.closed and (fences == "none" or block.col > 1)
             ]
-        # Dropped now rather than by the normalisation: they would be taken for markers.
-        lines = [line.translate(_UNSEEN) for line in lines]
+        lines, joined = _visible(lines)
         tab = int(self.md.tab_length)
-        return rewrite_source(
-            lines,
-            context.checklist,
-            context.source,
-            context.line_offset,
-            fences,
-            marker=lambda n: _early_marker(n, tab),
-            tab_length=tab,
-        )
+        prepared = context.prepared
+        if prepared is not None and prepared.key == _source_key(joined, context.line_offset, fences, tab):
+            return list(prepared.lines)
+        return _rewrite(lines, context.checklist, context.source, context.line_offset, fences, tab)
+
+
+def prepare_source(
+    checklist: Checklist, text: str, markdown: str, fences: FenceReach, tab: int
+) -> PreparedSource | None:
+    """:class:`PreparedSource` for the page of ``checklist`` (``text``: its source; ``markdown``:
+    the part Python-Markdown will be given, as MkDocs strips the front matter)."""
+    if not markdown.strip() or not text.endswith(markdown):
+        return None
+    offset = text[: len(text) - len(markdown)].count("\n")
+    lines, joined = _visible(markdown.split("\n"))
+    key = _source_key(joined, offset, fences, tab)
+    return PreparedSource(key, tuple(_rewrite(lines, checklist, text, offset, fences, tab)))
+
+
+def _visible(lines: list[str]) -> tuple[list[str], str]:
+    """The lines without the characters Python-Markdown and pymdownx drop (dropped now
+    rather than by the normalisation: they would be taken for markers), and joined."""
+    joined = "\n".join(lines)
+    if any(char in joined for char in _UNSEEN_CHARS):
+        joined = joined.translate(_UNSEEN)
+        return joined.split("\n"), joined
+    return lines, joined
+
+
+def _source_key(joined: str, offset: int, fences: FenceReach, tab: int) -> bytes:
+    digest = hashlib.blake2b(f"{offset}:{fences}:{tab}:".encode(), digest_size=16)
+    digest.update(joined.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _rewrite(lines: list[str], checklist: Checklist, text: str, offset: int, fences: FenceReach, tab: int) -> list[str]:
+    return rewrite_source(
+        lines, checklist, text, offset, fences, marker=lambda n: _early_marker(n, tab), tab_length=tab
+    )
 
 
 def _final_marker(match: re.Match[str]) -> str:
@@ -232,6 +263,15 @@ def _fence_reach(md: Markdown) -> FenceReach:
         return "none"
     module = type(md.preprocessors["fenced_code_block"]).__module__
     return "nested" if module.startswith("pymdownx.") else "top"
+
+
+def expected_fence_reach(extensions: Iterable[object]) -> FenceReach:
+    """What :func:`_fence_reach` will say for a Markdown with these extensions (``mkdocs.yml``'s
+    ``markdown_extensions``), as far as their names tell."""
+    names = {name.removeprefix("markdown.extensions.") for name in extensions if isinstance(name, str)}
+    if "pymdownx.superfences" in names:
+        return "nested"
+    return "top" if names & {"fenced_code", "extra"} else "none"
 
 
 def rewrite_source(

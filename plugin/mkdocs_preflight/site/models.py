@@ -35,12 +35,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import Settings
-from ..engine import Project, parse_bytes, parse_file
+from ..engine import Project, parse_file
 from ..engine.build import build
 from ..engine.requirements import Matcher
 from ..engine.source import Source, decode, read_regular
 from ..model import Checklist
 from ..rules.pipeline import Checker, FileOutcome
+from .context import PreparedSource
+from .extension import FenceReach, prepare_source
+
+Rendering = tuple[FenceReach, int]
+"""How the site's Markdown reads fences (see ``extension.FenceReach``) and its tab length."""
 
 PARALLEL_MIN = 32
 """Fewer files to parse than this are parsed in the main process (a worker costs a start)."""
@@ -109,23 +114,44 @@ def _worker_start() -> None:
     gc.disable()
 
 
+Delivery = tuple[Checklist, "FileOutcome | None", "PreparedSource | None"]
+"""What the worker delivers for one file: its model, its findings, its page's lines."""
+
+
 def parse_chunk(
-    jobs: Sequence[tuple[bytes, str]], patterns: tuple[str, ...], settings: Settings | None = None
-) -> list[tuple[Checklist, FileOutcome | None]]:
-    """Parse ``(data, display path)`` pairs and check each (runs in the worker process)."""
+    jobs: Sequence[tuple[bytes, str]],
+    patterns: tuple[str, ...],
+    settings: Settings | None = None,
+    render: Rendering | None = None,
+) -> list[Delivery]:
+    """Parse ``(data, display path)`` pairs, check each, and prepare its page's lines
+    for the rendering settings ``render`` (runs in the worker process)."""
     matcher = _matcher(patterns)
     checker = _worker_checker(settings)
-    done: list[tuple[Checklist, FileOutcome | None]] = []
+    done: list[Delivery] = []
     for data, display in jobs:
-        checklist = parse_bytes(data, display, matcher)
+        source = decode(data, display)
+        checklist = build(source, matcher)
         outcome: FileOutcome | None = None
         if checker is not None:
             try:
                 outcome = checker.outcome(checklist, data)
             except Exception:  # a rule crash is reported by the main process, with context
                 outcome = None
-        done.append((checklist, outcome))
+        done.append((checklist, outcome, _prepared(checklist, source, render)))
     return done
+
+
+def _prepared(checklist: Checklist, source: Source, render: Rendering | None) -> PreparedSource | None:
+    if render is None:
+        return None
+    from mkdocs.utils.meta import get_data
+
+    try:
+        markdown, _ = get_data(source.text)  # the Markdown of the page, as MkDocs reads it
+        return prepare_source(checklist, source.text, markdown, *render)
+    except Exception:  # the page is prepared when it is rendered, as without the worker
+        return None
 
 
 @dataclass(slots=True)
@@ -146,12 +172,14 @@ class Model:
     _cache: ModelCache
     _digest: str = ""
     _checklist: Checklist | None = None
-    _future: Future[list[tuple[Checklist, FileOutcome | None]]] | None = None
+    _future: Future[list[Delivery]] | None = None
     _index: int = 0
     _rank: int = -1
     """Its place in the worker's order (``-1``: not for the worker)."""
     outcome: FileOutcome | None = None
     """The per-file findings, when the worker delivered them with the model."""
+    prepared: PreparedSource | None = None
+    """The page's lines, when the worker delivered them with the model."""
 
     @property
     def checklist(self) -> Checklist:
@@ -160,7 +188,7 @@ class Model:
             checklist: Checklist | None = None
             future = self._future
             if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-                checklist, self.outcome = future.result()[self._index]
+                checklist, self.outcome, self.prepared = future.result()[self._index]
                 self._cache.delivered += 1
             if checklist is None:
                 if future is not None:
@@ -184,6 +212,9 @@ class ModelCache:
     matcher: Matcher = field(default_factory=lambda: _matcher(()))
     settings: Settings | None = None
     """The project's settings: the worker checks what it parses with them."""
+    render: Rendering | None = None
+    """How the site's Markdown reads fences and tabs (as far as ``mkdocs.yml`` tells):
+    the worker prepares each page's lines for it."""
     _cached: dict[str, _Cached] = field(default_factory=dict)
     _pending: list[tuple[Model, bytes]] = field(default_factory=list)
     _pool: ProcessPoolExecutor | None = None
@@ -210,11 +241,13 @@ class ModelCache:
         """What else a model depends on: the requirement patterns."""
         return tuple(pattern.pattern for pattern in self.matcher.patterns)
 
-    def begin(self, matcher: Matcher, settings: Settings | None = None) -> None:
-        """Start a build with these requirement patterns (and settings, to check in the worker)."""
+    def begin(self, matcher: Matcher, settings: Settings | None = None, render: Rendering | None = None) -> None:
+        """Start a build with these requirement patterns (and settings, to check in the
+        worker; and the rendering settings, to prepare the pages' lines there)."""
         self.close()
         self.matcher = matcher
         self.settings = settings
+        self.render = render
         self._pending = []
         self.delivered = self.overtaken = 0
 
@@ -287,7 +320,7 @@ class ModelCache:
                 continue
             jobs = [(data, model.display) for model, data in chunk]
             try:
-                future = self._pool.submit(parse_chunk, jobs, self.key, self.settings)
+                future = self._pool.submit(parse_chunk, jobs, self.key, self.settings, self.render)
             except (OSError, RuntimeError, ValueError):
                 self.close()
                 return

@@ -47,7 +47,7 @@ from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, OutcomeHook, PageContext, RequirementHook
 from .diagnostics import log_level, report
-from .extension import PreflightExtension
+from .extension import PreflightExtension, expected_fence_reach
 from .links import LinkResolver, RepoBrowser, Resolved
 from .models import Model, ModelCache, file_checker
 
@@ -183,7 +183,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         project = self._project
         if not self._enabled or project is None:
             return None
-        self._cache.begin(project.matcher, project.settings)
+        # Python-Markdown's default tab length: MkDocs sets no other.
+        self._cache.begin(project.matcher, project.settings, (expected_fence_reach(config.markdown_extensions), 4))
         listed = nav.nav_paths(config.nav) if config.nav is not None else None
         self._pages_by_dest = {file.dest_uri: file for file in files}
         self._use_directory_urls = config.use_directory_urls
@@ -654,12 +655,14 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             checklist = parse_text(markdown, entry.display, project.matcher)
             text, offset, copy = markdown, 0, markdown
         copy = _without_secrets(copy, checklist)
+        prepared = entry.model.prepared if checklist is entry.model.checklist else None
         uri = page.file.src_uri
         context = PageContext(
             checklist=checklist,
             source=text,
             line_offset=offset,
             markdown=copy,
+            prepared=prepared,
             site_key=self._site_key,
             interactive=bool(self.config["interactive"]),
             matcher=project.matcher,
