@@ -15,7 +15,9 @@ sees it). So:
   waits in this process until its page comes;
 * the worker also runs the per-file rules of ``preflight check`` on what it parsed (the
   plugin reports the same findings as the CLI), so the main process only has the
-  project-level checks left to do.
+  project-level checks left to do;
+* and it works out each page's rewritten Markdown lines (``extension.prepare_source``),
+  which the page uses if its Markdown is what the file says (no other plugin changed it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from mkdocs.utils.meta import get_data
 
 from ..config import Settings
 from ..engine import Project, parse_file
@@ -145,8 +149,6 @@ def parse_chunk(
 def _prepared(checklist: Checklist, source: Source, render: Rendering | None) -> PreparedSource | None:
     if render is None:
         return None
-    from mkdocs.utils.meta import get_data
-
     try:
         markdown, _ = get_data(source.text)  # the Markdown of the page, as MkDocs reads it
         return prepare_source(checklist, source.text, markdown, *render)
