@@ -165,14 +165,7 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
         return outcome(self, checklist, data)
 
     monkeypatch.setattr(models.Checker, "outcome", recording_outcome)
-    rewritten_here: list[str] = []  # pages whose lines this process worked out itself
-    rewrite = extension._rewrite
-
-    def recording_rewrite(lines: list[str], checklist: Checklist, *args: Any) -> list[str]:
-        rewritten_here.append(checklist.path)
-        return rewrite(lines, checklist, *args)
-
-    monkeypatch.setattr(extension, "_rewrite", recording_rewrite)
+    rewritten_here = _rewrites_here(monkeypatch)
     rewrites: dict[str, int] = {}
     findings: dict[str, list[str]] = {}
     checked: dict[str, int] = {}
@@ -211,7 +204,20 @@ def test_the_worker_process_gives_the_same_site(tmp_path: Path, monkeypatch: pyt
     assert split == {"worker": (count, 0), "serial": (0, 0)}
 
 
-def test_prepared_lines_serve_only_the_markdown_they_were_prepared_for() -> None:
+def _rewrites_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages whose lines this process rewrites (the real rewrite runs)."""
+    rewritten: list[str] = []
+    rewrite = extension._rewrite
+
+    def recording_rewrite(lines: list[str], checklist: Checklist, *args: Any) -> list[str]:
+        rewritten.append(checklist.path)
+        return rewrite(lines, checklist, *args)
+
+    monkeypatch.setattr(extension, "_rewrite", recording_rewrite)
+    return rewritten
+
+
+def test_prepared_lines_serve_only_the_markdown_they_were_prepared_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker prepares a page's lines from the file; the page uses them only if its
     Markdown and Markdown settings are what they were prepared for (another plugin may
     have changed the page; the site may not use superfences)."""
@@ -221,7 +227,6 @@ def test_prepared_lines_serve_only_the_markdown_they_were_prepared_for() -> None
     prepared = extension.prepare_source(checklist, text, page_markdown, "nested", 4)
     assert prepared is not None
     assert any("\x01pf:" in line for line in prepared.lines), "the items are marked"
-    rewrites: list[str] = []
 
     def render(source: str, extensions: list[Any], ready: PreparedSource | None) -> str:
         preflight = PreflightExtension()
@@ -229,25 +234,18 @@ def test_prepared_lines_serve_only_the_markdown_they_were_prepared_for() -> None
         preflight.page = PageContext(checklist=checklist, source=text, line_offset=4, markdown=text, prepared=ready)
         return markdown.markdown(source, extensions=[*extensions, preflight])
 
-    rewrite = extension._rewrite
-
-    def recording_rewrite(*args: Any) -> list[str]:
-        rewrites.append("here")
-        return rewrite(*args)
-
+    rewrites = _rewrites_here(monkeypatch)
     nested = ["pymdownx.superfences", "pymdownx.tasklist", "attr_list"]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(extension, "_rewrite", recording_rewrite)
-        same = render(page_markdown, nested, prepared)
-        assert rewrites == []
-        assert same == render(page_markdown, nested, None)
-        assert rewrites == ["here"]
-        changed = page_markdown.replace("One", "One (edited by a macro)")
-        assert render(changed, nested, prepared) == render(changed, nested, None)
-        assert rewrites == ["here"] * 3
-        plain = ["fenced_code", "pymdownx.tasklist", "attr_list"]  # the fence header is left alone
-        assert render(page_markdown, plain, prepared) == render(page_markdown, plain, None)
-        assert rewrites == ["here"] * 5
+    same = render(page_markdown, nested, prepared)
+    assert rewrites == []
+    assert same == render(page_markdown, nested, None)
+    assert rewrites == ["c.md"]
+    changed = page_markdown.replace("One", "One (edited by a macro)")
+    assert render(changed, nested, prepared) == render(changed, nested, None)
+    assert rewrites == ["c.md"] * 3
+    plain = ["fenced_code", "pymdownx.tasklist", "attr_list"]  # the fence header is left alone
+    assert render(page_markdown, plain, prepared) == render(page_markdown, plain, None)
+    assert rewrites == ["c.md"] * 5
     page = parse(same)
     assert list(items_of(page)) == ["one", "two"]
     assert page.by_id("go") is not None

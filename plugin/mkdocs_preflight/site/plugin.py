@@ -655,14 +655,13 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             checklist = parse_text(markdown, entry.display, project.matcher)
             text, offset, copy = markdown, 0, markdown
         copy = _without_secrets(copy, checklist)
-        prepared = entry.model.prepared if checklist is entry.model.checklist else None
         uri = page.file.src_uri
         context = PageContext(
             checklist=checklist,
             source=text,
             line_offset=offset,
             markdown=copy,
-            prepared=prepared,
+            prepared=entry.model.prepared,  # used only if the page's lines are what it was made from
             site_key=self._site_key,
             interactive=bool(self.config["interactive"]),
             matcher=project.matcher,
