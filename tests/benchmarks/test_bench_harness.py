@@ -183,3 +183,55 @@ def test_a_broken_preflight_is_reported_as_null(tmp_path: Path) -> None:
     assert result["check_over_parse"] is None
     assert result["by_size"]["5"]["commands"]["parse"]["median_s"] > 0
     assert "exit 127" in result["by_size"]["5"]["commands"]["list"]["error"]
+
+
+def test_build_stages_times_mkdocs_the_extension_and_the_plugin(tmp_path: Path) -> None:
+    """``build_stages.py`` builds each site in turn and tables every timer against the first."""
+    corpus = tmp_path / "corpus"
+    _generate(corpus, files=40, items=4)
+    plain = (corpus / "mkdocs.yml").read_text(encoding="utf-8")
+    plugin = plain.replace("  - search\n", "  - search\n  - preflight:\n      checklists_dir: checklists\n", 1)
+    assert plugin != plain
+    (corpus / "with-plugin.yml").write_text(plugin, encoding="utf-8")
+    report = tmp_path / "stages.json"
+    configs = [str(corpus / "mkdocs.yml"), str(corpus / "with-plugin.yml")]
+    options = ["--repeat", "2", "--top", "500", "--json", str(report)]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "build_stages.py"), *options, *configs],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("mkdocs.yml:") == 2 and done.stderr.count("with-plugin.yml:") == 2
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in done.stdout.splitlines() if line.startswith("| ")}
+    assert rows["timer"].endswith("| with-plugin.yml / mkdocs.yml |")
+    for label in ("build (whole)", "_populate_page", "_build_page", "Markdown.convert", "jinja2 Template.render"):
+        assert label in rows, label
+    assert "pre:fenced_code_block (pymdownx)" in rows
+    assert any(label.startswith("tree:") and "(mkdocs_preflight)" in label for label in rows)
+    assert "event:page_content PreflightPlugin" in rows
+    # Each page's Markdown instance is timed: every page converted, in each build.
+    runs = json.loads(report.read_text(encoding="utf-8"))
+    plain_runs, plugin_runs = runs[str(corpus / "mkdocs.yml")], runs[str(corpus / "with-plugin.yml")]
+    pages = len(list((corpus / "checklists").rglob("*.md")))
+    for run in plain_runs:
+        assert run["calls"]["_populate_page"] == pages
+        assert run["calls"]["pre:fenced_code_block (pymdownx)"] == pages
+        assert not any("preflight" in label.lower() for label in run["seconds"])
+    for run in plugin_runs:
+        assert run["calls"]["event:page_content PreflightPlugin"] >= pages
+        assert 0 < run["seconds"]["Markdown.convert"] < run["seconds"]["build (whole)"]
+
+
+def test_build_stages_says_which_config_is_missing(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "build_stages.py"), str(tmp_path / "nope.yml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "no such file" in done.stderr and "nope.yml" in done.stderr
+    assert "Traceback" not in done.stderr
