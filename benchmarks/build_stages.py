@@ -85,12 +85,12 @@ def _time_processors(timers: Timers, md: Any) -> None:
     for stage, registry in stages:
         for name in list(registry._data):
             processor = registry[name]
-            if not vars(processor).get(TIMED):
+            if not getattr(processor, TIMED, False):
                 timers.patch(processor, "run", f"{stage}:{name} ({_origin(processor)})")
                 setattr(processor, TIMED, True)
     for name in list(md.parser.blockprocessors._data):
         processor = md.parser.blockprocessors[name]
-        if not vars(processor).get(TIMED):
+        if not getattr(processor, TIMED, False):
             label = f"block:{name} ({_origin(processor)})"
             timers.patch(processor, "test", label)
             timers.patch(processor, "run", label)
