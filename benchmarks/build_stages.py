@@ -134,17 +134,12 @@ def build_once(config_file: str, site_dir: str) -> dict[str, Any]:
     from mkdocs.config import load_config
 
     timers = Timers()
-    convert = markdown.Markdown.convert
+    convert = timers.wrap(markdown.Markdown.convert, "Markdown.convert")
 
     def timed_convert(md: Any, source: str) -> str:
-        _time_processors(timers, md)
-        start = time.perf_counter()
-        try:
-            html: str = convert(md, source)
-            return html
-        finally:
-            timers.seconds["Markdown.convert"] += time.perf_counter() - start
-            timers.calls["Markdown.convert"] += 1
+        _time_processors(timers, md)  # before the timer starts: not part of the conversion
+        html: str = convert(md, source)
+        return html
 
     markdown.Markdown.convert = timed_convert
     timers.patch(jinja2.Template, "render", "jinja2 Template.render")
