@@ -398,7 +398,11 @@ def plan_size(options: argparse.Namespace, corpus: Corpus, check: CheckSupport, 
             tasks.append(Task("markdownlint", [markdownlint, "checklists/**/*.md"], root, CHECK_OK))
         else:
             result.skipped["markdownlint"] = why
-    if wanted(options, "pymarkdown"):
+    if options.quick and options.only is None and not (options.peers or options.peers_full):
+        # ~60 s on 200 files by itself: `--quick` keeps its minute even where a run with
+        # `--peers` left pymarkdownlnt installed in the work folder.
+        result.skipped["pymarkdown"] = "--quick (~60 s on 200 files: add --peers to time it)"
+    elif wanted(options, "pymarkdown"):
         pymarkdown, why = find_pymarkdown(options.work_dir, options.python, options.peers)
         if pymarkdown and (corpus.files <= PYMARKDOWN_MAX_FILES or options.peers_full):
             extensions = "front-matter,markdown-tables,markdown-task-list-items"

@@ -172,6 +172,34 @@ def test_quick_style_run_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert json.loads(again.stdout.rstrip("\n").split("\n")[-1])["by_size"]["12"]["commands"].keys() == {"parse"}
 
 
+def test_quick_times_the_slow_peer_only_when_asked(bench: tuple[ModuleType, ModuleType], tmp_path: Path) -> None:
+    """`--quick` keeps its minute: pymarkdownlnt (~60 s on 200 files) runs only with `--peers`
+    or `--only`, even where an earlier run left it installed in the work folder."""
+    _, run = bench
+    root = tmp_path / "corpus"
+    corpus = run.Corpus(root, 4, _generate(root, files=4, items=3))
+    # Both peers where `--peers` installs them, so that nothing is installed here.
+    for installed in (tmp_path / "peers-venv/bin/pymarkdown", tmp_path / "mdl/node_modules/.bin/markdownlint-cli2"):
+        installed.parent.mkdir(parents=True)
+        installed.write_text("#!/bin/sh\nexit 0\n")
+        installed.chmod(0o755)
+
+    def planned(*flags: str) -> tuple[list[str], dict[str, str]]:
+        options = run.parse_args(["--work", str(tmp_path), "--no-build", *flags])
+        options.work_dir = tmp_path
+        result = run.SizeResult(files=4, corpus=corpus)
+        tasks = run.plan_size(options, corpus, run.CheckSupport(True, jobs=True), result)
+        return [task.name for task in tasks], result.skipped
+
+    names, skipped = planned("--quick")
+    assert "pymarkdown" not in names
+    assert skipped["pymarkdown"].startswith("--quick") and "--peers" in skipped["pymarkdown"]
+    assert "check" in names and "markdownlint" in names  # the fast peer still runs
+    for flags in (["--quick", "--peers"], ["--quick", "--only", "pymarkdown"], ["--sizes", "4"]):
+        names, skipped = planned(*flags)
+        assert "pymarkdown" in names and "pymarkdown" not in skipped, flags
+
+
 def test_a_broken_preflight_is_reported_as_null(tmp_path: Path) -> None:
     """Missing pieces (here: a CLI that cannot start) give null ratios, never a crash."""
     command = [sys.executable, str(BENCH / "run.py"), "--sizes", "5", "--items", "3", "--no-build"]
