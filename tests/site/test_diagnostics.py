@@ -72,6 +72,24 @@ def test_mkdocs_cli_exit_codes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("quiet", ["-q", "--quiet"])
+def test_a_quiet_strict_build_still_fails_on_findings(tmp_path: Path, quiet: str) -> None:
+    """MkDocs' --quiet drops warnings before --strict counts them (mkdocs/mkdocs#4126):
+    the findings that fail the build are reported as errors there instead."""
+    root = _project(tmp_path, {"bad.md": DUPLICATE, "sloppy.md": MALFORMED})
+    result = run_cli(root, "mkdocs", "build", "--strict", quiet)
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and errors[0].startswith("ERROR   -  mkdocs_preflight: checklists/bad.md:4:11: PF101 ")
+    assert "Aborted with 1 errors in strict mode!" in result.stdout + result.stderr
+    assert "PF106" not in result.stderr  # a warning, and fail_on is `error`: it passes, quietly
+    quiet_build = run_cli(root, "mkdocs", "build", quiet)  # not strict: nothing fails, nothing shown
+    assert (quiet_build.returncode, quiet_build.stderr) == (0, "")
+    write_config(root, site_config("material", plugins=["search", {"preflight": {"fail_on": "never"}}]))
+    never = run_cli(root, "mkdocs", "build", "--strict", quiet)
+    assert (never.returncode, never.stderr) == (0, "")
+
+
 @pytest.mark.parametrize("codes", ["PF110", ""])
 def test_a_comment_that_silences_pf110_is_used_in_the_build_too(tmp_path: Path, codes: str) -> None:
     # `preflight check` needs the comment (PF110 there); the build rewrites the header and

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from site_support import build_site, site_config, write, write_config
+from site_support import build_site, run_cli, site_config, write, write_config
 
 CHECKLIST = """\
 # Deploy
@@ -97,6 +97,10 @@ def test_damaged_run_logs_fail_a_strict_build_only_with_fail_on_warning(tmp_path
             message.startswith("mkdocs_preflight: .preflight/runs/r1.jsonl:2: malformed")
             for _, message in built.messages
         )
+    quiet = run_cli(tmp_path, "mkdocs", "build", "--strict", "--quiet")  # the warning counts there too
+    assert (
+        quiet.returncode == 1 and "ERROR   -  mkdocs_preflight: .preflight/runs/r1.jsonl:2: malformed" in quiet.stderr
+    )
     page = built.page("runs/r1/")
     assert "commit a<b>&c" in page.visible_text(), "escaped once: shown as written"
     assert "The log is damaged: r1.jsonl:2: malformed" in page.visible_text()

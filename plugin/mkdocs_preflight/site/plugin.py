@@ -46,7 +46,7 @@ from . import files as site_files
 from . import markup, nav, requirements, runs
 from .config import PreflightConfig, option_values
 from .context import LinkHook, OutcomeHook, PageContext, RequirementHook
-from .diagnostics import log_level, report
+from .diagnostics import counted, log_level, report
 from .extension import PreflightExtension, expected_fence_reach
 from .links import LinkResolver, RepoBrowser, Resolved
 from .models import Model, ModelCache, file_checker
@@ -322,7 +322,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
         """Report the findings (every checklist is parsed by now) and stop the worker."""
         if self._enabled and self._project is not None:
-            report(self._diagnostics(self._project), self.config["fail_on"])
+            report(self._diagnostics(self._project), self.config["fail_on"], strict=bool(config.strict))
         cache = self._cache
         cache.close()
         if cache.delivered or cache.overtaken:
@@ -587,7 +587,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             self._runs = runs.RunData()
             return
         root = f"{project.root}{os.sep}"
-        level = log_level(Level.WARNING, self.config["fail_on"])
+        level = counted(log_level(Level.WARNING, self.config["fail_on"]), bool(config.strict))
 
         def warn(message: str) -> None:
             # A damaged log (a torn line after a crash) is a warning-level finding: only
