@@ -90,6 +90,13 @@ def _block_unpinned(block: Block) -> str:
     )
 
 
+def _placed(checklist: Checklist) -> dict[str, tuple[int, int, int]]:
+    """Every item and block ID, with the line, column and nesting depth of its step."""
+    placed = {item.id: (item.line, item.col, item.depth) for item in checklist.items}
+    placed.update({block.id: (block.line, block.col, -1) for block in checklist.blocks})
+    return placed
+
+
 def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> PinResult:
     """Pin every automatic item ID and shell block ID of ``checklist`` (parsed from ``data``)."""
     lines = data.splitlines(keepends=True)
@@ -121,17 +128,20 @@ def pin(data: bytes, checklist: Checklist, matcher: Matcher | None = None) -> Pi
         edits[index] = (new_line, block)
     if not edits:
         return result
-    expected = {i.id for i in checklist.items} | {b.id for b in checklist.blocks}
+    # Each ID with where its step is: an item nested on its parent's line (`- [ ] - [ ] x`)
+    # has the same line and may have the same text, and a marker may land on the other one.
+    expected = _placed(checklist)
     texts = {i.id: i.text for i in checklist.items}
     for _attempt in range(3):
         candidate = b"".join(edits[i][0] if i in edits else line for i, line in enumerate(lines))
         again = parse_bytes(candidate, checklist.path, matcher)
+        placed = _placed(again)
         pinned = {i.id for i in again.items if i.explicit_id and texts.get(i.id) == i.text}
         pinned |= {b.id for b in again.blocks if b.explicit_id}
+        pinned = {ident for ident in pinned if placed[ident] == expected.get(ident)}
         failed = [(index, step) for index, (_, step) in edits.items() if step.id not in pinned]
         if not failed:
-            now = {i.id for i in again.items} | {b.id for b in again.blocks}
-            if now != expected:
+            if placed != expected:
                 for _, step in edits.values():
                     skip(step, "pinning would change other IDs; pin it by hand")
                 return result
