@@ -491,6 +491,18 @@ def test_reference_columns_point_at_the_id() -> None:
     assert (ref.line, ref.col) == (1, 26)
 
 
+def test_item_columns_point_at_each_items_own_checkbox() -> None:
+    c = parse("- [ ] - [ ] - [x] Nested on one line\n> - [ ] Quoted\n1. [ ] One\n   - [ ] Under\n")
+    assert [(i.line, i.col, i.depth) for i in c.items] == [
+        (1, 3, 0),
+        (1, 9, 1),
+        (1, 15, 2),
+        (2, 5, 0),
+        (3, 4, 0),
+        (4, 6, 1),
+    ]
+
+
 def test_front_matter_errors_are_diagnostics_and_parsing_goes_on() -> None:
     c = parse_text("---\ntitle: [unclosed\n---\n# Hi\n- [ ] still parsed\n", "fm.md")
     assert codes(c) == ["PF107"]

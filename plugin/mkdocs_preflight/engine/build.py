@@ -164,10 +164,10 @@ class _Walker:
     def diag(self, code: str, message: str, line: int, col: int = 1, level: Level = Level.WARNING) -> None:
         self.checklist.diagnostics.append(Diagnostic(code, message, self.path, line, col, level))
 
-    def col_of(self, line: int, needle: str, default: int = 1) -> int:
-        """1-based column of ``needle`` in source line ``line`` (1-based)."""
+    def col_of(self, line: int, needle: str, default: int = 1, after: int = 0) -> int:
+        """1-based column of ``needle`` in source line ``line`` (1-based), from column ``after + 1``."""
         if 1 <= line <= len(self.lines) and needle:
-            found = self.lines[line - 1].find(needle)
+            found = self.lines[line - 1].find(needle, after)
             if found >= 0:
                 return found + 1
         return default
@@ -454,7 +454,8 @@ class _Walker:
         parent = self.owner()
         inline = tokens[index + 2] if index + 2 < len(tokens) and tokens[index + 2].type == "inline" else None
         raw = inline.content if inline is not None else ""
-        col = self.col_of(line, "[", 1)
+        # The checkbox: after the parent's, when the item starts on its parent's line (`- [ ] - [ ] x`).
+        col = self.col_of(line, "[", 1, parent.col if parent is not None and parent.line == line else 0)
         item = Item(
             id="",
             text="",
