@@ -7,7 +7,7 @@ import re
 
 import junitparser
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_preflight.config import load_settings
@@ -97,3 +97,46 @@ def test_mojibake_fix_touches_only_the_lines_it_names(data: bytes) -> None:
         if number not in chosen:
             assert old == new
     assert re.findall(rb"\r\n|\r|\n", fixed) == re.findall(rb"\r\n|\r|\n", data)
+
+
+FIXABLE = ["âœ…", "â€™", "Ã©", "‚úÖ", "ðŸš€"]  # mojibake (PF401)
+FIXABLE += [
+    "```bash id=x timeout=5\n",
+    '```bash title="t" id=q\n',
+    "~~~sh timeout=3 id=z\n",
+    "    ```bash id=n\n",
+]  # PF110
+fixable_documents = st.lists(st.one_of(st.sampled_from(FRAGMENTS + FIXABLE), st.text(max_size=8)), max_size=40).map(
+    "".join
+)
+
+
+def _steps(data: bytes) -> list[tuple[str, int]]:
+    checklist = parse_bytes(data, "checklists/f.md")
+    return [(i.id, i.line) for i in checklist.items] + [(b.id, b.line) for b in checklist.blocks]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=fixable_documents)
+@example(text="- [ ] ```bash id=x timeout=5\n")  # a fence on the item's own line
+@example(text="```bash id=x timeout=5\x85[l](../x.md#a)")  # PF110 can fix it once PF401 fixed the mojibake
+def test_check_fix_keeps_every_step_and_twice_is_once(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    """`check --fix` leaves nothing fixable and moves no line; fence-header fixes keep every
+    ID (a mojibake fix may change an item's text, and so its automatic ID); a second
+    `--fix` changes nothing."""
+    root = tmp_path_factory.mktemp("fix")
+    (root / "mkdocs.yml").write_text("site_name: p\nplugins:\n  - preflight\n")
+    target = root / "checklists" / "f.md"
+    target.parent.mkdir()
+    data = text.encode("utf-8", errors="surrogatepass")
+    target.write_bytes(data)
+    project = Project(load_settings(root / "mkdocs.yml"))
+    before = Checker(project, select=["PF110", "PF401"]).check_file(target)
+    after = Checker(project, select=["PF110", "PF401"], fix=True).check_file(target)
+    assert not [d for d in after.diagnostics if d.fixable], "a fix left something to fix"
+    fixed = target.read_bytes()
+    assert [line for _, line in _steps(fixed)] == [line for _, line in _steps(data)]
+    if not any(d.code == "PF401" for d in before.diagnostics):
+        assert _steps(fixed) == _steps(data)
+    Checker(project, select=["PF110", "PF401"], fix=True).check_file(target)
+    assert target.read_bytes() == fixed

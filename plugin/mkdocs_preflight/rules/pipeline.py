@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from ..engine import Project
     from .cache import CheckCache, Query
 
+FIX_PASSES = 4
+"""How often ``--fix`` repairs a file at most: a fix may make another one possible."""
 PARALLEL_MIN_FILES = 32
 """Below this many files, worker processes cost more than they save."""
 _CHUNK = 8
@@ -242,30 +244,42 @@ class Checker:
             outcome = self._fix(file, display, data, outcome)
         return outcome
 
-    def _fix(self, file: Path, display: str, data: bytes, outcome: FileOutcome) -> FileOutcome:
+    def _fixable(self, outcome: FileOutcome) -> dict[str, list[Diagnostic]]:
         by_code: dict[str, list[Diagnostic]] = defaultdict(list)
         for diagnostic in outcome.diagnostics:
             if diagnostic.fixable and diagnostic.code in self.registry.fixers:
                 by_code[diagnostic.code].append(diagnostic)
-        if not by_code:
-            return outcome
-        fixed = data
-        for code, diagnostics in sorted(by_code.items()):
-            fixed = self.registry.fixers[code](fixed, diagnostics)
-        if fixed == data:
-            return outcome
+        return by_code
+
+    def _fix(self, file: Path, display: str, data: bytes, outcome: FileOutcome) -> FileOutcome:
         from ..engine import parse_bytes
         from ..pin import write_atomic
 
+        by_code = self._fixable(outcome)
+        handed = 0
+        fixed = data
+        # Until nothing fixable is left, as ruff does: one fix may make another possible
+        # (mojibake repaired in a fence header lets PF110 rewrite the header).
+        for _pass in range(FIX_PASSES):
+            if not by_code:
+                break
+            attempt = fixed
+            for code, diagnostics in sorted(by_code.items()):
+                attempt = self.registry.fixers[code](attempt, diagnostics)
+            if attempt == fixed:
+                break
+            handed += sum(len(d) for d in by_code.values())
+            fixed = attempt
+            outcome = self.outcome(parse_bytes(fixed, display, self.project.matcher), fixed)
+            by_code = self._fixable(outcome)
+        if fixed == data:
+            return outcome
         try:
             write_atomic(file, fixed)
         except OSError as exc:
             raise CannotFix(f"{display}: cannot write the fixes: {exc.strerror or exc}") from None
-        before = sum(len(d) for d in by_code.values())
-        again = self.outcome(parse_bytes(fixed, display, self.project.matcher), fixed)
-        after = sum(1 for d in again.diagnostics if d.code in by_code and d.fixable)
-        again.fixed = max(0, before - after)
-        return again
+        outcome.fixed = max(0, handed - sum(len(d) for d in by_code.values()))
+        return outcome
 
     def add(self, outcome: FileOutcome) -> None:
         """Keep a file's outcome (computed here or in a worker) for :meth:`finish`."""

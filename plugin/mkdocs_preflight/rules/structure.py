@@ -527,6 +527,7 @@ def fence_headers(checklist: Checklist, ctx: RuleContext) -> Iterator[Diagnostic
         yield Diagnostic("PF110", message, checklist.path, block.line, block.col, Level.WARNING, fixed is not None)
 
 
+_FENCE_OPENER = re.compile(r"(?:`{3,}|~{3,})[ \t]*(?P<info>.*?)(?P<trail>[ \t]*)$")
 _LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")
 """A line break as the engine counts lines: CRLF, LF, or a lone CR (old Mac files)."""
 
@@ -541,13 +542,18 @@ def fix_fence_headers(data: bytes, diagnostics: list[Diagnostic]) -> bytes:
         raw = parts[index]
         bom = b"\xef\xbb\xbf" if index == 0 and raw.startswith(b"\xef\xbb\xbf") else b""
         text = raw[len(bom) :].decode("utf-8", errors="surrogateescape")
-        opener = re.match(r"^(?P<lead>[ \t>]*(?:`{3,}|~{3,})[ \t]*)(?P<info>.*?)(?P<trail>[ \t]*)$", text)
+        # The fence where the finding says it starts: after a list marker and a checkbox too
+        # (`- [ ] ```bash id=x`); else after the line's indent and block quote markers.
+        start = diagnostic.col - 1
+        opener = _FENCE_OPENER.match(text, start) if 0 <= start < len(text) else None
+        if opener is None:
+            opener = _FENCE_OPENER.match(text, len(text) - len(text.lstrip(" \t>")))
         if opener is None:
             continue
         fixed = brace_fix(opener.group("info"))
         if fixed is None:
             continue
-        new = opener.group("lead") + fixed + opener.group("trail")
+        new = text[: opener.start("info")] + fixed + opener.group("trail")
         parts[index] = bom + new.encode("utf-8", errors="surrogateescape")
     return b"".join(parts)
 
