@@ -98,6 +98,8 @@ EDGE = (
     "# Edge cases\r\n\r\n1. [ ] Ordered one\r\n2. [x] Ordered two\r\n\r\nSome text.\r\n\r\n"
     "* [ ] Star bullet\r\n\r\nMore text.\r\n\r\n+ [X] Plus bullet with [ ] inside\r\n\r\n"
     "> - [ ] Inside a quote\r\n\r\nEnd.\r\n\r\n- [ ] Mentions [x] in its text\r\n  continued on a second line\r\n"
+    # Two items on one line (CommonMark nests them; the site shows the outer one only).
+    "\r\nLast.\r\n\r\n- [x] - [x] Two on one line\r\n"
 )
 
 SOURCE_DEPLOY = {
@@ -298,6 +300,7 @@ def test_copy_markdown_rewrites_only_each_items_own_box(site: BuiltSite, page: P
         "# Edge cases\r\n\r\n1. [x] Ordered one\r\n2. [ ] Ordered two\r\n\r\nSome text.\r\n\r\n"
         "* [x] Star bullet\r\n\r\nMore text.\r\n\r\n+ [ ] Plus bullet with [ ] inside\r\n\r\n"
         "> - [x] Inside a quote\r\n\r\nEnd.\r\n\r\n- [x] Mentions [x] in its text\r\n  continued on a second line\r\n"
+        "\r\nLast.\r\n\r\n- [ ] - [x] Two on one line\r\n"  # the outer box unticked, the inner one kept
     )
     assert page.export_text("markdown") == expected
 

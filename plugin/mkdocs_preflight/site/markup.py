@@ -237,7 +237,10 @@ def page_json(checklist: Checklist, markdown: str, slugs: Mapping[int, str]) -> 
             {"id": item.id, "line": item.line, "checked": item.checked, "section": item.section, "text": item.text}
             # A pinned ID keeps its tick when the item's text is edited (only said when true: pages stay small).
             | ({"pinned": True} if item.explicit_id else {})
-            for item in checklist.items
+            # An item that starts on the line of the one before (`- [ ] - [ ] x`): its box is not
+            # the line's first, so the script is told its column (1-based).
+            | ({"col": item.col} if index and checklist.items[index - 1].line == item.line else {})
+            for index, item in enumerate(checklist.items)
         ],
     }
     return json_for_html(data)

@@ -362,6 +362,7 @@
 
   const TICK_LINE = /^((?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\]/;
   const ANY_TICK = /\[([ xX])\]/;
+  const BOX_AT = /\[([ xX])\]/y;
 
   /** The checklist source with each item's box set to its current state, byte for byte otherwise. */
   function progressMarkdown(ctx) {
@@ -378,13 +379,21 @@
       }
       const live = ctx.byId[source.id];
       const checked = live ? live.input.checked : source.checked === true;
-      lines[index] = setTick(lines[index], checked);
+      lines[index] = setTick(lines[index], checked, source.col);
     }
     return lines.join("\n");
   }
 
-  function setTick(line, checked) {
+  function setTick(line, checked, col) {
     const box = (old) => (checked ? (old === " " ? "x" : old) : " ");
+    if (typeof col === "number") {
+      // Not the line's first box (`- [ ] - [ ] x`): the box at the item's own column.
+      BOX_AT.lastIndex = col - 1;
+      const own = BOX_AT.exec(line);
+      if (own) {
+        return line.slice(0, own.index) + "[" + box(own[1]) + "]" + line.slice(own.index + 3);
+      }
+    }
     const match = TICK_LINE.exec(line);
     if (match) {
       return match[1] + "[" + box(match[2]) + "]" + line.slice(match[0].length);
