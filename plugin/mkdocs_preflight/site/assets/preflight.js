@@ -561,6 +561,23 @@
     }
     if (revealed) {
       target.scrollIntoView();
+      clearHeader(target);
+    }
+  }
+
+  /**
+   * The scroll margin that keeps an item clear of Material's sticky header is set on
+   * `:target` only, and after instant loading the item may not be `:target` yet when it is
+   * revealed (seen once in CI: the item scrolled to the very top, under the header).
+   */
+  function clearHeader(target) {
+    const header = document.querySelector(".md-header");
+    if (!header || target.matches(":target")) {
+      return;
+    }
+    const overlap = header.getBoundingClientRect().bottom - target.getBoundingClientRect().top;
+    if (overlap > 0) {
+      window.scrollBy(0, -(overlap + 8));
     }
   }
 
