@@ -9,6 +9,7 @@ run in an empty folder, it must run each step once and create nothing else.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -34,13 +35,8 @@ item = st.tuples(st.sampled_from(["- [ ] ", "1. [x] "]), line, st.booleans()).ma
     lambda t: t[0] + t[1] + (f"\n\n    ```bash\n    {STEP}\n    ```" if t[2] else "")
 )
 
-
-def yaml_string(value: str) -> str:
-    """``value`` as a double-quoted YAML string, line breaks and control characters escaped."""
-    return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}" for c in value) + '"'
-
-
-quoted = raw.map(yaml_string)  # a title or a run.env value, line breaks and all
+# A title or a run.env value, line breaks and all: JSON strings are YAML strings (as in test_extract_sh).
+quoted = raw.map(json.dumps)
 front = st.tuples(quoted, st.dictionaries(st.sampled_from(["A", "B_2", "NOT A NAME"]), quoted, max_size=2)).map(
     lambda t: (
         f"---\ntitle: {t[0]}\n"
