@@ -219,6 +219,31 @@ def test_page_data_json_matches_the_model(site: Site) -> None:
         assert ("[x]" in lines[item["line"] - 1]) is item["checked"]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"# Mixed\r\n\r\n- [ ] one\n- [x] two\r\n",  # an LF file with CRLF lines added on Windows
+        b"\xef\xbb\xbf# Mixed\n\n- [ ] one\r- [x] two\r\n",  # a BOM, a lone CR
+        b"---\rrun: [\r  TOKEN: leaked\r---\r# Old Mac\r\r- [ ] one\r- [x] two\r",  # unreadable front matter
+    ],
+    ids=["crlf-and-lf", "bom-and-lone-cr", "lone-cr-front-matter"],
+)
+def test_page_data_keeps_the_files_own_line_ends(tmp_path: Path, data: bytes) -> None:
+    """*Copy progress as Markdown* gives the file back byte for byte but for its ticks: the
+    page data holds the text with each line's own ending, and the items' line numbers count
+    lines as the engine does (CRLF, LF and a lone CR each end one)."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/mixed.md": data})
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    (raw,) = re.findall(r"data-preflight-json='([^']*)'", built.html("checklists/mixed/"))
+    page = json.loads(raw)
+    expected = data.decode("utf-8-sig").replace("TOKEN: leaked", "TOKEN: ***")
+    assert page["markdown"] == ("\ufeff" if data.startswith(b"\xef\xbb\xbf") else "") + expected
+    lines = re.split(r"\r\n|\r|\n", page["markdown"].removeprefix("\ufeff"))
+    assert [lines[item["line"] - 1] for item in page["items"]] == ["- [ ] one", "- [x] two"]
+
+
 def test_requirement_references_link_to_the_requirements_page(site: Site) -> None:
     built, _ = site
     page = built.page("checklists/deploy/")

@@ -29,6 +29,16 @@ class Source:
     bom: bool = False
     checkout_sha256: str = ""
     """:func:`checkout_digest` of the bytes: ``sha256`` unless the file has CRLF."""
+    original: str = ""
+    """The text with its own line ends when they are mixed (CRLF beside LF, or a lone CR);
+    empty when every line ends in ``newline``."""
+
+
+def as_written(source: Source) -> str:
+    """The text as the file holds it: its byte order mark and every line's own ending
+    (bytes that are not UTF-8 stay U+FFFD)."""
+    text = source.original or (source.text if source.newline == "\n" else source.text.replace("\n", source.newline))
+    return "\ufeff" + text if source.bom else text
 
 
 def decode(data: bytes, path: str) -> Source:
@@ -61,9 +71,13 @@ def decode(data: bytes, path: str) -> Source:
         )
         text = data.decode("utf-8", errors="replace")
     newline = "\r\n" if "\r\n" in text else "\n"
+    original = ""
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, text, sha, diagnostics, newline, bom, checkout)
+        normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+        if newline == "\n" or normalized.count("\n") != text.count("\r\n"):
+            original = text  # mixed: the page's "Copy progress as Markdown" gives it back as is
+        text = normalized
+    return Source(path, text, sha, diagnostics, newline, bom, checkout, original)
 
 
 def checkout_digest(data: bytes) -> str:

@@ -38,6 +38,7 @@ from ..config import ConfigError, Settings
 from ..engine import Project, parse_text
 from ..engine.gc_pause import Collector
 from ..engine.slugs import id_words
+from ..engine.source import as_written
 from ..model import Checklist, Diagnostic, Item, Level, RequirementDef
 from ..rules import RuleCrash
 from ..rules.pipeline import Checker, FileOutcome
@@ -646,9 +647,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         text = source.text if source is not None else markdown
         if text.endswith(markdown):
             offset = text[: len(text) - len(markdown)].count("\n")
-            copy = text
-            if source is not None:
-                copy = ("\ufeff" if source.bom else "") + text.replace("\n", source.newline)
+            copy = as_written(source) if source is not None else text
         else:
             # Another plugin changed the Markdown: render (and offer) what it produced.
             log.debug(f"{entry.display}: Markdown changed by another plugin; parsing the rendered text")
@@ -807,14 +806,19 @@ def _without_secrets(markdown: str, checklist: Checklist) -> str:
     for value in secrets:
         for part in (value, *value.split()):
             redactor.add_value(part)
-    lines = [redactor.redact(line) for line in markdown.split("\n")]
+    # Lines and their ends, as the engine counts lines (a lone CR ends one too).
+    parts = _LINE_END.split(markdown)
+    parts[::2] = [redactor.redact(line) for line in parts[::2]]
     # Front matter the engine could not read as YAML: its run.env is unknown, so mask
     # the value of every secret-named key, line by line.
-    for index in range(min(unread, len(lines))):
-        pair = _KEY_VALUE.match(lines[index])
+    for index in range(0, min(2 * unread, len(parts)), 2):
+        pair = _KEY_VALUE.match(parts[index])
         if pair is not None and is_secret_name(pair["key"]):
-            lines[index] = pair["head"] + MASK + pair["end"]
-    return "\n".join(lines)
+            parts[index] = pair["head"] + MASK + pair["end"]
+    return "".join(parts)
+
+
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
 _KEY_VALUE = re.compile(r"(?P<head>[ \t]*(?:- +)?[\"']?(?P<key>[\w.-]+)[\"']?[ \t]*:[ \t]*)\S.*?(?P<end>\r?)$")

@@ -366,22 +366,25 @@
 
   /** The checklist source with each item's box set to its current state, byte for byte otherwise. */
   function progressMarkdown(ctx) {
-    // Splitting on "\n" keeps any "\r", so joining restores CRLF files exactly.
-    const lines = ctx.data.markdown.split("\n");
+    const markdown = ctx.data.markdown;
+    const bom = markdown.startsWith("\ufeff") ? "\ufeff" : "";
+    // Lines and their own ends, as the engine counts lines (a lone CR ends one too):
+    // joining them again gives back a file with CRLF, LF or mixed ends exactly.
+    const parts = markdown.slice(bom.length).split(/(\r\n|\r|\n)/);
     const items = Array.isArray(ctx.data.items) ? ctx.data.items : [];
     for (const source of items) {
       if (!source || typeof source.id !== "string" || typeof source.line !== "number") {
         continue;
       }
-      const index = source.line - 1;
-      if (index < 0 || index >= lines.length) {
+      const index = 2 * (source.line - 1);
+      if (index < 0 || index >= parts.length) {
         continue;
       }
       const live = ctx.byId[source.id];
       const checked = live ? live.input.checked : source.checked === true;
-      lines[index] = setTick(lines[index], checked, source.col);
+      parts[index] = setTick(parts[index], checked, source.col);
     }
-    return lines.join("\n");
+    return bom + parts.join("");
   }
 
   function setTick(line, checked, col) {
