@@ -1,0 +1,206 @@
+"""*Copy progress as Markdown* for any checklist, in Chromium, checked against the engine.
+
+Hypothesis writes a checklist line by line (task items at any indent and in any list,
+several on one line, in quotes, admonitions and tabs, fences, non-ASCII text), each
+line ending in LF, CRLF or a lone CR. The site is built with mkdocs-material and served; in the browser each
+item the page shows gets a drawn state (its checkbox set and a ``change`` event, as a
+click does). Every progress bar must then count the items of its section as the engine
+sees them, and a reload must bring every tick back. Then "Copy progress as Markdown"
+runs: the copy must be the source with only box characters changed, and the engine,
+reading the copy, must find every shown item in the state the operator gave it and
+every other item as the source had it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from mkdocs_preflight.config import load_settings
+from mkdocs_preflight.engine import Project
+from mkdocs_preflight.model import Checklist
+
+from ._support import Page, SiteServer
+
+pytestmark = pytest.mark.browser
+
+INDENTS = ["", "", "  ", "    ", "        ", "\t", "> ", "> > ", "    > "]
+MARKERS = ["- ", "* ", "+ ", "1. ", "2) "]
+BOXES = ["[ ] ", "[x] ", "[X] "]
+HEADINGS = ["# Title", "## Section", "## Section", "### Step 2", "#### Deep"]
+OTHER_LINES = ["", "```", "```bash", "~~~", "    ```", "!!! note", '=== "Tab"', "- a", "[ ]"]
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029"), max_size=8
+)
+box = st.tuples(st.sampled_from(MARKERS), st.sampled_from(BOXES))
+boxes = st.sampled_from([1, 2, 2, 3]).flatmap(lambda n: st.lists(box, min_size=n, max_size=n))
+items = st.builds(
+    lambda indent, chain, text: indent + "".join(marker + tick for marker, tick in chain) + text,
+    st.sampled_from(INDENTS),
+    boxes,
+    st.one_of(st.sampled_from(["x", "Step `[ ]`", "{ #pin }", "é 😀 [x]"]), TEXT),
+)
+lines = st.one_of(items, items, st.sampled_from(HEADINGS), st.sampled_from(OTHER_LINES), TEXT)
+"""Task items (several on one line too) in nested sections, lists, quotes, fences,
+admonitions and tabs."""
+ENDINGS = st.sampled_from(["\n"] * 6 + ["\r\n"] * 3 + ["\r"])
+documents = st.lists(st.tuples(lines, ENDINGS), min_size=1, max_size=25).map(
+    lambda pairs: "".join(line + end for line, end in pairs)
+)
+
+CONFIG: dict[str, Any] = {
+    "site_name": "Copy",
+    "theme": {"name": "material", "font": False},
+    "plugins": ["search", "preflight"],
+    "markdown_extensions": [
+        "attr_list",
+        "admonition",
+        "pymdownx.details",
+        "pymdownx.superfences",
+        {"pymdownx.tabbed": {"alternate_style": True}},
+        {"pymdownx.tasklist": {"custom_checkbox": True}},
+    ],
+}
+
+OWN_BOX = """
+const ownBox = (li) => Array.from(li.querySelectorAll('input[type=checkbox]'))
+  .find((box) => box.closest('li.preflight-item') === li);
+const boxes = Array.from(document.querySelectorAll('li.preflight-item'))
+  .filter((li) => ownBox(li)).map((li) => [li.id, ownBox(li)]);
+"""
+STATES = OWN_BOX + "return Object.fromEntries(boxes.map(([id, box]) => [id, box.checked]));"
+"""Each item's state, for the items the page shows with a checkbox (an item that
+Python-Markdown does not read as a task, where CommonMark does, is anchored without one)."""
+SET_STATES = (
+    OWN_BOX
+    + """
+for (const [id, box] of boxes) {
+  if (box.checked !== arguments[0][id]) {
+    box.checked = arguments[0][id];
+    box.dispatchEvent(new Event('change', {bubbles: true}));
+  }
+}
+"""
+)
+"""Set each box as a click does: its state, then a ``change`` event."""
+PAGE_DATA = "return JSON.parse(document.querySelector('.preflight-checklist').getAttribute('data-preflight-json'))"
+
+
+def _checklist(root: Path) -> Checklist:
+    (checklist,) = Project(load_settings(root / "mkdocs.yml")).checklists()
+    return checklist
+
+
+def _build(root: Path) -> None:
+    """``mkdocs build`` in the process; arbitrary checklists have findings, so not strict."""
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        build(load_config(str(root / "mkdocs.yml")))
+    finally:
+        logger.setLevel(level)
+
+
+def _ready(page: Page) -> bool:
+    """Wait until the script has set up the checklist; ``False`` if the page has none."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        state = page.js(
+            "if (document.readyState !== 'complete') return 'loading';"
+            " const root = document.querySelector('.preflight-checklist');"
+            " return !root ? 'none' : root.hasAttribute('data-preflight-ready') ? 'ready' : 'loading';"
+        )
+        if state != "loading":
+            return state == "ready"
+        time.sleep(0.05)
+    raise AssertionError("the checklist was not set up within 10 s")
+
+
+def _progress(checklist: Checklist, slugs: list[str], states: dict[str, bool]) -> dict[str, str]:
+    """What each progress bar must say: the items shown in its section or below it (all
+    of them for the page's bar, scope ``""``), and how many of those are ticked."""
+
+    def scopes(section: int | None) -> set[str]:
+        found = {""}
+        while section is not None:
+            found.add(slugs[section])
+            section = checklist.sections[section].parent
+        return found
+
+    counted: dict[str, list[bool]] = {}
+    for item in checklist.items:
+        if item.id in states:
+            for scope in scopes(item.section):
+                counted.setdefault(scope, []).append(states[item.id])
+    return {scope: f"{sum(ticks)}/{len(ticks)}" for scope, ticks in counted.items()}
+
+
+def _only_boxes_changed(source: str, copied: str) -> None:
+    assert len(copied) == len(source), (source, copied)
+    for at, (old, new) in enumerate(zip(source, copied, strict=True)):
+        if old != new:
+            assert old in " xX" and new in " xX", (at, source, copied)
+            assert source[at - 1 : at] == "[" and source[at + 1 : at + 2] == "]", (at, source, copied)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(document=documents, data=st.data())
+def test_the_copy_is_the_source_with_the_operators_ticks(chromium: Any, document: str, data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "docs").mkdir()
+        (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+        (root / "checklists").mkdir()
+        source_file = root / "checklists" / "run.md"
+        source_file.write_bytes(document.encode("utf-8"))
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
+        before = _checklist(root)
+        _build(root)
+
+        server = SiteServer(root / "site")
+        try:
+            page = Page(chromium)
+            page.driver.get(server.url("checklists/run/"))
+            if not _ready(page):
+                assert not before.items, "the page of a checklist with items has no interactive checklist"
+                return
+            shown = list(page.js(STATES))
+            if not shown:  # nothing to tick: the page has no controls
+                return
+            wanted = {item_id: data.draw(st.booleans(), label=item_id) for item_id in shown}
+            page.js(SET_STATES, wanted)
+            assert page.js(STATES) == wanted
+            slugs = [section["slug"] for section in page.js(PAGE_DATA)["sections"]]
+            expected_bars = _progress(before, slugs, wanted)
+            bars = page.progress()
+            assert bars == {scope: expected_bars.get(scope, "0/0") for scope in bars}
+
+            page.driver.refresh()  # the ticks come back from localStorage
+            assert _ready(page)
+            assert page.js(STATES) == wanted
+            assert page.progress() == bars
+            page.press("copy-markdown")
+            page.wait(lambda d: d.execute_script("return document.querySelector('[data-preflight-copied]')"), "copied")
+            copied = page.export_text("markdown")
+            page.js("localStorage.clear()")
+        finally:
+            server.close()
+
+        _only_boxes_changed(document, copied)
+        source_file.write_bytes(copied.encode("utf-8"))
+        after = _checklist(root)
+        assert [item.id for item in after.items] == [item.id for item in before.items]
+        expected = {item.id: wanted.get(item.id, item.checked) for item in before.items}
+        assert {item.id: item.checked for item in after.items} == expected, json.dumps(wanted)
