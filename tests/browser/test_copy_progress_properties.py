@@ -5,7 +5,8 @@ several on one line, in quotes, admonitions and tabs, fences, non-ASCII text), e
 line ending in LF, CRLF or a lone CR. The site is built with mkdocs-material and served; in the browser each
 item the page shows gets a drawn state (its checkbox set and a ``change`` event, as a
 click does). Every progress bar must then count the items of its section as the engine
-sees them, and a reload must bring every tick back. Then "Copy progress as Markdown"
+sees them, the exported run log must list the ticks for ``preflight report`` and
+``preflight run --resume``, and a reload must bring every tick back. Then "Copy progress as Markdown"
 runs: the copy must be the source with only box characters changed, and the engine,
 reading the copy, must find every shown item in the state the operator gave it and
 every other item as the source had it.
@@ -22,11 +23,13 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from mkdocs_preflight.cli import main
 from mkdocs_preflight.config import load_settings
 from mkdocs_preflight.engine import Project
 from mkdocs_preflight.model import Checklist
@@ -94,6 +97,11 @@ for (const [id, box] of boxes) {
 """
 )
 """Set each box as a click does: its state, then a ``change`` event."""
+EXPORTED = (
+    "const f = Array.from(document.querySelectorAll('textarea.preflight-export'))"
+    ".find((t) => t.getAttribute('data-preflight-export') === arguments[0]);"
+    " return f ? f.getAttribute('data-preflight-text') : null;"
+)
 PAGE_DATA = "return JSON.parse(document.querySelector('.preflight-checklist').getAttribute('data-preflight-json'))"
 
 
@@ -147,6 +155,24 @@ def _progress(checklist: Checklist, slugs: list[str], states: dict[str, bool]) -
     return {scope: f"{sum(ticks)}/{len(ticks)}" for scope, ticks in counted.items()}
 
 
+def _check_run_log(root: Path, run_log: str, ticks: dict[str, bool]) -> None:
+    """The exported run log lists every shown item: ``preflight report``
+    has the ticked ones ``manual-done`` and the others ``not-run``, and ``preflight run
+    --resume`` accepts it (unless the runner refuses the checklist itself, e.g. a fence
+    that hides items)."""
+    log_file = root / "export.jsonl"
+    log_file.write_text(run_log, encoding="utf-8")
+    config = ["--config-file", str(root / "mkdocs.yml")]
+    report = CliRunner().invoke(main, [*config, "report", str(log_file), "--format", "json"])
+    assert report.exit_code == 0, report.output
+    steps = {step["id"]: step["status"] for step in json.loads(report.stdout)["steps"]}
+    assert steps == {item_id: "manual-done" if ticked else "not-run" for item_id, ticked in ticks.items()}
+    resumed = CliRunner().invoke(main, [*config, "run", "--resume", str(log_file), "--dry-run"])
+    if resumed.exit_code != 0:  # only where the runner refuses the checklist itself
+        fresh = CliRunner().invoke(main, [*config, "run", str(root / "checklists" / "run.md"), "--dry-run"])
+        assert (resumed.exit_code, resumed.stderr) == (fresh.exit_code, fresh.stderr)
+
+
 def _only_boxes_changed(source: str, copied: str) -> None:
     assert len(copied) == len(source), (source, copied)
     for at, (old, new) in enumerate(zip(source, copied, strict=True)):
@@ -186,6 +212,10 @@ def test_the_copy_is_the_source_with_the_operators_ticks(chromium: Any, document
             expected_bars = _progress(before, slugs, wanted)
             bars = page.progress()
             assert bars == {scope: expected_bars.get(scope, "0/0") for scope in bars}
+
+            page.press("export-log")
+            run_log = page.wait(lambda d: d.execute_script(EXPORTED, "run-log"), "run log exported")
+            _check_run_log(root, str(run_log), {item_id: wanted[item_id] for item_id in shown})
 
             page.driver.refresh()  # the ticks come back from localStorage
             assert _ready(page)
