@@ -5,8 +5,9 @@ indent, fences with and without options, admonitions, tabs, front matter, ID mar
 requirement references, control characters, plain text) under names with folders,
 spaces and non-ASCII letters, and a requirements registry of arbitrary text. Each site
 is built in the process with mkdocs-material or MkDocs' own theme. The build must finish
-(findings are warnings, never a crash), every checklist must have its page, and every
-item anchor on a page must be one of the engine's items, once.
+(findings are warnings, never a crash), every checklist must have its page, every
+item anchor on a page must be one of the engine's items, once, and no permalink may sit
+in code.
 """
 
 from __future__ import annotations
@@ -91,3 +92,5 @@ def test_any_checklists_build_into_pages_with_the_engines_items(
             anchored = [node.get("id") for node in page.find_all("li", cls="preflight-item")]
             assert len(anchored) == len(set(anchored)), anchored
             assert set(anchored) <= {item.id for item in checklists[f"checklists/{name}"].items}
+            for permalink in page.find_all("a", cls="preflight-permalink"):  # never in code (the copy button copies it)
+                assert not {node.tag for node in permalink.ancestors()} & {"code", "pre"}, html

@@ -192,3 +192,19 @@ def test_links_to_pipes_and_devices_are_never_read(tmp_path: Path) -> None:
     assert sarif.returncode == 1 and '"ruleId": "PF403"' in sarif.stdout
     locked = run("mkdocs_preflight", "lock", "--check")
     assert locked.returncode == 1 and "preflight.lock is not up to date" in locked.stderr
+
+
+def test_an_item_python_markdown_reads_as_code_gets_no_anchor_in_the_code(tmp_path: Path) -> None:
+    """CommonMark reads ``+ [ ] 2) [X] * [ ] x`` under ``- a`` as items, Python-Markdown
+    (without pymdownx.highlight) as a code block in the list item: the page shows the
+    code, with no permalink in it (Material's copy button would copy the ¶) and no
+    checkbox-less ``<li>`` claimed as the item."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/odd.md": "- a\n\t+ [ ] 2) [X] * [ ] x\n"})
+    write_config(tmp_path, site_config("material", markdown_extensions=["attr_list", "pymdownx.tasklist"]))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    page = built.page("checklists/odd/")
+    (code,) = page.find_all("code")
+    assert code.text() == "+ [ ] 2) [X] * [ ] x\n"
+    assert not page.find_all("a", cls="preflight-permalink")
+    assert not items_of(page)

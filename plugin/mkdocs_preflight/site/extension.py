@@ -61,6 +61,8 @@ _UNSEEN = str.maketrans("", "", _UNSEEN_CHARS)
 reading it: dropped from a checklist's lines before they are marked."""
 _MARKER_PREFIX = "\x02pf:"
 _MARKER_RE = re.compile("\x02pf:(\\d+)\x03")
+_CODE_TAGS = frozenset(("code", "pre"))
+"""An item marker inside these is in text that Python-Markdown read as code: no item there."""
 _ITEM_LEAD = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]{1,4}(?=\S))")
 """A list item's marker and the whitespace before its text (at most four columns)."""
 _INTERRUPTS = re.compile(r"[ \t]*(?:[-*+]|0*1[.)])[ \t]+\S")
@@ -818,10 +820,10 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
         for number, host in hosts.items():
             item = checklist.items[number]
             li: etree.Element | None = host
-            while li is not None and li.tag != "li":
+            while li is not None and li.tag != "li" and li.tag not in _CODE_TAGS:
                 li = parents.get(li)
-            if li is None or li in claimed:
-                continue
+            if li is None or li.tag != "li" or li in claimed:
+                continue  # (in code: Python-Markdown read the item's line as code, not as an item)
             claimed.add(li)
             classes = (li.get("class") or "").split()
             if not tasklist and "task-list-item" not in classes:
