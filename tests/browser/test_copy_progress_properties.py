@@ -83,8 +83,7 @@ const boxes = Array.from(document.querySelectorAll('li.preflight-item'))
   .filter((li) => ownBox(li)).map((li) => [li.id, ownBox(li)]);
 """
 STATES = OWN_BOX + "return Object.fromEntries(boxes.map(([id, box]) => [id, box.checked]));"
-"""Each item's state, for the items the page shows with a checkbox (an item that
-Python-Markdown does not read as a task, where CommonMark does, is anchored without one)."""
+"""Each item's state (by ID, for every item with its own checkbox)."""
 SET_STATES = (
     OWN_BOX
     + """
@@ -203,6 +202,7 @@ def test_the_copy_is_the_source_with_the_operators_ticks(chromium: Any, document
                 assert not before.items, "the page of a checklist with items has no interactive checklist"
                 return
             shown = list(page.js(STATES))
+            assert sorted(shown) == sorted(page.item_ids()), "an item without its own checkbox"
             if not shown:  # nothing to tick: the page has no controls
                 return
             wanted = {item_id: data.draw(st.booleans(), label=item_id) for item_id in shown}
