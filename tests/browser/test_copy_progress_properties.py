@@ -1,15 +1,15 @@
-"""*Copy progress as Markdown* for any checklist, in Chromium, checked against the engine.
+"""The interactive page for any checklist, in Chromium, checked against the engine.
 
 Hypothesis writes a checklist line by line (task items at any indent and in any list,
-several on one line, in quotes, admonitions and tabs, fences, non-ASCII text), each
-line ending in LF, CRLF or a lone CR. The site is built with mkdocs-material and served; in the browser each
-item the page shows gets a drawn state (its checkbox set and a ``change`` event, as a
-click does). Every progress bar must then count the items of its section as the engine
-sees them, the exported run log must list the ticks for ``preflight report`` and
-``preflight run --resume``, and a reload must bring every tick back. Then "Copy progress as Markdown"
-runs: the copy must be the source with only box characters changed, and the engine,
-reading the copy, must find every shown item in the state the operator gave it and
-every other item as the source had it.
+several on one line, in quotes, admonitions and tabs, fences, non-ASCII text), each line
+ending in LF, CRLF or a lone CR. The site is built with mkdocs-material or MkDocs' own
+theme, with code highlighted or not, and served. In the browser each item the page shows
+gets a drawn state (its checkbox set and a ``change`` event, as a click does). Then:
+every progress bar counts the items of its section as the engine sees them; the exported
+run log lists the ticks for ``preflight report`` and ``preflight run --resume``; a
+reload brings every tick back; and "Copy progress as Markdown" gives the source with
+only box characters changed, in which the engine finds every shown item in the state
+the operator gave it and every other item as the source had it.
 """
 
 from __future__ import annotations
@@ -62,19 +62,26 @@ documents = st.lists(st.tuples(lines, ENDINGS), min_size=1, max_size=25).map(
     lambda pairs: "".join(line + end for line, end in pairs)
 )
 
-CONFIG: dict[str, Any] = {
-    "site_name": "Copy",
-    "theme": {"name": "material", "font": False},
-    "plugins": ["search", "preflight"],
-    "markdown_extensions": [
-        "attr_list",
-        "admonition",
-        "pymdownx.details",
-        "pymdownx.superfences",
-        {"pymdownx.tabbed": {"alternate_style": True}},
-        {"pymdownx.tasklist": {"custom_checkbox": True}},
-    ],
-}
+EXTENSIONS: list[Any] = [
+    "attr_list",
+    "admonition",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    {"pymdownx.tabbed": {"alternate_style": True}},
+    {"pymdownx.tasklist": {"custom_checkbox": True}},
+]
+configs = st.builds(
+    lambda theme, highlight: {
+        "site_name": "Copy",
+        "theme": {"name": theme},
+        "plugins": ["search", "preflight"],
+        "markdown_extensions": EXTENSIONS + (["pymdownx.highlight"] if highlight else []),
+    },
+    st.sampled_from(["material", "mkdocs"]),
+    st.booleans(),
+)
+"""mkdocs-material or MkDocs' own theme; code highlighted by Pygments (a block is then
+stashed HTML) or not (a block is then part of the page's tree)."""
 
 OWN_BOX = """
 const ownBox = (li) => Array.from(li.querySelectorAll('input[type=checkbox]'))
@@ -181,8 +188,10 @@ def _only_boxes_changed(source: str, copied: str) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(document=documents, data=st.data())
-def test_the_copy_is_the_source_with_the_operators_ticks(chromium: Any, document: str, data: st.DataObject) -> None:
+@given(document=documents, config=configs, data=st.data())
+def test_the_copy_is_the_source_with_the_operators_ticks(
+    chromium: Any, document: str, config: dict[str, Any], data: st.DataObject
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "docs").mkdir()
@@ -190,7 +199,7 @@ def test_the_copy_is_the_source_with_the_operators_ticks(chromium: Any, document
         (root / "checklists").mkdir()
         source_file = root / "checklists" / "run.md"
         source_file.write_bytes(document.encode("utf-8"))
-        (root / "mkdocs.yml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
         before = _checklist(root)
         _build(root)
 
