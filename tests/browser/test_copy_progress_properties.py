@@ -4,7 +4,8 @@ Hypothesis writes a checklist line by line (task items at any indent and in any 
 several on one line, in quotes, admonitions and tabs, fences, non-ASCII text), each line
 ending in LF, CRLF or a lone CR. The site is built with mkdocs-material or MkDocs' own
 theme, with code highlighted or not, and served. In the browser each item the page shows
-gets a drawn state (its checkbox set and a ``change`` event, as a click does). Then:
+gets a drawn state (its checkbox set and a ``change`` event, as a click does), after
+checking that the script's progress bars start where the page without it stands. Then:
 every progress bar counts the items of its section as the engine sees them; the exported
 run log lists the ticks for ``preflight report`` and ``preflight run --resume``; a
 reload brings every tick back; and "Copy progress as Markdown" gives the source with
@@ -14,8 +15,10 @@ the operator gave it and every other item as the source had it.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -108,6 +111,8 @@ EXPORTED = (
     ".find((t) => t.getAttribute('data-preflight-export') === arguments[0]);"
     " return f ? f.getAttribute('data-preflight-text') : null;"
 )
+BAR = re.compile(r'data-preflight-scope="([^"]*)" data-preflight-done="(\d+)" data-preflight-total="(\d+)"')
+"""A progress bar as the page is written (the script updates these attributes)."""
 PAGE_DATA = "return JSON.parse(document.querySelector('.preflight-checklist').getAttribute('data-preflight-json'))"
 
 
@@ -210,6 +215,10 @@ def test_the_copy_is_the_source_with_the_operators_ticks(
             if not _ready(page):
                 assert not before.items, "the page of a checklist with items has no interactive checklist"
                 return
+            # Before any tick, the script's bars say what the page says without it.
+            html_text = (root / "site" / "checklists" / "run" / "index.html").read_text(encoding="utf-8")
+            static = {html.unescape(scope): f"{done}/{total}" for scope, done, total in BAR.findall(html_text)}
+            assert page.progress() == static
             shown = list(page.js(STATES))
             assert sorted(shown) == sorted(page.item_ids()), "an item without its own checkbox"
             if not shown:  # nothing to tick: the page has no controls

@@ -45,7 +45,7 @@ from ..engine import parse_text
 from ..engine.fences import add_brace_id, parse_info, render_brace_header
 from ..engine.project import default_matcher
 from ..engine.requirements import LIST_LEAD
-from ..model import Block, Checklist, Section
+from ..model import Block, Checklist, Item, Section
 from . import markup
 from .context import PageContext, PreparedSource
 
@@ -799,15 +799,16 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             context.headings = matched  # their ids, once `toc` gave them: see `heading_ids`
         slugs = {section.index: heading.get("id") or section.slug for heading, section in matched}
         context.slugs = slugs
-        self._items(scan, context, checklist)
+        shown = self._items(scan, context, checklist)
         # Steps before requirement links: those split text nodes, and a code block's
         # placeholder can sit in running text (a fence right below an item's line).
         self._steps(scan, context, checklist)
         if context.requirement_href is not None and context.matcher is not None:
             _requirement_links(root, context)
-        _progress(root, scan.parents, context, checklist, matched, slugs)
+        _progress(root, scan.parents, context, checklist, shown, matched, slugs)
 
-    def _items(self, scan: _Scan, context: PageContext, checklist: Checklist) -> None:
+    def _items(self, scan: _Scan, context: PageContext, checklist: Checklist) -> list[Item]:
+        """Anchor each item on its ``<li>``; the items the page shows, in order."""
         tasklist = "task-list" in self.md.treeprocessors
         parents = scan.parents
         hosts: dict[int, etree.Element] = {}
@@ -817,6 +818,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             else:
                 after.tail = _take_markers(after.tail or "", host, after, hosts, checklist, tasklist)
         claimed: set[etree.Element] = set()
+        shown: list[int] = []
         for number, host in hosts.items():
             item = checklist.items[number]
             li: etree.Element | None = host
@@ -825,6 +827,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
             if li is None or li.tag != "li" or li in claimed:
                 continue  # (in code: Python-Markdown read the item's line as code, not as an item)
             claimed.add(li)
+            shown.append(number)
             classes = (li.get("class") or "").split()
             if not tasklist and "task-list-item" not in classes:
                 classes.append("task-list-item")
@@ -844,6 +847,7 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
                 li.insert(position, link)
             else:
                 host.append(link)
+        return [checklist.items[number] for number in sorted(shown)]
 
     def _steps(self, scan: _Scan, context: PageContext, checklist: Checklist) -> None:
         steps = self._stashed_steps(checklist)
@@ -1008,18 +1012,22 @@ def _progress(
     parents: dict[etree.Element, etree.Element],
     context: PageContext,
     checklist: Checklist,
+    shown: list[Item],
     matched: list[tuple[etree.Element, Section]],
     slugs: dict[int, str],
 ) -> None:
-    if not checklist.items:
+    """Progress bars over the items the page shows (as the script counts them): where
+    CommonMark and Python-Markdown read a line differently (``- [ ] - [ ] x`` is two items
+    to the engine, one on the page), a bar counts the checkboxes the reader can see."""
+    if not shown:
         return
     totals: dict[int, int] = {}
     done: dict[int, int] = {}
-    for item in checklist.items:
+    for item in shown:
         for section in checklist.section_path(item.section):
             totals[section.index] = totals.get(section.index, 0) + 1
             done[section.index] = done.get(section.index, 0) + item.checked
-    page_bar = markup.progress("", checklist.done, len(checklist.items), checklist.title)
+    page_bar = markup.progress("", sum(item.checked for item in shown), len(shown), checklist.title)
     if context.interactive:
         page_bar += markup.controls()
     page_heading = root[0] if len(root) and root[0].tag == "h1" else None
