@@ -8,9 +8,10 @@ gets a drawn state (its checkbox set and a ``change`` event, as a click does), a
 checking that the script's progress bars start where the page without it stands. Then:
 every progress bar counts the items of its section as the engine sees them; the exported
 run log lists the ticks for ``preflight report`` and ``preflight run --resume``; a
-reload brings every tick back; and "Copy progress as Markdown" gives the source with
-only box characters changed, in which the engine finds every shown item in the state
-the operator gave it and every other item as the source had it.
+reload brings every tick back; "Copy progress as Markdown" gives the source with only
+box characters changed, in which the engine finds every shown item in the state the
+operator gave it and every other item as the source had it; and "Reset" brings back
+the source's boxes and bars.
 """
 
 from __future__ import annotations
@@ -242,6 +243,13 @@ def test_the_copy_is_the_source_with_the_operators_ticks(
             page.press("copy-markdown")
             page.wait(lambda d: d.execute_script("return document.querySelector('[data-preflight-copied]')"), "copied")
             copied = page.export_text("markdown")
+
+            page.press("reset")  # back to the source's boxes (asking first, if anything was ticked)
+            source = {item.id: item.checked for item in before.items if item.id in wanted}
+            if source != wanted:
+                page.driver.switch_to.alert.accept()
+            assert page.js(STATES) == source
+            assert page.progress() == static
             page.js("localStorage.clear()")
         finally:
             server.close()
