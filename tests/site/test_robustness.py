@@ -208,3 +208,18 @@ def test_an_item_python_markdown_reads_as_code_gets_no_anchor_in_the_code(tmp_pa
     assert code.text() == "+ [ ] 2) [X] * [ ] x\n"
     assert not page.find_all("a", cls="preflight-permalink")
     assert not items_of(page)
+
+
+def test_an_item_python_markdown_reads_as_text_gets_no_anchor(tmp_path: Path) -> None:
+    """CommonMark reads ``    > - [ ] x`` right under ``- a`` as a quote in the item holding
+    a task item; Python-Markdown as more text of ``a``. The page shows that text: no
+    checkbox, so no item anchor on the ``<li>`` of ``a``, and no progress bar counting
+    a box nobody can tick."""
+    write(tmp_path, {"docs/index.md": "# Home\n", "checklists/odd.md": "# Odd\n- a\n    > - [ ] x\n"})
+    write_config(tmp_path, site_config("material"))
+    built = build_site(tmp_path, strict=False)
+    assert built.ok, built.messages
+    page = built.page("checklists/odd/")
+    assert not items_of(page)
+    assert not page.find_all("a", cls="preflight-permalink")
+    assert not page.find_all("div", cls="preflight-progress")

@@ -826,9 +826,11 @@ class _PageTreeprocessor(Treeprocessor):  # type: ignore[misc]  # Markdown has n
                 li = parents.get(li)
             if li is None or li.tag != "li" or li in claimed:
                 continue  # (in code: Python-Markdown read the item's line as code, not as an item)
+            classes = (li.get("class") or "").split()
+            if tasklist and "task-list-item" not in classes:
+                continue  # Python-Markdown read the item's line as text: no checkbox to anchor
             claimed.add(li)
             shown.append(number)
-            classes = (li.get("class") or "").split()
             if not tasklist and "task-list-item" not in classes:
                 classes.append("task-list-item")
             classes.append(markup.ITEM_CLASS)
