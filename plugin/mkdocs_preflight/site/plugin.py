@@ -814,11 +814,11 @@ def _without_secrets(markdown: str, checklist: Checklist) -> str:
     for index in range(0, min(2 * unread, len(parts)), 2):
         pair = _KEY_VALUE.match(parts[index])
         if pair is not None and is_secret_name(pair["key"]):
-            parts[index] = pair["head"] + MASK + pair["end"]
+            parts[index] = pair["head"] + MASK
     return "".join(parts)
 
 
 _LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
-_KEY_VALUE = re.compile(r"(?P<head>[ \t]*(?:- +)?[\"']?(?P<key>[\w.-]+)[\"']?[ \t]*:[ \t]*)\S.*?(?P<end>\r?)$")
+_KEY_VALUE = re.compile(r"(?P<head>[ \t]*(?:- +)?[\"']?(?P<key>[\w.-]+)[\"']?[ \t]*:[ \t]*)\S.*$")
