@@ -8,13 +8,13 @@ diagnostic that points at the first bad byte, so the rest of the file is still p
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Diagnostic, Level
+from .digest import sha256
 
 
 @dataclass(slots=True, eq=False, repr=False)
@@ -43,7 +43,7 @@ def as_written(source: Source) -> str:
 
 def decode(data: bytes, path: str) -> Source:
     """Decode checklist bytes. Never raises."""
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256(data).hexdigest()
     checkout = checkout_digest(data) if b"\r\n" in data else sha
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
@@ -90,7 +90,7 @@ def checkout_digest(data: bytes) -> str:
     """
     if b"\r\n" in data and b"\x00" not in data[:8000]:
         data = data.replace(b"\r\n", b"\n")
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def read_regular(path: Path | str) -> bytes:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -40,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from ..engine.digest import sha256
 from ..engine.source import read_regular
 from ..model import Diagnostic, Level, RequirementDef
 from .requirements import RequirementSummary
@@ -145,7 +145,7 @@ def digest(answer: Any) -> str:
         data = b"s" + answer.encode("utf-8", "surrogatepass")
     else:
         data = b"j" + _canonical(_plain(answer)).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()[:32]
+    return sha256(data).hexdigest()[:32]
 
 
 # -- recording what a file's rules ask ------------------------------------------------------
@@ -369,7 +369,7 @@ def _file_sha(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        return hashlib.sha256(read_regular(path)).hexdigest()
+        return sha256(read_regular(path)).hexdigest()
     except (OSError, ValueError):
         return None
 
@@ -391,13 +391,13 @@ def code_digest() -> str:
     if _CODE is None:
         package = Path(__file__).resolve().parent.parent
         record = _wheel_record(package)
-        _CODE = "record:" + hashlib.sha256(record).hexdigest() if record is not None else _source_digest(package)
+        _CODE = "record:" + sha256(record).hexdigest() if record is not None else _source_digest(package)
     return _CODE
 
 
 def _source_digest(package: Path) -> str:
     """The names, sizes and modification times of the ``.py`` files below ``package``, digested."""
-    total = hashlib.sha256()
+    total = sha256()
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -477,7 +477,7 @@ def fingerprint(settings: Settings, options: Mapping[str, Any]) -> str:
         "tools": _tool_stamps(),
     }
     text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # -- outcomes as JSON -----------------------------------------------------------------------

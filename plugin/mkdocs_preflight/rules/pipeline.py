@@ -11,7 +11,6 @@ With a cache folder, files whose outcome is still valid are not parsed at all
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 import sys
 import threading
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.digest import sha256
 from ..engine.requirements import default_patterns_miss
 from ..engine.source import read_regular
 from ..model import Checklist, Diagnostic, Level
@@ -209,7 +209,7 @@ class Checker:
         outcome = FileOutcome(checklist.path, diagnostics, summary, suppressions, script)
         if facts is not None and data is not None:
             # Only outcomes of bytes actually read can be reused: an unreadable file is re-checked.
-            outcome.sha256 = checklist.sha256 or hashlib.sha256(data).hexdigest()  # decode hashed them
+            outcome.sha256 = checklist.sha256 or sha256(data).hexdigest()  # decode hashed them
             outcome.facts = facts
         return outcome
 
@@ -555,7 +555,7 @@ def _cached(
             data = read_regular(file)
         except OSError:
             continue
-        candidates.append((display, hashlib.sha256(data).hexdigest()))
+        candidates.append((display, sha256(data).hexdigest()))
     if not candidates:
         return {}
     return store.valid(candidates, checker.ctx.answer)
