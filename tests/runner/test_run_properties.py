@@ -13,7 +13,9 @@ repository with real shells:
 * once the failures are fixed, ``--resume`` runs exactly what did not pass, in order;
 * the log then records every runnable block as passed, and nothing failed;
 * the script of ``preflight extract --format sh`` runs the same blocks in the same
-  order, and stops where the runner stops.
+  order, and stops where the runner stops;
+* ``--section``, ``--only`` (an item with what it holds, or a block) and ``--from``
+  select the blocks they name, for the run, its resume and the script (``--item``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ class Written:
     failing: set[int] = field(default_factory=set)
     """Of those, the ones that fail until ``pass-<n>`` exists."""
     count: int = 0
+    section: int = 0
+    owners: list[int] = field(default_factory=list)
+    """The task items that hold the line being written, outermost first."""
+    places: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    """Runnable block → its section and the task items that hold it."""
+    pinned: list[str] = field(default_factory=list)
+    """IDs the source pins (``task-<n>``, ``block-<n>``), in document order."""
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -64,7 +73,7 @@ def _block(draw: st.DrawFn, out: Written, indent: str) -> None:
         "bash": "bash",
         "sh": "sh",
         "console": "console",
-        "bash-option": draw(st.sampled_from([f"bash id=block-{n}", "bash timeout=30", f"bash id=block-{n} expect=0"])),
+        "bash-option": draw(st.sampled_from([f"bash id=block-{n}", "bash timeout=30", f"bash expect=0 id=block-{n}"])),
         "bash-brace": f'bash {{ #block-{n} data-timeout="30" }}',
         "bash-comment": "bash",
         "manual": "bash run=manual",
@@ -82,6 +91,9 @@ def _block(draw: st.DrawFn, out: Written, indent: str) -> None:
     out.lines += [f"{indent}{fence}{header}", *(f"{indent}{line}" for line in body), f"{indent}{fence}"]
     if kind in BLOCK_KINDS:
         out.runnable.append(n)
+        out.places[n] = (out.section, tuple(out.owners))
+        if f"block-{n}" in header or kind == "bash-comment":
+            out.pinned.append(f"block-{n}")
         if fails:
             out.failing.add(n)
 
@@ -91,8 +103,14 @@ def _items(draw: st.DrawFn, out: Written, indent: str, depth: int) -> None:
     content = indent + " " * (len(marker) + 1)
     for _ in range(draw(st.integers(1, 3))):
         out.count += 1
+        n = out.count
         box = draw(st.sampled_from(["[ ] ", "[x] ", "[X] ", ""]))  # a plain bullet in between, too
-        out.lines.append(f"{indent}{marker} {box}Task {out.count}")
+        pin = f" {{ #task-{n} }}" if box and draw(st.booleans()) else ""
+        out.lines.append(f"{indent}{marker} {box}Task {n}{pin}")
+        if pin:
+            out.pinned.append(f"task-{n}")
+        if box:
+            out.owners.append(n)
         for _ in range(draw(st.integers(0, 2))):
             part = draw(st.sampled_from(["block", "block", "items", "blank"] if depth < 3 else ["block", "blank"]))
             if part == "block":
@@ -101,19 +119,23 @@ def _items(draw: st.DrawFn, out: Written, indent: str, depth: int) -> None:
                 _items(draw, out, content, depth + 1)
             else:
                 out.lines.append(content.rstrip())
+        if box:
+            out.owners.pop()
         if draw(st.booleans()):
             out.lines.append(indent.rstrip())
 
 
 def _flow(draw: st.DrawFn, out: Written, indent: str, depth: int) -> None:
     """Lists, blocks and containers one after another, each line starting with ``indent``."""
-    parts = ["items", "items", "block"] + (["admonition", "collapsible", "tab", "quote"] if depth < 2 else [])
+    parts = ["items", "items", "block", "text"] + (["admonition", "collapsible", "tab", "quote"] if depth < 2 else [])
     for _ in range(draw(st.integers(1, 3))):
         part = draw(st.sampled_from(parts))
         if part == "items":
             _items(draw, out, indent, depth)
         elif part == "block":
             _block(draw, out, indent)
+        elif part == "text":
+            out.lines.append(f"{indent}Read this part through first.")
         elif part == "quote":
             _flow(draw, out, indent + "> ", depth + 1)
         else:
@@ -127,9 +149,11 @@ def _flow(draw: st.DrawFn, out: Written, indent: str, depth: int) -> None:
 def checklists(draw: st.DrawFn) -> Written:
     out = Written()
     for section in range(draw(st.integers(1, 3))):
+        out.section = section
         out.lines += [f"## Part {section}", ""]
         _flow(draw, out, "", 0)
         out.lines.append("")
+    out.section = -1
     out.lines += ["## Sign-off", "", "- [ ] Sign off"]  # a step at least: a checklist without any is refused
     return out
 
@@ -145,9 +169,34 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
 
 
+def _selection(data: st.DataObject, written: Written) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Options for ``run`` and for ``extract``, and the blocks each selects in document order."""
+    runnable = written.runnable
+    choices = ["all", "section"] + (["only", "from"] if written.pinned else [])
+    how = data.draw(st.sampled_from(choices), label="selection")
+    if how == "section":
+        section = data.draw(st.integers(0, max((place[0] for place in written.places.values()), default=0)))
+        chosen = [n for n in runnable if written.places[n][0] == section]
+        return ["--section", f"Part {section}"], ["--section", f"part-{section}"], chosen, chosen
+    if how == "all":
+        return [], [], runnable, runnable
+    pinned = data.draw(st.sampled_from(written.pinned), label="ID")
+    kind, _, number = pinned.partition("-")
+    n = int(number)
+    if how == "from":
+        return ["--from", pinned], [], [m for m in runnable if m >= n], runnable
+    if kind == "block":
+        return ["--only", pinned], ["--item", pinned], [n], [n]
+    chosen = [m for m in runnable if n in written.places[m][1]]
+    return ["--only", pinned], ["--item", pinned], chosen, chosen
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(written=checklists(), keep_going=st.booleans())
-def test_any_checklist_runs_each_block_once_in_order_across_a_resume(written: Written, keep_going: bool) -> None:
+@given(written=checklists(), keep_going=st.booleans(), data=st.data())
+def test_any_checklist_runs_each_block_once_in_order_across_a_resume(
+    written: Written, keep_going: bool, data: st.DataObject
+) -> None:
+    run_options, extract_options, expected, scripted = _selection(data, written)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "checklists").mkdir()
@@ -156,40 +205,49 @@ def test_any_checklist_runs_each_block_once_in_order_across_a_resume(written: Wr
         _git(root, "init", "-q", "-b", "main")
         _git(root, "add", "-A")
         _git(root, "commit", "-q", "-m", "init")
-        source = written.text()
-        expected = written.runnable
-        first_failure = next((i for i, n in enumerate(expected) if n in written.failing), None)
+        source = written.text() + f"\n{run_options} {extract_options}\n"
+        failing = [n for n in expected if n in written.failing]
+        first_failure = expected.index(failing[0]) if failing else None
 
-        ran = cli(root, "run", "checklists/run.md", "--yes", *(["--keep-going"] if keep_going else []))
-        assert ran.returncode == (1 if written.failing else 0), source + ran.stdout + ran.stderr
+        ran = cli(root, "run", "checklists/run.md", "--yes", *run_options, *(["--keep-going"] if keep_going else []))
+        assert ran.returncode == (1 if failing else 0), source + ran.stdout + ran.stderr
         before = expected if keep_going or first_failure is None else expected[: first_failure + 1]
         assert _trace(root) == before, source + ran.stdout
 
-        (log,) = logs(root)
-        if written.failing:
-            for n in written.failing:
-                (root / f"pass-{n}").touch()
-            resumed = cli(root, "run", "--resume", str(log), "--yes")
-            assert resumed.returncode == 0, source + resumed.stdout + resumed.stderr
-            assert first_failure is not None
-            again = [n for n in expected if n in written.failing] if keep_going else expected[first_failure:]
-            assert _trace(root) == before + again, source + resumed.stdout
-        statuses = final(log)
-        header = json.loads(log.read_text().splitlines()[0])
-        blocks = [step["id"] for step in header["steps"] if step["kind"] == "block"]
-        passed = [step for step in blocks if statuses.get(step) == "passed"]
-        assert len(passed) == len(expected), (source, statuses)
-        assert "failed" not in statuses.values(), (source, statuses)
+        found = logs(root)
+        if not found:  # the section holds no step at all: nothing to log
+            assert not expected, source + ran.stdout + ran.stderr
+            assert "select no step" in ran.stderr, source + ran.stderr
+        else:
+            (log,) = found
+            if failing:
+                for n in failing:
+                    (root / f"pass-{n}").touch()
+                resumed = cli(root, "run", "--resume", str(log), "--yes")
+                assert resumed.returncode == 0, source + resumed.stdout + resumed.stderr
+                assert first_failure is not None
+                again = failing if keep_going else expected[first_failure:]
+                assert _trace(root) == before + again, source + resumed.stdout
+            statuses = final(log)
+            header = json.loads(log.read_text().splitlines()[0])
+            blocks = [step["id"] for step in header["steps"] if step["kind"] == "block"]
+            passed = [step for step in blocks if statuses.get(step) == "passed"]
+            assert len(passed) == len(expected), (source, statuses)
+            assert "failed" not in statuses.values(), (source, statuses)
 
-        script = cli(root, "extract", "checklists/run.md", "--format", "sh")
+        for n in written.failing:
+            (root / f"pass-{n}").touch()
+        script = cli(root, "extract", "checklists/run.md", "--format", "sh", *extract_options)
         assert script.returncode == 0, source + script.stderr
         (root / "run.sh").write_text(script.stdout)
+        failing = [n for n in scripted if n in written.failing]
         for also_failing in (False, True):
             (root / TRACE).unlink(missing_ok=True)
             if also_failing:
-                for n in written.failing:
+                for n in failing:
                     (root / f"pass-{n}").unlink()
             done = subprocess.run(["bash", "run.sh"], cwd=root, capture_output=True, text=True, timeout=60, check=False)
-            stops = also_failing and first_failure is not None
+            stops = also_failing and bool(failing)
             assert (done.returncode != 0) == stops, source + script.stdout + done.stderr
-            assert _trace(root) == (expected[: first_failure + 1] if stops else expected), source + script.stdout
+            upto = scripted[: scripted.index(failing[0]) + 1] if stops else scripted
+            assert _trace(root) == upto, source + script.stdout
