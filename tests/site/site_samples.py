@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import strategies as st
+
 DEPLOY = """\
 ---
 title: Deploy the app
@@ -94,3 +96,49 @@ FILES: dict[str, str | bytes] = {
     "its [smoke test](checklists/deploy.md#smoke) is a step of its own.\n",
     "docs/guide.md": "# Ops guide\n\n- [ ] A task list in a normal page stays as it is\n\n```bash\necho hi\n```\n",
 }
+
+
+# -- for property tests ----------------------------------------------------------------
+
+FRAGMENTS = [
+    # Markdown pieces that matter to the engine and the plugin, joined at random with text.
+    "- [ ] ",
+    "- [x] ",
+    "    - [ ] ",
+    "1. [ ] ",
+    "* [X] ",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "```",
+    "```bash",
+    "```bash id=step timeout=5\n",
+    "```bash { #b .c }\n",
+    "```console\n$ ",
+    "~~~",
+    "# ",
+    "## ",
+    "!!! note\n    ",
+    '=== "Tab"\n    ',
+    "> ",
+    "---\ntitle: T\n---\n",
+    "{ #pin }",
+    "REQ-7",
+    "(Requirement 1.2)",
+    "`make test`",
+    "`scripts/x.sh`",
+    "[link](../b/c.md#a)",
+    "[script](../scripts/x.sh)",
+    "[page](runbooks/a.md)",
+    "<b>",
+    "&amp;",
+    "<!-- preflight: ignore -->",
+    "<!-- preflight: id=z -->\n",
+    "\\",
+    "\x02pf:0\x03",
+    "\x00",
+    "é",
+]
+documents = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=30).map("".join)
+"""Markdown pieces joined at random: task items, fences, containers, markers, links, junk."""

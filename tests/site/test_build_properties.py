@@ -17,46 +17,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from site_samples import documents
 from site_support import build_site, engine_checklists, site_config, write, write_config
 
-FRAGMENTS = [
-    "- [ ] ",
-    "- [x] ",
-    "    - [ ] ",
-    "1. [ ] ",
-    "* [X] ",
-    "\n",
-    "\n\n",
-    "    ",
-    "\t",
-    "```",
-    "```bash",
-    "```bash id=step timeout=5\n",
-    "```bash { #b .c }\n",
-    "```console\n$ ",
-    "~~~",
-    "# ",
-    "## ",
-    "!!! note\n    ",
-    '=== "Tab"\n    ',
-    "> ",
-    "---\ntitle: T\n---\n",
-    "{ #pin }",
-    "REQ-7",
-    "(Requirement 1.2)",
-    "`make test`",
-    "`scripts/x.sh`",
-    "[link](../b/c.md#a)",
-    "<b>",
-    "&amp;",
-    "<!-- preflight: ignore -->",
-    "<!-- preflight: id=z -->\n",
-    "\\",
-    "\x02pf:0\x03",
-    "\x00",
-    "é",
-]
-documents = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=30).map("".join)
 NAMES = ["a.md", "index.md", "b/c.md", "b/d e.md", "é/ü.md"]
 
 
