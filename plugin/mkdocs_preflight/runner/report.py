@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -133,25 +134,51 @@ def render_text(log: RunLog) -> str:
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell or heading (no HTML, no cell breaks, no link
-    and no ``attr_list`` block: a title ending in ``{: onclick=... }`` would give the
-    record's heading an event handler where the record is rendered by Python-Markdown)."""
+    """Text safe inside a Markdown table cell or heading (no HTML, no cell breaks, no link,
+    no emphasis or code, and no ``attr_list`` block: a title ending in ``{: onclick=... }``
+    would give the record's heading an event handler where the record is rendered by
+    Python-Markdown). It reads as written."""
     return (
-        text.replace("&", "&amp;")
+        _one_line(text)
+        .replace("\\", "\\\\")
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")
+        .replace("`", "\\`")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("~", "&#126;")  # Python-Markdown keeps the backslash of \\~
         .replace("[", "&#91;")
         .replace("]", "&#93;")
         .replace("{", "&#123;")
         .replace("}", "&#125;")
-        .replace("\n", " ")
         .strip()
     )
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line (every line ending, CRLF, LF or a lone CR, as a space), its
+    control characters shown as ``\\xNN`` (a record shows what the log holds; a raw
+    escape sequence would show nothing, and a terminal would obey it)."""
+    return printable(text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
+
+
+_PUNCTUATION = frozenset(string.punctuation)
+
+
 def _code(text: str) -> str:
-    """Inline code that survives backticks in ``text``."""
+    """Inline code that survives backticks in ``text``, on one line, fit for a table cell.
+
+    A ``|`` splits a cell even inside backticks on GitHub and in markdown-it, unless it is
+    written ``\\|``, which Python-Markdown shows as is: an HTML ``<code>`` element with the
+    pipe as a character reference reads the same everywhere.
+    """
+    text = _one_line(text)
+    if "|" in text:
+        # Markup between HTML tags is still read (`*`, `` ` ``, `\\`): every punctuation
+        # character goes in as a character reference.
+        return "<code>" + "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in text) + "</code>"
     fence = "`" * (_longest_backticks(text) + 1)
     padding = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{padding}{text}{padding}{fence}"
