@@ -25,3 +25,9 @@ def printable(text: str) -> str:
     if not _ANY_CONTROL.search(text):
         return text
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, for a table cell or a heading: every line ending (CRLF, LF,
+    a lone CR) becomes a space and every other control character is written as ``\\xNN``."""
+    return printable(text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))

@@ -1,13 +1,16 @@
-"""Checklists written by Hypothesis whose runnable blocks are known: for tests that run them.
+"""What Hypothesis writes for the runner's tests: checklists and run logs.
 
-Each shell block appends its own number to a trace file, so what ran, and in which
-order, can be compared with the generator's own list of runnable blocks, not the engine's.
+Each shell block of a checklist appends its own number to a trace file, so what ran,
+and in which order, can be compared with the generator's own list of runnable blocks,
+not the engine's. Run logs are sound in form but full of hostile text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -141,3 +144,75 @@ def traced(root: Path) -> list[int]:
     """The numbers of the blocks that ran in ``root``, in the order they ran."""
     path = root / TRACE
     return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+# -- run logs ----------------------------------------------------------------------------
+
+PIECES = [
+    "|",
+    "`",
+    "``",
+    "\\",
+    "\n",
+    "\r\n",
+    "\r",
+    "<b>",
+    "&amp;",
+    "*",
+    "_",
+    "#",
+    "[x]",
+    "\x00",
+    "\x1b[31m",
+    "\x7f",
+    "é",
+    " ",
+]
+texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=6).map("".join)
+STATUSES = ["passed", "failed", "timeout", "skipped", "manual-done", "manual-pending", "aborted"]
+AT = "2026-06-01T10:00:01+00:00"
+
+
+@st.composite
+def run_logs(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[str]]:
+    ids = draw(st.lists(texts.filter(lambda t: t.strip() != ""), min_size=1, max_size=5, unique=True))
+    steps = [{"id": i, "kind": draw(st.sampled_from(["block", "item"])), "text": draw(texts)} for i in ids]
+    header = {
+        "type": "header",
+        "version": 1,
+        "source": "terminal",
+        "run_id": "20260601T100000Z-deploy",
+        "checklist": "checklists/deploy.md",
+        "title": draw(texts),
+        "steps": steps,
+        "operator": draw(texts),
+        "host": draw(texts),
+        "start": "2026-06-01T10:00:00+00:00",
+    }
+    records: list[dict[str, Any]] = [header]
+    for step in steps:
+        if draw(st.booleans()):
+            status = draw(st.sampled_from(STATUSES))
+            records.append(
+                {
+                    "type": "step",
+                    "id": step["id"],
+                    "kind": step["kind"],
+                    "status": status,
+                    "at": AT,
+                    "operator": draw(texts),
+                    "duration": 0.5,
+                    "output": draw(texts),
+                    "command": draw(texts),
+                    "exit_code": 0 if status == "passed" else 3,
+                    "reason": draw(texts),
+                }
+            )
+    return records, ids
+
+
+def shown(text: str) -> str:
+    """How a report or a page shows log text: on one line (line endings as spaces),
+    control characters as ``\\xNN``, whitespace collapsed."""
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return " ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text).split())

@@ -24,72 +24,11 @@ from typing import Any
 import markdown
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from mkdocs_preflight.cli import main
 
-PIECES = [
-    "|",
-    "`",
-    "``",
-    "\\",
-    "\n",
-    "\r\n",
-    "\r",
-    "<b>",
-    "&amp;",
-    "*",
-    "_",
-    "#",
-    "[x]",
-    "\x00",
-    "\x1b[31m",
-    "\x7f",
-    "é",
-    " ",
-]
-texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=6).map("".join)
-STATUSES = ["passed", "failed", "timeout", "skipped", "manual-done", "manual-pending", "aborted"]
-AT = "2026-06-01T10:00:01+00:00"
-
-
-@st.composite
-def run_logs(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[str]]:
-    ids = draw(st.lists(texts.filter(lambda t: t.strip() != ""), min_size=1, max_size=5, unique=True))
-    steps = [{"id": i, "kind": draw(st.sampled_from(["block", "item"])), "text": draw(texts)} for i in ids]
-    header = {
-        "type": "header",
-        "version": 1,
-        "source": "terminal",
-        "run_id": "20260601T100000Z-deploy",
-        "checklist": "checklists/deploy.md",
-        "title": draw(texts),
-        "steps": steps,
-        "operator": draw(texts),
-        "host": draw(texts),
-        "start": "2026-06-01T10:00:00+00:00",
-    }
-    records: list[dict[str, Any]] = [header]
-    for step in steps:
-        if draw(st.booleans()):
-            status = draw(st.sampled_from(STATUSES))
-            records.append(
-                {
-                    "type": "step",
-                    "id": step["id"],
-                    "kind": step["kind"],
-                    "status": status,
-                    "at": AT,
-                    "operator": draw(texts),
-                    "duration": 0.5,
-                    "output": draw(texts),
-                    "command": draw(texts),
-                    "exit_code": 0 if status == "passed" else 3,
-                    "reason": draw(texts),
-                }
-            )
-    return records, ids
+from .generated import run_logs, shown
 
 
 def _rows(markdown: str) -> list[list[str]]:
@@ -130,12 +69,6 @@ def _shown(cell: str) -> str:
     return _visible(MarkdownIt("commonmark").renderInline(cell))
 
 
-def _expected(text: str) -> str:
-    """The text on one line, control characters shown as ``\\xNN``, whitespace collapsed."""
-    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    return " ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text).split())
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(log=run_logs())
 def test_every_report_format_is_well_formed_and_lists_every_step(log: tuple[list[dict[str, Any]], list[str]]) -> None:
@@ -164,17 +97,17 @@ def test_every_report_format_is_well_formed_and_lists_every_step(log: tuple[list
         latest = {record["id"]: record for record in records[1:]}
         for row, step_id in zip(rows, ids, strict=True):
             assert len(row) == 8, row
-            assert _shown(row[1]) == _expected(step_id), (row, step_id)
-            assert _shown(row[2]) == _expected(steps[step_id]["text"]), (row, steps[step_id])
+            assert _shown(row[1]) == shown(step_id), (row, step_id)
+            assert _shown(row[2]) == shown(steps[step_id]["text"]), (row, steps[step_id])
             if step_id in latest:
-                assert _shown(row[4]) == _expected(latest[step_id]["operator"]), (row, latest[step_id])
+                assert _shown(row[4]) == shown(latest[step_id]["operator"]), (row, latest[step_id])
         by_python_markdown = _python_markdown_rows(record)
         assert len(by_python_markdown) == len(ids), by_python_markdown
         for cells, step_id in zip(by_python_markdown, ids, strict=True):
             assert len(cells) == 8, cells
-            assert cells[1] == _expected(step_id), (cells, step_id)
-            assert cells[2] == _expected(steps[step_id]["text"]), (cells, steps[step_id])
+            assert cells[1] == shown(step_id), (cells, step_id)
+            assert cells[2] == shown(steps[step_id]["text"]), (cells, steps[step_id])
         title = f"Run record: {records[0]['title'] or records[0]['checklist']}"
-        assert _shown(record.splitlines()[0].removeprefix("# ")) == _expected(title)
+        assert _shown(record.splitlines()[0].removeprefix("# ")) == shown(title)
 
         report("text")

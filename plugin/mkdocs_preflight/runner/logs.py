@@ -385,6 +385,45 @@ def _operator(log: RunLog) -> str | None:
 
 
 @dataclass(slots=True)
+class Row:
+    """One planned or recorded step: its result, or ``None`` when it never ran."""
+
+    number: int
+    id: str
+    text: str
+    result: StepResult | None
+
+    @property
+    def status(self) -> str:
+        """The step's latest status, ``not-run`` when it has none."""
+        return self.result.status if self.result else "not-run"
+
+
+def rows(log: RunLog) -> list[Row]:
+    """Planned steps in order (run or not), then recorded steps the plan did not list."""
+    results = {r.id: r for r in log.results() if not r.derived}
+    out: list[Row] = []
+    for entry in log.planned:
+        step_id = entry["id"]
+        out.append(Row(len(out) + 1, step_id, str(entry.get("text") or ""), results.pop(step_id, None)))
+    for result in results.values():
+        out.append(Row(len(out) + 1, result.id, result.text, result))
+    return out
+
+
+def totals(log: RunLog) -> dict[str, int]:
+    """Steps per status, as the report lists them, ``not-run`` included.
+
+    Planned steps the run never reached count too, so the totals add up to the steps
+    listed, like the counts of the run's summary and footer.
+    """
+    counts: dict[str, int] = {}
+    for row in rows(log):
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
+
+
+@dataclass(slots=True)
 class RunSummary:
     """One run, for the site's Runs page and per-run pages."""
 
@@ -402,9 +441,11 @@ class RunSummary:
     status: str
     """``passed``, ``failed``, ``stopped``, ``interrupted`` or ``incomplete``."""
     counts: dict[str, int]
+    """Steps per status, ``not-run`` included: :func:`totals`."""
     git_commit: str | None
     planned: int
-    steps: list[StepResult]
+    steps: list[Row]
+    """Planned steps in order, run or not, then recorded steps the plan did not list."""
     torn: bool
     warnings: list[str]
 
@@ -436,10 +477,10 @@ def summarize(log: RunLog) -> RunSummary:
         end=log.end,
         duration=duration,
         status=log.status,
-        counts=log.counts(),
+        counts=totals(log),
         git_commit=commit if isinstance(commit, str) else None,
         planned=len(log.planned),
-        steps=log.results(),
+        steps=rows(log),
         torn=log.torn,
         warnings=list(log.warnings),
     )

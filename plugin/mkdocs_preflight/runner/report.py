@@ -5,56 +5,16 @@ from __future__ import annotations
 import json
 import re
 import string
-from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from ..printable import printable
+from ..printable import one_line, printable
 from .log import FAILED_STATUSES, parse_time
-from .logs import RunLog, StepResult, summarize
+from .logs import RunLog, rows, summarize, totals
 
 REPORT_VERSION = 1
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FORMATS = ("text", "markdown", "json", "junit")
-
-
-@dataclass(slots=True)
-class Row:
-    """One planned or recorded step: its result, or ``None`` when it never ran."""
-
-    number: int
-    id: str
-    text: str
-    result: StepResult | None
-
-    @property
-    def status(self) -> str:
-        """The step's latest status, ``not-run`` when it has none."""
-        return self.result.status if self.result else "not-run"
-
-
-def rows(log: RunLog) -> list[Row]:
-    """Planned steps in order (run or not), then recorded steps the plan did not list."""
-    results = {r.id: r for r in log.results() if not r.derived}
-    out: list[Row] = []
-    for entry in log.planned:
-        step_id = entry["id"]
-        out.append(Row(len(out) + 1, step_id, str(entry.get("text") or ""), results.pop(step_id, None)))
-    for result in results.values():
-        out.append(Row(len(out) + 1, result.id, result.text, result))
-    return out
-
-
-def totals(log: RunLog) -> dict[str, int]:
-    """Steps per status, as the report lists them, ``not-run`` included.
-
-    Planned steps the run never reached count too, so the totals add up to the steps
-    listed, like the counts of the run's summary and footer.
-    """
-    counts: dict[str, int] = {}
-    for row in rows(log):
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return counts
 
 
 def _when(value: str | None) -> str:
@@ -139,7 +99,7 @@ def _md(text: str) -> str:
     would give the record's heading an event handler where the record is rendered by
     Python-Markdown). It reads as written."""
     return (
-        _one_line(text)
+        one_line(text)
         .replace("\\", "\\\\")
         .replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -157,13 +117,6 @@ def _md(text: str) -> str:
     )
 
 
-def _one_line(text: str) -> str:
-    """``text`` on one line (every line ending, CRLF, LF or a lone CR, as a space), its
-    control characters shown as ``\\xNN`` (a record shows what the log holds; a raw
-    escape sequence would show nothing, and a terminal would obey it)."""
-    return printable(text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
-
-
 _PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -174,7 +127,7 @@ def _code(text: str) -> str:
     written ``\\|``, which Python-Markdown shows as is: an HTML ``<code>`` element with the
     pipe as a character reference reads the same everywhere.
     """
-    text = _one_line(text)
+    text = one_line(text)
     if "|" in text:
         # Markup between HTML tags is still read (`*`, `` ` ``, `\\`): every punctuation
         # character goes in as a character reference.

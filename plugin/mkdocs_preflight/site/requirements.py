@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from ..engine.requirements import Matcher
 from ..model import Checklist, RequirementDef, RequirementRef, Section
+from ..printable import one_line
 from .markup import requirement_anchor, requirement_anchors
 
 # Characters some Markdown or pymdown syntax reads mid-line (values are never at the
@@ -46,9 +47,11 @@ def md_text(value: object) -> str:
     """``value`` as literal text in Markdown, on one line (it must fit a table cell or a heading).
 
     HTML syntax becomes entities, and so does every character that Markdown or a
-    pymdown extension could read as syntax: an entity is never markup.
+    pymdown extension could read as syntax: an entity is never markup. Control
+    characters show as ``\\xNN``, as on the terminal (Python-Markdown itself uses
+    STX and ETX, and drops them).
     """
-    return " ".join(str(value).split()).translate(_MD_ESCAPES)
+    return " ".join(one_line(str(value)).split()).translate(_MD_ESCAPES)
 
 
 def md_url(value: object) -> str:

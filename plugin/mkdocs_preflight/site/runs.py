@@ -157,10 +157,13 @@ def run_page(run: RunSummary) -> str:
     if run.torn or run.warnings:
         lines.append(f"- The log is damaged: {_cell('; '.join(run.warnings) or 'torn last line')}")
     lines += ["", "| step | status | when | duration | exit | text |", "| --- | --- | --- | --- | --- | --- |"]
-    for step in run.steps:
-        exit_code = "" if step.exit_code is None else str(step.exit_code)
+    for row in run.steps:  # every planned step, as `preflight report` lists them
+        result = row.result
+        exit_code = "" if result is None or result.exit_code is None else str(result.exit_code)
+        when = _when(result.at) if result else ""
+        took = _duration(result.duration) if result else ""
         lines.append(
-            f"| {_cell(step.id)} | {_cell(step.status)} | {_cell(_when(step.at))} "
-            f"| {_cell(_duration(step.duration))} | {_cell(exit_code)} | {_cell(step.text)} |"
+            f"| {_cell(row.id)} | {_cell(row.status)} | {_cell(when)} "
+            f"| {_cell(took)} | {_cell(exit_code)} | {_cell(row.text)} |"
         )
     return "\n".join(lines) + "\n"
