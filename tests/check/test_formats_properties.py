@@ -102,7 +102,7 @@ def test_every_format_reports_the_same_findings_at_the_same_places(files: dict[s
         junit = ET.fromstring(check("junit").encode("utf-8"))
         assert len(junit.findall(".//failure")) + len(junit.findall(".//error")) == len(findings)
 
-        text_lines = [line for line in check("text").splitlines() if re.match(r".+:\d+:\d+: PF\d{3} ", line)]
-        assert sorted(re.match(r"(.+):(\d+):\d+: (PF\d{3}) ", line).groups() for line in text_lines) == sorted(  # type: ignore[union-attr]
+        placed = [re.match(r"(.+):(\d+):\d+: (PF\d{3}) ", line) for line in check("text").splitlines()]
+        assert sorted(m.groups() for m in placed if m) == sorted(
             (path, str(line), code) for path, line, code, _ in places
         )

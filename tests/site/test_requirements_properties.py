@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -74,10 +75,10 @@ def checklist(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-def _cli(root: Path, *args: str) -> dict:  # type: ignore[type-arg]
+def _cli(root: Path, *args: str) -> Any:
     runner = CliRunner()
     done = runner.invoke(main, ["-f", str(root / "mkdocs.yml"), *args], catch_exceptions=False)
-    return json.loads(done.output)  # type: ignore[no-any-return]
+    return json.loads(done.stdout)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
