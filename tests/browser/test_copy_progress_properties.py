@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from markdown_setups import CONTAINER_EXTENSIONS
 from mkdocs_preflight.cli import main
 from mkdocs_preflight.config import load_settings
 from mkdocs_preflight.engine import Project
@@ -66,20 +67,12 @@ documents = st.lists(st.tuples(lines, ENDINGS), min_size=1, max_size=25).map(
     lambda pairs: "".join(line + end for line, end in pairs)
 )
 
-EXTENSIONS: list[Any] = [
-    "attr_list",
-    "admonition",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    {"pymdownx.tabbed": {"alternate_style": True}},
-    {"pymdownx.tasklist": {"custom_checkbox": True}},
-]
 configs = st.builds(
     lambda theme, highlight: {
         "site_name": "Copy",
         "theme": {"name": theme},
         "plugins": ["search", "preflight"],
-        "markdown_extensions": EXTENSIONS + (["pymdownx.highlight"] if highlight else []),
+        "markdown_extensions": CONTAINER_EXTENSIONS + (["pymdownx.highlight"] if highlight else []),
     },
     st.sampled_from(["material", "mkdocs"]),
     st.booleans(),

@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from site_html import Node, parse
 
+from markdown_setups import CONTAINER_EXTENSIONS
 from mkdocs_preflight.config import load_settings
 from mkdocs_preflight.engine import Project
 from mkdocs_preflight.model import Checklist
@@ -26,16 +27,7 @@ from mkdocs_preflight.model import Checklist
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
-MATERIAL_EXTENSIONS: list[Any] = [
-    "attr_list",
-    "admonition",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    {"pymdownx.tabbed": {"alternate_style": True}},
-    {"pymdownx.tasklist": {"custom_checkbox": True}},
-    "pymdownx.highlight",
-    "tables",
-]
+MATERIAL_EXTENSIONS: list[Any] = [*CONTAINER_EXTENSIONS, "pymdownx.highlight", "tables"]
 
 
 def site_config(theme: str = "material", **overrides: Any) -> dict[str, Any]:
