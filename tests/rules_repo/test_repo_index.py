@@ -190,6 +190,21 @@ def test_git_ignored_paths(shared_repo: Path) -> None:
         assert not index.is_ignored("config/missing.yml")
 
 
+def test_a_path_git_refuses_does_not_change_later_answers(tmp_path: Path) -> None:
+    # `git check-ignore` exits on a path through a symbolic link; the next question must
+    # still get git's answer, whatever was asked before it.
+    root = make_repo(tmp_path / "repo", {".gitignore": "scripts/x.sh\n", "scripts/keep.sh": "true\n"})
+    (root / "scripts" / "link.sh").symlink_to("x.sh")
+    with RepoIndex(root) as index:
+        assert not index.is_ignored("scripts/link.sh/")
+        assert index.is_ignored("scripts/x.sh")
+        assert not index.is_ignored("scripts/keep.sh")
+        assert not index.is_ignored("scripts/link.sh/x")
+        assert index.is_ignored("scripts/x.sh")  # remembered
+    with RepoIndex(root) as index:
+        assert index.is_ignored("scripts/x.sh")
+
+
 def test_makefile_targets_named_by_addprefix_and_addsuffix(tmp_path: Path) -> None:
     makefile = "ENVS = staging prod\n$(addprefix push-,$(ENVS)) $(addsuffix -check, api web):\n\t@echo $@\n"
     info = RepoIndex(make_repo(tmp_path / "r", {"Makefile": makefile}, use_git=False)).makefile()

@@ -503,6 +503,27 @@ def test_make_in_another_folder(check: Check) -> None:
     ]
 
 
+def test_a_broken_symbolic_link_is_named_as_one_not_as_its_own_suggestion(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", {"scripts/deploy-all.sh": "true\n"}, use_git=False)
+    (root / "scripts" / "deploy.sh").symlink_to("gone.sh")
+    (root / "scripts" / "loop.sh").symlink_to("loop.sh")
+    found = run_checks(
+        root,
+        """\
+        ```bash
+        ./scripts/deploy.sh
+        bash scripts/loop.sh
+        ./scripts/deploy-al.sh
+        ```
+        """,
+    )
+    assert [(d.line, d.message) for d in found if d.code == "PF201"] == [
+        (2, "Script `./scripts/deploy.sh` does not exist; it is a broken symbolic link"),
+        (3, "Script `scripts/loop.sh` does not exist; it is a broken symbolic link"),
+        (4, "Script `./scripts/deploy-al.sh` does not exist; did you mean `./scripts/deploy-all.sh`?"),
+    ]
+
+
 def test_missing_makefile_and_package_json_are_reported_once_per_checklist(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "r", {"README.md": "x"}, use_git=False)
     found = run_checks(

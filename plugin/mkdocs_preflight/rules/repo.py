@@ -462,6 +462,7 @@ class RepoIndex:
             self._cat_file = _LineProcess(["git", "cat-file", "--batch-check"], self.root)
         answer = self._cat_file.ask(sha)
         if answer is None:
+            self._cat_file = None  # it ended: the next question starts another
             return None
         known = not answer.endswith(" missing")
         self._commits[sha] = known
@@ -476,6 +477,11 @@ class RepoIndex:
         if self._check_ignore is None:
             self._check_ignore = _LineProcess(["git", "check-ignore", "--stdin", "-n", "-v"], self.root)
         answer = self._check_ignore.ask(relpath)
+        if answer is None:
+            # git ends on a path it refuses (`link/x` through a symbolic link): this one
+            # is not ignored, and the next question starts another process, so that no
+            # answer depends on the paths asked before it.
+            self._check_ignore = None
         ignored = answer is not None and not answer.startswith("::") and not _negated(answer)
         self._ignored[relpath] = ignored
         return ignored

@@ -72,7 +72,8 @@ targets, path-like inline code (`` `config/prod.yml` ``) and relative Markdown l
 images. Command paths are relative to the repository root, or to the folder an earlier
 `cd` (or the block's `cwd=` option) moved to (a `cd` in a `( ... )` subshell ends with it);
 links are relative to the checklist's
-folder; inline code is relative to the root.
+folder; inline code is relative to the root. A symbolic link whose target is missing (or
+that loops) is missing too, and the message says it is a broken link.
 
 Not reported: URLs, absolute and home paths (`/var/log/x`, `~/.ssh`), `$VARS`, globs,
 placeholders, versions (`v1.2.3`), `owner/repo` and `host:path` shapes, `grep` patterns;
@@ -585,11 +586,15 @@ class _Walk:
 
     def near(self, value: str, target: str) -> str:
         """``; did you mean `scripts/deploy.sh`?`` for a file of the missing file's folder
-        whose name is close, written the way ``value`` is (only on a finding)."""
+        whose name is close, written the way ``value`` is (only on a finding); or that the
+        name is there but is a broken symbolic link (a loop, or a missing target)."""
         if value.endswith("/"):
             return ""
         name = posixpath.basename(target)
-        names = tuple(n for n in self.repo.listdir(posixpath.dirname(target)) if not n.startswith("."))
+        listed = self.repo.listdir(posixpath.dirname(target))
+        if name in listed:  # there, but leading nowhere
+            return "; it is a broken symbolic link"
+        names = tuple(n for n in listed if not n.startswith("."))
         hint = _file_hint(name, names)
         if not hint:
             return ""
