@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -188,58 +189,94 @@ def _check(root: Path, *extra: str) -> tuple[int, list[object]]:
     return code, json.loads(out)["diagnostics"] if code != 2 else [out]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(
-    initial=st.fixed_dictionaries({path: st.sampled_from(states) for path, states in FILES.items()}),
+class Start(NamedTuple):
+    """A drawn project: each file's state, the three checklists, the configuration."""
+
+    files: dict[str, str | None]
+    texts: tuple[str, str, str]
+    config: int
+    side: bool
+
+
+starts = st.builds(
+    Start,
+    files=st.fixed_dictionaries({path: st.sampled_from(states) for path, states in FILES.items()}),
     texts=st.tuples(checklists(), checklists(), checklists()),
     config=st.integers(0, len(CONFIGS) - 1),
     side=st.booleans(),
-    steps=st.lists(changes, min_size=1, max_size=6),
 )
-def test_a_warm_check_finds_what_a_cold_check_finds(
-    initial: dict[str, str | None],
-    texts: tuple[str, str, str],
-    config: int,
-    side: bool,
-    steps: list[tuple[object, ...]],
-) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "mkdocs.yml").write_text(CONFIGS[config], encoding="utf-8")
+
+
+class Project:
+    """A drawn project written into a git repository at ``root``."""
+
+    def __init__(self, root: Path, start: Start) -> None:
+        self.root = root
+        (root / "mkdocs.yml").write_text(CONFIGS[start.config], encoding="utf-8")
         (root / "README.md").write_text("# t\n", encoding="utf-8")
         _git(root, "init", "-q", "-b", "main")
         _git(root, "add", "-A")
         _git(root, "commit", "-q", "-m", "start")
-        hashes = {"{commit}": _git(root, "rev-parse", "HEAD")[:12], "{side}": _side(root, side)[:12]}
-
-        def checklist(text: str) -> str:
-            for name, value in hashes.items():
-                text = text.replace(name, value)
-            return text
-
-        for name, state in initial.items():
+        self.hashes = {"{commit}": _git(root, "rev-parse", "HEAD")[:12], "{side}": _side(root, start.side)[:12]}
+        for name, state in start.files.items():
             _set_file(root, name, state)
-        for name, text in zip(CHECKLISTS, texts, strict=True):
-            _set_file(root, name, checklist(text))
-        warm = _check(root)  # fills the cache
-        assert warm == _check(root, "--no-cache")
+        for name, text in zip(CHECKLISTS, start.texts, strict=True):
+            self.write_checklist(name, text)
+
+    def write_checklist(self, name: str, text: str) -> None:
+        for placeholder, value in self.hashes.items():
+            text = text.replace(placeholder, value)
+        _set_file(self.root, name, text)
+
+    def change(self, step: tuple[object, ...]) -> None:
+        """Apply one drawn change."""
+        kind, root = step[0], self.root
+        if kind == "file":
+            _set_file(root, str(step[1]), step[2] if isinstance(step[2], str) else None)
+        elif kind == "checklist":
+            self.write_checklist(str(step[1]), str(step[2]))
+        elif kind == "config":
+            (root / "mkdocs.yml").write_text(CONFIGS[int(str(step[1]))], encoding="utf-8")
+        elif kind == "side":
+            _side(root, bool(step[1]))
+        elif kind == "commit":
+            _git(root, "add", "-A")
+            _git(root, "commit", "-q", "--allow-empty", "-m", "step")
+        elif kind == "lock":
+            assert _preflight(root, "lock")[0] in (0, 1, 2)
+        else:
+            assert _preflight(root, "extract", "--format", "sh", "--out", "gen")[0] in (0, 1, 2)
+
+
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(SETTINGS, max_examples=12)
+@given(start=starts, steps=st.lists(changes, min_size=1, max_size=6))
+def test_a_warm_check_finds_what_a_cold_check_finds(start: Start, steps: list[tuple[object, ...]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp), start)
+        warm = _check(project.root)  # fills the cache
+        assert warm == _check(project.root, "--no-cache")
         for step in steps:
-            kind = step[0]
-            if kind == "file":
-                _set_file(root, str(step[1]), step[2] if isinstance(step[2], str) else None)
-            elif kind == "checklist":
-                _set_file(root, str(step[1]), checklist(str(step[2])))
-            elif kind == "config":
-                (root / "mkdocs.yml").write_text(CONFIGS[int(str(step[1]))], encoding="utf-8")
-            elif kind == "side":
-                _side(root, bool(step[1]))
-            elif kind == "commit":
-                _git(root, "add", "-A")
-                _git(root, "commit", "-q", "--allow-empty", "-m", "step")
-            elif kind == "lock":
-                assert _preflight(root, "lock")[0] in (0, 1, 2)
-            else:
-                assert _preflight(root, "extract", "--format", "sh", "--out", "gen")[0] in (0, 1, 2)
-            warm = _check(root)
-            cold = _check(root, "--no-cache")
+            project.change(step)
+            warm = _check(project.root)
+            cold = _check(project.root, "--no-cache")
             assert warm == cold, f"after {step!r}"
+
+
+@settings(SETTINGS, max_examples=10)
+@given(start=starts)
+def test_checking_one_file_finds_what_checking_all_finds_in_it(start: Start) -> None:
+    # Files are checked in order and share what they learn about the repository: no
+    # finding may depend on which files were checked before.
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp), start)
+        code, everything = _check(project.root, "--no-cache")
+        for name in CHECKLISTS if code != 2 else ():
+            alone = _check(project.root, "--no-cache", name)[1]
+            assert _of(alone, name) == _of(everything, name), name
+
+
+def _of(diagnostics: list[object], path: str) -> list[object]:
+    return [d for d in diagnostics if isinstance(d, dict) and d["path"] == path]
