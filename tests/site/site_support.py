@@ -103,12 +103,12 @@ class _Capture(logging.Handler):
 
 
 @contextmanager
-def _captured() -> Iterator[_Capture]:
+def _captured(level: int) -> Iterator[_Capture]:
     logger = logging.getLogger("mkdocs")
     handler = _Capture()
     old_level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level)
     try:
         yield handler
     finally:
@@ -116,9 +116,10 @@ def _captured() -> Iterator[_Capture]:
         logger.setLevel(old_level)
 
 
-def build_site(root: Path, *, strict: bool = True) -> Built:
-    """``mkdocs build [--strict]`` in-process (as the CLI does: load the config, build)."""
-    with _captured() as capture:
+def build_site(root: Path, *, strict: bool = True, level: int = logging.INFO) -> Built:
+    """``mkdocs build [--strict]`` in-process (as the CLI does: load the config, build);
+    ``level=logging.DEBUG`` keeps what ``--verbose`` shows too."""
+    with _captured(level) as capture:
         try:
             config = load_config(str(root / "mkdocs.yml"), strict=strict)
             build(config)

@@ -1,0 +1,54 @@
+"""The build reports what ``preflight check`` reports: one engine, one list of findings.
+
+On projects drawn by ``tests/check/projects.py`` (checklists that ask the repository
+about scripts, links and anchors, Makefile targets, npm scripts, Python modules, env
+variables, requirements, commits and ignored files, with those files in any state, a
+broken symbolic link among them, after some changes: a commit made unknown, the steps
+locked), ``mkdocs build`` with the plugin must log exactly the findings that
+``preflight check --format json`` prints, with the same places and messages. PF110 is
+the documented exception (the plugin rewrites such fence headers itself); no drawn line
+has one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from site_support import build_site
+
+from check.projects import Project, Start, changes, check, starts
+
+FINDING = re.compile(
+    r"^mkdocs_preflight: (?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>PF\d{3}) (?P<message>.*)$"
+)
+
+# Extracted scripts are a `check --scripts-dir` matter; the build has no such option.
+build_changes = changes.filter(lambda step: step[0] != "extract")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(start=starts, steps=st.lists(build_changes, max_size=3))
+def test_the_build_logs_the_findings_of_check(start: Start, steps: list[tuple[object, ...]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp), start)
+        for step in steps:
+            project.change(step)
+        (project.root / "docs").mkdir(exist_ok=True)
+        (project.root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+        code, findings = check(project.root, "--no-cache")
+        built = build_site(project.root, strict=False, level=logging.DEBUG)  # infos are DEBUG
+        if code == 2:  # a configuration error (an unreadable registry) stops both
+            assert not built.ok
+            return
+        logged = [
+            (match["code"], match["path"], int(match["line"]), int(match["col"]), match["message"])
+            for _, message in built.messages
+            if (match := FINDING.match(message))
+        ]
+        expected = [(d["code"], d["path"], d["line"], d["col"], d["message"]) for d in findings if isinstance(d, dict)]
+        assert sorted(logged) == sorted(expected)
