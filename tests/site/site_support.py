@@ -7,7 +7,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +127,32 @@ def build_site(root: Path, *, strict: bool = True, level: int = logging.INFO) ->
         except Abort:
             ok = False
     return Built(ok, capture.records, root / "site")
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[Callable[[], Built]]:
+    """Rebuilds as ``mkdocs serve`` makes them, in this process: the config is read again
+    for each build and the plugins that have ``on_startup`` live on between builds (no
+    server; each call of the yielded function is one rebuild, with DEBUG records kept)."""
+    plugins = load_config(str(root / "mkdocs.yml")).plugins
+    plugins.on_startup(command="serve", dirty=False)
+
+    def rebuild() -> Built:
+        with _captured(logging.DEBUG) as capture:
+            try:
+                build(load_config(str(root / "mkdocs.yml")), serve_url="http://127.0.0.1:8000/")
+                ok = True
+            except Abort:
+                ok = False
+        return Built(ok, capture.records, root / "site")
+
+    try:
+        yield rebuild
+    finally:
+        plugins.on_shutdown()
+        # The same plugin objects serve every later build of this process, as after a
+        # `mkdocs build`: they must not keep their models as for `serve`.
+        plugins.on_startup(command="build", dirty=False)
 
 
 def run_cli(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from site_support import build_site
+from site_support import Built, build_site, serving
 
 from check.projects import Project, Start, changes, check, starts
 
@@ -35,20 +35,42 @@ build_changes = changes.filter(lambda step: step[0] != "extract")
 @given(start=starts, steps=st.lists(build_changes, max_size=3))
 def test_the_build_logs_the_findings_of_check(start: Start, steps: list[tuple[object, ...]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+        project = _project(Path(tmp), start)
         for step in steps:
             project.change(step)
-        (project.root / "docs").mkdir(exist_ok=True)
-        (project.root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-        code, findings = check(project.root, "--no-cache")
-        built = build_site(project.root, strict=False, level=logging.DEBUG)  # infos are DEBUG
-        if code == 2:  # a configuration error (an unreadable registry) stops both
-            assert not built.ok
-            return
-        logged = [
-            (match["code"], match["path"], int(match["line"]), int(match["col"]), match["message"])
-            for _, message in built.messages
-            if (match := FINDING.match(message))
-        ]
-        expected = [(d["code"], d["path"], d["line"], d["col"], d["message"]) for d in findings if isinstance(d, dict)]
-        assert sorted(logged) == sorted(expected)
+        _same_findings(project.root, build_site(project.root, strict=False, level=logging.DEBUG))  # infos are DEBUG
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(start=starts, steps=st.lists(build_changes, min_size=1, max_size=4))
+def test_each_serve_rebuild_logs_the_findings_of_check(start: Start, steps: list[tuple[object, ...]]) -> None:
+    # `serve` keeps the models of unchanged checklists between builds: their findings
+    # must still follow every change to the files they ask about.
+    with tempfile.TemporaryDirectory() as tmp:
+        project = _project(Path(tmp), start)
+        with serving(project.root) as rebuild:
+            _same_findings(project.root, rebuild())
+            for step in steps:
+                project.change(step)
+                _same_findings(project.root, rebuild(), f"after {step!r}")
+
+
+def _project(root: Path, start: Start) -> Project:
+    project = Project(root, start)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    return project
+
+
+def _same_findings(root: Path, built: Built, context: str = "") -> None:
+    code, findings = check(root, "--no-cache")
+    if code == 2:  # a configuration error (an unreadable registry) stops both
+        assert not built.ok, context
+        return
+    logged = [
+        (match["code"], match["path"], int(match["line"]), int(match["col"]), match["message"])
+        for _, message in built.messages
+        if (match := FINDING.match(message))
+    ]
+    expected = [(d["code"], d["path"], d["line"], d["col"], d["message"]) for d in findings if isinstance(d, dict)]
+    assert sorted(logged) == sorted(expected), context
