@@ -99,6 +99,26 @@ def test_partial_runs_do_not_report_unreferenced(run_check: RunCheck) -> None:
     assert found(named) == [("PF104", "requirements.yml", 3)]
 
 
+def test_partial_runs_report_only_what_no_other_checklist_may_define(run_check: RunCheck) -> None:
+    files = {
+        "checklists/a.md": "---\nrequirements:\n  REQ-7: Rollback plan\n---\n# A\n- [ ] x\n",
+        "checklists/b.md": "# B\n\n## Requirements\n\n### Requirement 29.3: Backups\n",
+        "checklists/c.md": "# C\n- [ ] Plan (REQ-7), back up (Requirement 29.3) and review (REQ-8, Requirement 29.4)\n",
+        "checklists/d.md": "# D\n- [ ] Only cites REQ-8 and (Requirement 29.4): 29.4 is cited, not defined\n",
+        "requirements.yml": 'requirements:\n  "29.1": a\n',
+    }
+    mkdocs = config(registry="requirements.yml")
+    whole = run_check(files, mkdocs=mkdocs, select=["PF102"])
+    assert (
+        found(whole)
+        == [("PF102", "checklists/c.md", 2), ("PF102", "checklists/c.md", 2)] + [("PF102", "checklists/d.md", 2)] * 2
+    )
+    # c.md alone: REQ-7 and 29.3 are defined in checklists it does not parse; REQ-8 and
+    # 29.4 are defined nowhere, and still reported.
+    partial = run_check(files, mkdocs=mkdocs, select=["PF102"], paths=["checklists/c.md"])
+    assert [d.message.split("`")[1] for d in partial.diagnostics] == ["REQ-8", "29.4"]
+
+
 def test_broken_registry(run_check: RunCheck) -> None:
     files = {"checklists/a.md": "# A\n- [ ] x\n", "requirements.yml": "requirements: [a\n"}
     result = run_check(files, mkdocs=config(registry="requirements.yml"), select=["PF108"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,42 @@ def heading_definition_pattern() -> re.Pattern[str]:
     """A heading under a "Requirements" heading: ``Requirement 51.2: title``, and as in a
     definitions list, ``REQ-3: title`` or ``29.1 - title``."""
     return re.compile(rf"^\s*(?:Requirement\s+)?(?P<id>{ID_SHAPE})\s*(?::\s*|[\u2013\u2014-]\s+)(?P<title>\S.*?)\s*$")
+
+
+def may_define(text: str, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` that ``text`` holds in the shape of a definition, without parsing it.
+
+    Every definition the engine reads has its ID, as written, before a colon or a dash
+    (``REQ-7: title``, ``### Requirement 51.2: title``, ``**29.1** - title``, ``"29.1":
+    title`` in YAML) or after ``id:`` (``- {id: REQ-7, title: ...}``). A check of some
+    files only asks this of the other checklists: an ID one of them may define is not
+    reported as undefined (PF102). It may say yes where the parser would not (the shape
+    in a code block); it says no to a definition only when its ID is marked up inside
+    (``REQ-<em>7</em>``) or escaped (``REQ\\-7``).
+    """
+    found: set[str] = set()
+    for req_id in ids:
+        size = len(req_id)
+        start = text.find(req_id)
+        while start >= 0:
+            end = start + size
+            # The whole ID: `REQ-7` is not in `REQ-71`, `29.1` not in `129.1` or `29.1.2`.
+            whole = (start == 0 or _NOT_BEFORE_ID.match(text, start - 1) is None) and _NOT_AFTER_ID.match(
+                text, end
+            ) is None
+            if whole and (_DEFINES_AFTER.match(text, end) or _ID_KEY_BEFORE.search(text, max(0, start - 32), start)):
+                found.add(req_id)
+                break
+            start = text.find(req_id, start + 1)
+    return found
+
+
+_NOT_BEFORE_ID = re.compile(r"[^\W_]|\.")
+_NOT_AFTER_ID = re.compile(r"[^\W_]|\.\d")
+_DEFINES_AFTER = re.compile(r"[*_`\"'\]]*\s*(?::|[\u2013\u2014-])")
+"""What follows an ID that a definition names: emphasis or quotes, then a colon or a dash."""
+_ID_KEY_BEFORE = re.compile(r"\bid\s*:\s*[\"']?$")
+"""``id:`` right before an ID: a definition in the list form of YAML."""
 
 
 LEAD_IN = re.compile(r"\brequirements?\b", re.IGNORECASE)

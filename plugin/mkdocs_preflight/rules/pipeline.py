@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.digest import sha256
-from ..engine.requirements import default_patterns_miss
+from ..engine.project import iter_discover
+from ..engine.requirements import default_patterns_miss, may_define
 from ..engine.source import read_regular
 from ..model import Checklist, Diagnostic, Level
 from . import freshness, suppress
@@ -287,6 +288,29 @@ class Checker:
 
     # -- the project -----------------------------------------------------------------------
 
+    def _defined_elsewhere(self, ids: set[str]) -> set[str]:
+        """Of ``ids``, those that the checklists not checked in this run may define.
+
+        A run of some files sees only their definitions: an ID that another checklist
+        defines would be reported as undefined (PF102). Reading every other checklist's
+        text is cheap, parsing them is not, so each is only searched for the IDs in a
+        definition's shape (:func:`~..engine.requirements.may_define`).
+        """
+        checked = {o.path for o in self.outcomes}
+        found: set[str] = set()
+        project = self.project
+        for path in iter_discover(project.root, project.settings.checklist_globs):
+            if project.relative(path) in checked:
+                continue
+            try:
+                text = read_regular(path).decode("utf-8", "replace")
+            except OSError:
+                continue
+            found |= may_define(text, ids - found)
+            if found == ids:
+                break
+        return found
+
     def finish(self) -> list[Diagnostic]:
         """Project-level findings (requirements, registry, lock, orphans) and unused suppressions."""
         ctx = self.ctx
@@ -300,6 +324,7 @@ class Checker:
                 registry_name=registry_name,
                 whole_project=ctx.whole_project,
                 unreferable=lambda req_id: default_patterns_miss(project.matcher, req_id),
+                defined_elsewhere=None if ctx.whole_project else self._defined_elsewhere,
             )
         )
         found.extend(freshness.orphan_scripts(ctx, {o.script for o in self.outcomes if o.script}))

@@ -48,10 +48,13 @@ def check_requirements(
     registry_name: str | None,
     whole_project: bool,
     unreferable: Callable[[str], bool] | None = None,
+    defined_elsewhere: Callable[[set[str]], set[str]] | None = None,
 ) -> Iterator[Diagnostic]:
     """PF102 undefined, PF103 conflicting, PF104 unreferenced, PF112 redundant and PF113
     similarly spelled requirements
-    (``unreferable``: whether no reference can ever name an ID, for PF104's hint)."""
+    (``unreferable``: whether no reference can ever name an ID, for PF104's hint;
+    ``defined_elsewhere``: of the IDs undefined here, those that checklists not in
+    ``summaries`` may define, when only some files are checked)."""
     summaries = list(summaries)
     definitions: dict[str, list[RequirementDef]] = {}
     for definition in registry:
@@ -101,11 +104,13 @@ def check_requirements(
     if not definitions:
         return
     where = f"`{registry_name}` or any checklist" if registry_name else "any checklist"
+    undefined = {req_id for summary in summaries for req_id, _, _ in summary.refs if req_id not in definitions}
+    maybe = defined_elsewhere(undefined) if undefined and defined_elsewhere is not None else set()
     referenced: set[str] = set()
     for summary in summaries:
         for req_id, line, col in summary.refs:
             referenced.add(req_id)
-            if req_id not in definitions:
+            if req_id not in definitions and req_id not in maybe:
                 similar = spellings.get(spelling_key(req_id))
                 hint = f" (`{similar}` is)" if similar is not None else ""
                 yield Diagnostic(

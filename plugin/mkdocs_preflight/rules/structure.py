@@ -60,8 +60,11 @@ RULES: list[Rule] = [
             differs from the reference only in case or punctuation (`REQ.1` for `REQ-1`),
             the message names it.
 
-            When you check only some files (`preflight check checklists/deploy.md`), only the
-            registry and the definitions in those files are known.
+            When you check only some files (`preflight check checklists/deploy.md`), the
+            other checklists are not parsed: an ID is reported only when none of them has
+            it in a definition's shape (`REQ-7: title`, `### Requirement 29.3: title`,
+            `id: REQ-7`), so a partial run never reports a requirement that another
+            checklist defines.
 
             **Example** (`requirements.yml` defines `29.1` and `29.2`)
 
