@@ -63,8 +63,14 @@ FILES: dict[str, list[str | None]] = {
         "requirements: [\n",
     ],
     "docs/guide.md": [None, "# Guide\n\n## Install\n\nText.\n", "# Guide\n\n## Setup\n\nText.\n"],
-    ".gitignore": [None, "build/\n", "scripts/x.sh\n"],
+    ".gitignore": [None, "build/\n", "scripts/x.sh\n", "scripts/\n!scripts/deploy.sh\n"],
     "build/out.txt": [None, "built\n"],
+    "deploy/Makefile": [None, "up:\n\ttrue\n"],
+    "deploy/run.sh": [None, EXECUTABLE],
+    "web/package.json": [None, '{"scripts": {"build": "true"}}\n'],
+    "scripts/env.sh": [None, "export DEPLOY_URL=1\n"],
+    "docs/img.png": [None, "not really a picture\n"],
+    "scripts/my deploy.sh": [None, EXECUTABLE],
 }
 
 CONFIGS = [
@@ -95,17 +101,34 @@ LINES = [
     "- [ ] Cherry-pick commit `{side}` from the side branch",
     "- [ ] Look at `build/out.txt`",
     "- [ ] Wipe\n\n    ```bash\n    rm -rf /srv/data\n    ```",
+    "- [ ] Go up\n\n    ```bash\n    cd deploy\n    ./run.sh\n    make up\n    ```",
+    "- [ ] Go up in place\n\n    ```bash cwd=deploy\n    ./run.sh\n    make up\n    ```",
+    "- [ ] Sub-projects\n\n    ```bash\n    make -C deploy up\n    npm --prefix web run build\n    ```",
+    "- [ ] Environment\n\n    ```bash\n    source scripts/env.sh\n    . ./scripts/env.sh\n    ```",
+    '- [ ] Spaces\n\n    ```bash\n    "./scripts/my deploy.sh"\n    ```',
+    "- [ ] Picture ![shot](../docs/img.png) and folder `deploy/`",
+    "- [ ] Plan the rollback (REQ-7)",
+    "- [ ] Done âœ… with mojibake",
     "<!-- preflight: ignore PF201 -->\n- [ ] Silenced `./scripts/deploy.sh`",
     "## Prepare",
     "## Setup",
 ]
 
 
+FRONT_MATTER = [
+    "",
+    "---\nrequirements:\n  REQ-7: Every deployment has a rollback plan\n---\n",
+    "---\nrun:\n  cwd: deploy\n---\n",
+    "---\ntitle: [unclosed\n---\n",
+]
+
+
 @st.composite
 def checklists(draw: st.DrawFn) -> str:
-    """A checklist: a title, then lines from :data:`LINES`."""
+    """A checklist: front matter (or none), a title, then lines from :data:`LINES`."""
+    front = draw(st.sampled_from(FRONT_MATTER))
     lines = draw(st.lists(st.sampled_from(LINES), min_size=1, max_size=7))
-    return "# Checklist\n\n" + "\n\n".join(lines) + "\n"
+    return front + "# Checklist\n\n" + "\n\n".join(lines) + "\n"
 
 
 # A change to the project: ("file", path, state), ("checklist", path, text),

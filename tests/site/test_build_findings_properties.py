@@ -6,8 +6,7 @@ variables, requirements, commits and ignored files, with those files in any stat
 broken symbolic link among them, after some changes: a commit made unknown, the steps
 locked), ``mkdocs build`` with the plugin must log exactly the findings that
 ``preflight check --format json`` prints, with the same places and messages. PF110 is
-the documented exception (the plugin rewrites such fence headers itself); no drawn line
-has one.
+the documented exception (the plugin rewrites such fence headers itself).
 """
 
 from __future__ import annotations
@@ -72,5 +71,9 @@ def _same_findings(root: Path, built: Built, context: str = "") -> None:
         for _, message in built.messages
         if (match := FINDING.match(message))
     ]
-    expected = [(d["code"], d["path"], d["line"], d["col"], d["message"]) for d in findings if isinstance(d, dict)]
+    expected = [
+        (d["code"], d["path"], d["line"], d["col"], d["message"])
+        for d in findings
+        if isinstance(d, dict) and d["code"] != "PF110"  # the build rewrites such headers itself
+    ]
     assert sorted(logged) == sorted(expected), context
