@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -121,6 +121,8 @@ class SizeResult:
     series: dict[str, Series] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    """The finding lines of the cold ``check`` (to compare the one-file check's with)."""
 
     def median(self, name: str) -> float | None:
         """Median wall time of a command, ``None`` when it did not run."""
@@ -353,6 +355,7 @@ def plan_size(options: argparse.Namespace, corpus: Corpus, check: CheckSupport, 
         for code in FINDING.findall(output):
             counts[code] = counts.get(code, 0) + 1
         result.extra["check_findings_by_code"] = dict(sorted(counts.items()))
+        result.findings = [line for line in output.splitlines() if FINDING.match(line)]
 
     if check.available:
         serial = ["--jobs", "1"] if check.jobs else []
@@ -416,7 +419,29 @@ def plan_size(options: argparse.Namespace, corpus: Corpus, check: CheckSupport, 
     return [task for task in tasks if wanted(options, task.name)]
 
 
-def plan_single_file(options: argparse.Namespace, corpus: Corpus, check: CheckSupport) -> list[Task]:
+ACROSS_FILES = ("PF103", "PF104", "PF112", "PF113")
+"""Codes a check of some files does not report (they compare the definitions of every file)."""
+
+
+def single_check_agrees(result: SizeResult, output: str, file: Path) -> bool | None:
+    """Whether checking one file finds in it what checking every file finds there."""
+    if not result.findings:
+        return None
+    name = file.relative_to(result.corpus.root).as_posix() if result.corpus else file.as_posix()
+
+    def of(lines: Iterable[str]) -> list[str]:
+        return sorted(
+            line
+            for line in lines
+            if line.startswith(f"{name}:") and (match := FINDING.match(line)) and match[1] not in ACROSS_FILES
+        )
+
+    return of(result.findings) == of(output.splitlines())
+
+
+def plan_single_file(
+    options: argparse.Namespace, corpus: Corpus, check: CheckSupport, result: SizeResult
+) -> list[Task]:
     """Checking one typical file against importing markdown-it-py (goal: at most 2x)."""
     sizes = sorted((p.stat().st_size, p) for p in (corpus.root / "checklists").rglob("*.md"))
     if not sizes:
@@ -424,6 +449,11 @@ def plan_single_file(options: argparse.Namespace, corpus: Corpus, check: CheckSu
     _, typical = sizes[len(sizes) // 2]
     preflight = [*preflight_argv(options), "-f", str(corpus.config)]
     command = "check" if check.available else "list"
+
+    def agrees(sample: Sample, output: str) -> None:
+        # Fast only counts when right: the file's findings must be the whole run's.
+        result.extra["single_check_agrees"] = single_check_agrees(result, output, typical)
+
     return [
         Task("python_startup", [options.python, "-c", "pass"], corpus.root, runs=SMALL_REPEAT),
         Task(
@@ -439,6 +469,7 @@ def plan_single_file(options: argparse.Namespace, corpus: Corpus, check: CheckSu
             CHECK_OK,
             prepare=lambda: remove_tree(corpus.cache),
             runs=SMALL_REPEAT,
+            after=agrees if command == "check" else None,
         ),
     ]
 
@@ -548,7 +579,7 @@ def measure_size(options: argparse.Namespace, files: int, smallest: bool) -> Siz
     check = probe_check(preflight_argv(options), corpus)
     tasks = plan_size(options, corpus, check, result)
     if smallest:
-        single = plan_single_file(options, corpus, check)
+        single = plan_single_file(options, corpus, check, result)
         tasks += [task for task in single if wanted(options, task.name)]
     run_tasks(tasks, result, options.repeat, options.timeout)
     if smallest:
@@ -691,6 +722,7 @@ def headline(results: Sequence[SizeResult]) -> dict[str, Any]:
     smallest = min(measured, key=lambda r: r.files)
     out["single_check_over_import"] = size_ratios(smallest)["single_check_over_import"]
     out["check_imports_mkdocs"] = smallest.extra.get("imports_mkdocs")
+    out["single_check_agrees"] = smallest.extra.get("single_check_agrees")
     largest = max(measured, key=lambda r: r.files)
     if largest is not chosen:  # the 20,000-file memory goal
         out[f"check_peak_rss_mb_{largest.files}"] = size_ratios(largest)["check_peak_rss_mb"]

@@ -138,6 +138,7 @@ def test_quick_style_run_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert result["files"] == 12
     assert result["list_over_parse"] > 0
     assert result["check_imports_mkdocs"] is False
+    assert result["single_check_agrees"] is True, "one file checked alone: the whole run's findings there"
     size = result["by_size"]["12"]
     assert size["defects"]["missing_make_targets"] >= 2
     for name in ("parse", "list", "extract", "build_plain", "import_markdown_it"):
