@@ -58,7 +58,10 @@ def test_fail_on_from_mkdocs_yml(make_project: MakeProject, invoke: Invoke) -> N
         (["check", "--ignore", "nope"], "preflight: error: --ignore: unknown rule code or prefix 'nope'"),
         (["check", "missing.md"], "preflight: error: missing.md: no such file or folder"),
         (["rules", "PF999"], "preflight: error: unknown rule code or name 'PF999'"),
-        (["check", "--scripts-dir", "nope"], "preflight: error: nope: no such folder"),
+        (
+            ["check", "--scripts-dir", "mkdocs.yml"],
+            "preflight: error: Invalid value for '--scripts-dir': Directory 'mkdocs.yml' is a file.",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(

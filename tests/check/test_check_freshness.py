@@ -119,6 +119,27 @@ def test_stale_generated_scripts(make_project: MakeProject, invoke: Invoke) -> N
     assert "no checklist any more" in result.stdout
 
 
+def test_a_scripts_folder_that_does_not_exist_holds_no_script(make_project: MakeProject, invoke: Invoke) -> None:
+    # `extract --out` writes no folder when no checklist has a runnable block, and git
+    # keeps no empty one: CI must not stop on a usage error there.
+    root = make_project({"checklists/manual.md": "# Manual\n\n- [ ] Look\n"}, config=config())
+    extract = invoke(root, "extract", "--format", "sh", "--out", "generated")
+    assert (extract.exit_code, extract.stdout) == (0, "no runnable block: no script to write in generated\n")
+    assert not (root / "generated").exists()
+    assert invoke(root, "check", "--select", "PF501", "--scripts-dir", "generated").exit_code == 0
+    (root / "checklists/auto.md").write_text("# Auto\n\n```bash\nmake all\n```\n")
+    result = invoke(root, "check", "--select", "PF501", "--scripts-dir", "generated")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "checklists/auto.md:1:1: PF501 Generated script `generated/auto.sh` is missing: "
+        "run `preflight extract --format sh --out generated`\n"
+    )
+    extract = invoke(root, "extract", "--format", "sh", "--out", "generated")
+    assert extract.stdout == "wrote generated/auto.sh\n"
+    again = invoke(root, "extract", "--format", "sh", "--out", "generated")
+    assert again.stdout == "1 generated script up to date\n", "said, not silent"
+
+
 def test_lock_file_option_is_honoured(make_project: MakeProject, invoke: Invoke) -> None:
     root = make_project(FILES, config=config(lock_file="ops/review.lock"), git=True)
     assert invoke(root, "lock").exit_code == 0, "its folder is created, as `check -o` creates one"

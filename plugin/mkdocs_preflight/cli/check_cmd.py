@@ -139,8 +139,11 @@ def check_command(
     configured = state.settings.values.get("scripts_dir")  # an option the schema may offer
     if scripts_dir is None and isinstance(configured, str) and configured:
         scripts_dir = project.root / configured
-    if scripts_dir is not None and not scripts_dir.is_dir():
-        raise UsageProblem(f"{scripts_dir}: no such folder (--scripts-dir: where `preflight extract --out` wrote)")
+    if scripts_dir is not None and scripts_dir.exists() and not scripts_dir.is_dir():
+        raise UsageProblem(f"{scripts_dir}: not a folder (--scripts-dir: where `preflight extract --out` wrote)")
+    # A folder that does not exist holds no script: `extract --out` writes none when no
+    # checklist has a runnable block, and git keeps no empty folder. Each checklist that
+    # has one is then reported (PF501, "is missing"), a mistyped folder as well.
     if statistics and fmt != "text":
         raise UsageProblem(f"--statistics works with --format text only, not {fmt}")
     fail_level = fail_on or str(state.settings.values.get("fail_on") or "error")

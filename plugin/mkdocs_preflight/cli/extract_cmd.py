@@ -265,6 +265,7 @@ def _write_scripts(
             if scope is None or (source is not None and scope(source)):
                 existing.add(p)
     stale: list[str] = []
+    changed = 0
     for target, content in sorted(expected.items()):
         current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
         if current == content:
@@ -284,6 +285,7 @@ def _write_scripts(
         except OSError as exc:
             raise UsageProblem(f"{target}: cannot write: {exc.strerror}") from None
         click.echo(f"wrote {target}")
+        changed += 1
     for orphan in sorted(existing - set(expected)):
         if check:
             stale.append(f"{orphan}: no checklist produces it any more")
@@ -293,6 +295,7 @@ def _write_scripts(
             except OSError as exc:
                 raise UsageProblem(f"{orphan}: cannot remove: {exc.strerror}") from None
             click.echo(f"removed {orphan}")
+            changed += 1
     if stale:
         for line in stale:
             click.echo(f"preflight: stale: {line}", err=True)
@@ -301,5 +304,8 @@ def _write_scripts(
             err=True,
         )
         raise SystemExit(1)
-    if check:
+    if not expected and not changed and not check:
+        # Said, not silent: an empty folder is not even created (git would not keep it).
+        click.echo(f"no runnable block: no script to write in {out}")
+    elif check or not changed:
         click.echo(f"{len(expected)} generated script{'s' if len(expected) != 1 else ''} up to date")
