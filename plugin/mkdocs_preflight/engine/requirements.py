@@ -86,11 +86,17 @@ def may_define(text: str, ids: Iterable[str]) -> set[str]:
         start = text.find(req_id)
         while start >= 0:
             end = start + size
+            # Most occurrences are references: the shape is tested first, as it fails fast.
+            shaped = _DEFINES_AFTER.match(text, end) is not None
+            if not shaped:
+                key = text.rfind("id", max(0, start - 32), start)
+                shaped = key >= 0 and _ID_KEY_BEFORE.match(text, key, start) is not None
             # The whole ID: `REQ-7` is not in `REQ-71`, `29.1` not in `129.1` or `29.1.2`.
-            whole = (start == 0 or _NOT_BEFORE_ID.match(text, start - 1) is None) and _NOT_AFTER_ID.match(
-                text, end
-            ) is None
-            if whole and (_DEFINES_AFTER.match(text, end) or _ID_KEY_BEFORE.search(text, max(0, start - 32), start)):
+            if (
+                shaped
+                and (start == 0 or _NOT_BEFORE_ID.match(text, start - 1) is None)
+                and _NOT_AFTER_ID.match(text, end) is None
+            ):
                 found.add(req_id)
                 break
             start = text.find(req_id, start + 1)
@@ -101,7 +107,7 @@ _NOT_BEFORE_ID = re.compile(r"[^\W_]|\.")
 _NOT_AFTER_ID = re.compile(r"[^\W_]|\.\d")
 _DEFINES_AFTER = re.compile(r"[*_`\"'\]]*\s*(?::|[\u2013\u2014-])")
 """What follows an ID that a definition names: emphasis or quotes, then a colon or a dash."""
-_ID_KEY_BEFORE = re.compile(r"\bid\s*:\s*[\"']?$")
+_ID_KEY_BEFORE = re.compile(r"(?<!\w)id\b\s*:\s*[\"']?$")
 """``id:`` right before an ID: a definition in the list form of YAML."""
 
 
