@@ -77,6 +77,8 @@ CONFIGS = [
     "site_name: t\nplugins:\n  - preflight\n",
     "site_name: t\nplugins:\n  - preflight:\n      registry: requirements.yml\n      env_example: .env.example\n",
     "site_name: t\nplugins:\n  - preflight:\n      registry: requirements.yml\n      ignore: [PF304]\n",
+    # The checklists are the site's own pages, enhanced in place.
+    "site_name: t\ndocs_dir: checklists\nplugins:\n  - preflight:\n      checklists_dir: checklists\n",
 ]
 
 CHECKLISTS = ("checklists/a.md", "checklists/b.md", "checklists/ops/c.md")
