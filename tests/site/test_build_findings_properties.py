@@ -54,6 +54,37 @@ def test_each_serve_rebuild_logs_the_findings_of_check(start: Start, steps: list
                 _same_findings(project.root, rebuild(), f"after {step!r}")
 
 
+LINK_WARNING = re.compile(r"^Doc file '(?P<doc>[^']+)' contains a link '(?P<link>[^']+)', but the target")
+REPO_URL = "repo_url: https://example.invalid/o/r\nedit_uri: edit/main/docs/\n"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(start=starts, repo_url=st.booleans())
+def test_mkdocs_warns_only_about_links_that_check_reports(start: Start, repo_url: bool) -> None:
+    # Valid checklists keep `--strict` green: links and images to repository files become
+    # links to the repository browser, text, or files of the site. What MkDocs still warns
+    # about is a broken link, which `check` reports too.
+    with tempfile.TemporaryDirectory() as tmp:
+        project = _project(Path(tmp), start)
+        config = project.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        if repo_url:
+            config.write_text(text.replace("site_name: t\n", "site_name: t\n" + REPO_URL), encoding="utf-8")
+        code, findings = check(project.root, "--no-cache", "--select", "PF201,PF206,PF209")
+        if code == 2:
+            return
+        reported = {(d["path"], str(d["message"]).split("`")[1]) for d in findings if isinstance(d, dict)}
+        in_place = "docs_dir: checklists" in text
+        for level, message in build_site(project.root, strict=False).messages:
+            if level < logging.WARNING or message.startswith("mkdocs_preflight: "):
+                continue
+            match = LINK_WARNING.match(message)
+            assert match, message
+            doc = f"checklists/{match['doc']}" if in_place else match["doc"]
+            link, _, fragment = match["link"].partition("#")
+            assert {(doc, match["link"]), (doc, link), (doc, f"#{fragment}")} & reported, (message, reported)
+
+
 def _project(root: Path, start: Start) -> Project:
     project = Project(root, start)
     (root / "docs").mkdir(exist_ok=True)

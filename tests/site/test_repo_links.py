@@ -114,6 +114,39 @@ def test_without_a_repository_url_links_become_text(tmp_path: Path) -> None:
     assert any("1 link(s) to repository files are shown as text" in m for m in built.logged(logging.INFO))
 
 
+@pytest.mark.parametrize("in_place", [False, True])
+def test_without_a_repository_url_images_are_added_to_the_site(tmp_path: Path, in_place: bool) -> None:
+    # A screenshot kept beside the runbook, and one elsewhere in the repository: an image
+    # cannot be shown as text, so the build adds it (as MkDocs adds docs_dir's images)
+    # and `--strict` passes. A file that is not an image is never published.
+    checklists = "docs/runbooks" if in_place else "checklists"
+    up = "../../" if in_place else "../"
+    files: dict[str, str | bytes] = {
+        "docs/index.md": "# Home\n",
+        f"{checklists}/deploy.md": (
+            f"# Deploy\n\n- [ ] Compare with ![the dashboard](img/dashboard.png)\n"
+            f"- [ ] And with ![the diagram]({up}design/flow.svg)\n"
+            f"- [ ] Never ![the secrets]({up}.env)\n"
+        ),
+        f"{checklists}/img/dashboard.png": b"\x89PNG dashboard",
+        "design/flow.svg": "<svg/>",
+        ".env": "TOKEN=secret\n",
+    }
+    write(tmp_path, files)
+    config = site_config("material", plugins=["search", {"preflight": {"checklists_dir": checklists}}])
+    del config["repo_url"], config["edit_uri"]
+    write_config(tmp_path, config)
+    built = build_site(tmp_path, strict=False)
+    assert not any("dashboard" in m or "flow.svg" in m for m in built.logged(logging.WARNING)), built.messages
+    page = "runbooks/deploy/" if in_place else "checklists/deploy/"
+    images = {img.get("alt"): img.get("src") or "" for img in article(built.page(page)).find_all("img")}
+    for alt, source in (("the dashboard", f"{checklists}/img/dashboard.png"), ("the diagram", "design/flow.svg")):
+        shown = (built.site / page / images[alt]).resolve()
+        assert shown.read_bytes() == (tmp_path / source).read_bytes(), (alt, images[alt])
+    assert images["the secrets"] == f"{up}.env"
+    assert not list(built.site.rglob(".env")), "a file that is not an image is never published"
+
+
 def test_broken_links_are_left_for_mkdocs_and_check(tmp_path: Path) -> None:
     write(
         tmp_path,

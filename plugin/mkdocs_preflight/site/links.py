@@ -9,7 +9,9 @@ the *repository*, not in the site, so a link works the same on GitHub, in an edi
   a URL and validates it);
 * a target that exists in the repository but is not part of the site becomes a link to
   the repository browser (``repo_url_pattern``, else derived from ``repo_url`` and
-  ``edit_uri``), or plain text when no repository URL is known;
+  ``edit_uri``), or plain text when no repository URL is known; an image (a screenshot
+  kept next to the runbook) is then added to the site instead, as MkDocs adds the images
+  of ``docs_dir``, since it cannot be shown as text;
 * anything else (a broken link) is left alone, for MkDocs and ``preflight check`` to report.
 """
 
@@ -17,11 +19,21 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-__all__ = ["LinkResolver", "RepoBrowser", "Resolved"]
+__all__ = ["LinkResolver", "RepoBrowser", "Resolved", "is_image"]
+
+IMAGE_SUFFIXES = frozenset({".apng", ".avif", ".bmp", ".gif", ".ico", ".jpeg", ".jpg", ".png", ".svg", ".webp"})
+"""What the plugin may add to a site as an image: never a file of another kind (a
+checklist that shows `../.env` as an image must not publish it)."""
+
+
+def is_image(repo_path: str) -> bool:
+    """Whether a repository path names an image file (by its suffix)."""
+    return posixpath.splitext(repo_path)[1].lower() in IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +109,9 @@ class LinkResolver:
     site_files: dict[str, str]
     """Repository path of every file of the site → its ``src_uri``."""
     browser: RepoBrowser
+    publish: Callable[[str], str | None] | None = None
+    """Adds the image at a repository path to the site; its ``src_uri``, or ``None`` if it
+    cannot be added."""
     _exists: dict[str, bool] = field(default_factory=dict)
     unlinked: int = 0
     """How many links were shown as text because no repository URL is known."""
@@ -121,6 +136,11 @@ class LinkResolver:
         if not self._is_repo_file(target):
             return None
         url = self.browser.url(target, image=image)
+        if url is None and image and self.publish is not None and is_image(target):
+            published = self.publish(target)
+            if published is not None:
+                self.site_files[target] = published
+                return self.resolve(href, checklist_path=checklist_path, page_uri=page_uri, image=image)
         if url is None:
             self.unlinked += 1
             return Resolved(None, target)

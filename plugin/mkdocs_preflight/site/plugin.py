@@ -222,6 +222,7 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
                 docs_dir=self._docs_dir,
                 root=project.root,
             ),
+            publish=lambda repo_path: self._publish_image(repo_path, files, config),
         )
         self._add_requirements_page(files, config, listed)
         self._add_run_pages(files, config)
@@ -494,6 +495,25 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             # Not UTF-8: MkDocs would stop reading the page; render what the engine decoded.
             file.content_string = model.source.text
         return _Entry(display, model, file, added, appended)
+
+    def _publish_image(self, repo_path: str, files: Files, config: MkDocsConfig) -> str | None:
+        """Add the image at ``repo_path`` to the site (pages are rendered before MkDocs copies
+        the static files); its ``src_uri``. Beside the checklists it keeps its place
+        (``checklists/img/x.png``), elsewhere it goes below the plugin's assets."""
+        project = self._project
+        assert project is not None
+        path = (project.root / repo_path).resolve()
+        if not path.is_file() or not path.is_relative_to(project.root.resolve()):
+            return None  # a link out of the repository publishes nothing
+        if path.is_relative_to(self._base):
+            src_uri = site_files.site_uri(path, self._base, repo_path)
+        else:
+            src_uri = f"{ASSET_DIR}/files/{repo_path}"
+        if files.get_file_from_path(src_uri) is None:
+            file = File(src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+            file.abs_src_path = str(path)
+            files.append(file)
+        return src_uri
 
     def _built(self, file: File) -> bool:
         """Whether this build renders the page: drafts (``draft_docs``) only in ``mkdocs serve``."""
