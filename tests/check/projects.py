@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from mkdocs_preflight.cli import main
@@ -275,3 +277,18 @@ class Project:
             assert preflight(root, "lock")[0] in (0, 1, 2)
         else:
             assert preflight(root, "extract", "--format", "sh", "--out", "gen")[0] in (0, 1, 2)
+
+
+DRAWN = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+"""Hypothesis settings for tests on drawn projects (each example writes a git repository)."""
+
+
+@contextmanager
+def drawn(start: Start, *, site: bool = False) -> Iterator[Project]:
+    """The drawn project in a temporary folder (with ``docs/index.md`` for a ``site``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project(Path(tmp), start)
+        if site:
+            (project.root / "docs").mkdir(exist_ok=True)
+            (project.root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+        yield project

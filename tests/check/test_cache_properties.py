@@ -7,22 +7,16 @@ reports; and checking one file must find in it what checking every file finds th
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .projects import CHECKLISTS, Project, Start, changes, check, starts
-
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+from .projects import CHECKLISTS, DRAWN, Start, changes, check, drawn, starts
 
 
-@settings(SETTINGS, max_examples=12)
+@settings(DRAWN, max_examples=12)
 @given(start=starts, steps=st.lists(changes, min_size=1, max_size=6))
 def test_a_warm_check_finds_what_a_cold_check_finds(start: Start, steps: list[tuple[object, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start) as project:
         warm = check(project.root)  # fills the cache
         assert warm == check(project.root, "--no-cache")
         for step in steps:
@@ -32,13 +26,12 @@ def test_a_warm_check_finds_what_a_cold_check_finds(start: Start, steps: list[tu
             assert warm == cold, f"after {step!r}"
 
 
-@settings(SETTINGS, max_examples=10)
+@settings(DRAWN, max_examples=10)
 @given(start=starts)
 def test_checking_one_file_finds_what_checking_all_finds_in_it(start: Start) -> None:
     # Files are checked in order and share what they learn about the repository: no
     # finding may depend on which files were checked before.
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start) as project:
         code, everything = check(project.root, "--no-cache")
         for name in CHECKLISTS if code != 2 else ():
             alone = check(project.root, "--no-cache", name)[1]

@@ -12,12 +12,11 @@ mojibake was repaired may have new automatic IDs: they come from the text); a se
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
-from .projects import CHECKLISTS, Project, Start, check, preflight, starts
+from .projects import CHECKLISTS, DRAWN, Start, check, drawn, preflight, starts
 
 
 def _steps(root: Path) -> list[tuple[object, ...]]:
@@ -52,11 +51,10 @@ def _texts(root: Path) -> dict[str, bytes]:
     return {name: (root / name).read_bytes() for name in CHECKLISTS}
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=10)
 @given(start=starts)
 def test_fix_repairs_what_it_can_and_keeps_everything_else(start: Start) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start) as project:
         root = project.root
         code, before = check(root, "--no-cache")
         if code == 2:

@@ -10,14 +10,13 @@ A second ``lock`` makes the check clean again.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .projects import Project, Start, check, preflight, starts
+from .projects import DRAWN, Start, check, drawn, preflight, starts
 
 STEP = re.compile(
     r"^Step `(?P<step>[^`]+)` references (?:a file|files) changed since `preflight lock`: (?P<files>.*); review"
@@ -47,11 +46,10 @@ def _reported(findings: list[object]) -> dict[tuple[str, str], set[str]]:
     return reported
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=10)
 @given(start=starts, data=st.data())
 def test_pf502_names_the_steps_whose_locked_files_changed(start: Start, data: st.DataObject) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start) as project:
         root = project.root
         if preflight(root, "lock")[0] != 0:
             return  # a configuration error: nothing locked

@@ -10,13 +10,12 @@ differs or is missing, and for each script left without a checklist.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .projects import CHECKLISTS, Project, Start, changes, check, checklists, preflight, starts
+from .projects import CHECKLISTS, DRAWN, Start, changes, check, checklists, drawn, preflight, starts
 
 # Extracting is what the test does itself; locking changes nothing in a script. Half the
 # changes rewrite a checklist, the changes that make scripts stale.
@@ -30,18 +29,17 @@ def _scripts(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.sh"))}
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=10)
 @given(start=starts, steps=st.lists(script_changes, min_size=1, max_size=4))
 def test_stale_scripts_are_exactly_those_extract_would_change(start: Start, steps: list[tuple[object, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start) as project:
         root = project.root
         if preflight(root, "extract", "--format", "sh", "--out", "generated")[0] != 0:
             return  # a configuration error
         assert preflight(root, "extract", "--format", "sh", "--out", "generated", "--check")[0] == 0
         for step in steps:
             project.change(step)
-        fresh = Path(tmp) / "fresh"
+        fresh = root / ".preflight" / "fresh"  # ignored by git: a folder of its own
         code, _ = preflight(root, "extract", "--format", "sh", "--out", str(fresh))
         if code != 0:
             return

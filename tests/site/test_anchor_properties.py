@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import logging
 import posixpath
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from site_html import parse
 from site_support import build_site
 
-from check.projects import CHECKLISTS, Project, Start, check, starts
+from check.projects import CHECKLISTS, DRAWN, Start, check, drawn, starts
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=8)
 @given(start=starts)
 def test_a_link_lands_where_check_says_it_does(start: Start) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Project(Path(tmp), start)
+    with drawn(start, site=True) as project:
         root = project.root
         (root / "docs").mkdir(exist_ok=True)
         (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")

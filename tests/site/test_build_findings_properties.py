@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from site_support import Built, build_site, serving
 
-from check.projects import Project, Start, changes, check, starts
+from check.projects import DRAWN, Start, changes, check, drawn, starts
 
 FINDING = re.compile(
     r"^mkdocs_preflight: (?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>PF\d{3}) (?P<message>.*)$"
@@ -30,42 +29,38 @@ FINDING = re.compile(
 build_changes = changes.filter(lambda step: step[0] != "extract")
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=8)
 @given(start=starts, steps=st.lists(build_changes, max_size=3))
 def test_the_build_logs_the_findings_of_check(start: Start, steps: list[tuple[object, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        project = _project(Path(tmp), start)
+    with drawn(start, site=True) as project:
         for step in steps:
             project.change(step)
         _same_findings(project.root, build_site(project.root, strict=False, level=logging.DEBUG))  # infos are DEBUG
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=6)
 @given(start=starts, steps=st.lists(build_changes, min_size=1, max_size=4))
 def test_each_serve_rebuild_logs_the_findings_of_check(start: Start, steps: list[tuple[object, ...]]) -> None:
     # `serve` keeps the models of unchanged checklists between builds: their findings
     # must still follow every change to the files they ask about.
-    with tempfile.TemporaryDirectory() as tmp:
-        project = _project(Path(tmp), start)
-        with serving(project.root) as rebuild:
-            _same_findings(project.root, rebuild())
-            for step in steps:
-                project.change(step)
-                _same_findings(project.root, rebuild(), f"after {step!r}")
+    with drawn(start, site=True) as project, serving(project.root) as rebuild:
+        _same_findings(project.root, rebuild())
+        for step in steps:
+            project.change(step)
+            _same_findings(project.root, rebuild(), f"after {step!r}")
 
 
 LINK_WARNING = re.compile(r"^Doc file '(?P<doc>[^']+)' contains a link '(?P<link>[^']+)', but the target")
 REPO_URL = "repo_url: https://example.invalid/o/r\nedit_uri: edit/main/docs/\n"
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(DRAWN, max_examples=8)
 @given(start=starts, repo_url=st.booleans())
 def test_mkdocs_warns_only_about_links_that_check_reports(start: Start, repo_url: bool) -> None:
     # Valid checklists keep `--strict` green: links and images to repository files become
     # links to the repository browser, text, or files of the site. What MkDocs still warns
     # about is a broken link, which `check` reports too.
-    with tempfile.TemporaryDirectory() as tmp:
-        project = _project(Path(tmp), start)
+    with drawn(start, site=True) as project:
         config = project.root / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
         if repo_url:
@@ -83,13 +78,6 @@ def test_mkdocs_warns_only_about_links_that_check_reports(start: Start, repo_url
             doc = f"checklists/{match['doc']}" if in_place else match["doc"]
             link, _, fragment = match["link"].partition("#")
             assert {(doc, match["link"]), (doc, link), (doc, f"#{fragment}")} & reported, (message, reported)
-
-
-def _project(root: Path, start: Start) -> Project:
-    project = Project(root, start)
-    (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    return project
 
 
 def _same_findings(root: Path, built: Built, context: str = "") -> None:
