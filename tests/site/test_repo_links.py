@@ -145,6 +145,7 @@ def test_without_a_repository_url_images_are_added_to_the_site(tmp_path: Path, i
         assert shown.read_bytes() == (tmp_path / source).read_bytes(), (alt, images[alt])
     assert images["the secrets"] == f"{up}.env"
     assert not list(built.site.rglob(".env")), "a file that is not an image is never published"
+    assert not any("shown as text" in m for m in built.logged(logging.INFO)), "an image is not text"
 
 
 def test_broken_links_are_left_for_mkdocs_and_check(tmp_path: Path) -> None:

@@ -142,7 +142,8 @@ class LinkResolver:
                 self.site_files[target] = published
                 return self.resolve(href, checklist_path=checklist_path, page_uri=page_uri, image=image)
         if url is None:
-            self.unlinked += 1
+            if not image:  # an image that cannot be published stays, for MkDocs to report
+                self.unlinked += 1
             return Resolved(None, target)
         if query:  # `?plain=1` on GitHub: the source view of a Markdown or SVG file
             url += ("&" if "?" in url else "?") + query
