@@ -13,6 +13,7 @@ from ..report import FORMATS, ReportOptions, render
 from ..rules import CannotFix, RuleCrash, check, default_jobs
 from ..rules.policy import FAIL_LEVELS
 from .common import PathArg, State, UsageProblem, checklist_files, make_folder, pass_state
+from .progress import FileProgress
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -148,17 +149,19 @@ def check_command(
         raise UsageProblem(f"--statistics works with --format text only, not {fmt}")
     fail_level = fail_on or str(state.settings.values.get("fail_on") or "error")
     try:
-        result = check(
-            project,
-            paths,
-            select=_codes(select) or None,
-            ignore=_codes(ignore),
-            jobs=jobs or default_jobs(),
-            fix=fix,
-            scripts_dir=scripts_dir.resolve() if scripts_dir is not None else None,
-            files=files,
-            cache_dir=None if no_cache else (cache_dir or project.root / ".preflight" / "cache"),
-        )
+        with FileProgress(sys.stderr, "fixing" if fix else "checking", "checklists") as progress:
+            result = check(
+                project,
+                paths,
+                select=_codes(select) or None,
+                ignore=_codes(ignore),
+                jobs=jobs or default_jobs(),
+                fix=fix,
+                scripts_dir=scripts_dir.resolve() if scripts_dir is not None else None,
+                files=files,
+                cache_dir=None if no_cache else (cache_dir or project.root / ".preflight" / "cache"),
+                progress=progress,
+            )
     except ConfigError as exc:
         raise UsageProblem(str(exc)) from None
     except CannotFix as exc:

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -489,6 +489,7 @@ def check(
     owned_pages: bool = False,
     files: Sequence[Path] | None = None,
     cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
     """Check the project's checklists (or ``paths``) and return every finding, sorted.
 
@@ -504,6 +505,7 @@ def check(
         owned_pages: The plugin renders these files (PF110 off).
         files: The exact files to check (skips discovery; for callers that already have them).
         cache_dir: Folder of the content-hash cache (``.preflight/cache``); ``None``: no cache.
+        progress: Called with (files done, files in all) after each file.
 
     Raises:
         ConfigError: unknown rule codes or bad levels.
@@ -530,11 +532,18 @@ def check(
     # The findings and summaries that pile up would make the collector rescan ever more
     # objects; nothing here forms cycles that matter.
     with paused_gc(len(chosen)):
-        return _check_files(checker, project, chosen, jobs, fix, cache_dir, whole)
+        return _check_files(checker, project, chosen, jobs, fix, cache_dir, whole, progress)
 
 
 def _check_files(
-    checker: Checker, project: Project, chosen: list[Path], jobs: int, fix: bool, cache_dir: Path | None, whole: bool
+    checker: Checker,
+    project: Project,
+    chosen: list[Path],
+    jobs: int,
+    fix: bool,
+    cache_dir: Path | None,
+    whole: bool,
+    progress: Callable[[int, int], None] | None,
 ) -> CheckResult:
     """Check ``chosen`` (valid cache entries first, the rest parsed) and finish the project."""
     store: CheckCache | None = None
@@ -551,13 +560,16 @@ def _check_files(
         fresh = _run_parallel(checker, misses, jobs)
     else:
         fresh = (checker.check_file(file) for file in misses)
-    for display in displays:
+    total = len(displays)
+    for done, display in enumerate(displays, 1):
         outcome = hits.get(display)
         if outcome is None:
             outcome = next(fresh)
             if store is not None:
                 store.put(outcome)  # now: finish() marks suppressions used
         checker.add(outcome)
+        if progress is not None:
+            progress(done, total)
     for _ in fresh:  # let the pool shut down
         pass
     result = checker.result()

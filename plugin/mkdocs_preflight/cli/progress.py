@@ -1,0 +1,85 @@
+"""A progress line on the terminal while a long command works through many files.
+
+``preflight check`` prints its findings sorted, so only at the end: on 20,000 checklists
+that is a minute or two of silence. When standard error is a terminal, this shows
+``checking 1,234 of 20,000 checklists...`` on one line, rewritten in place, and erases
+it before the report is printed. Nothing is shown for the first half second (a
+small check never flickers), through a pipe, in CI logs or with ``TERM=dumb``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+SHOW_AFTER = 0.5
+"""Seconds of work before the line first appears."""
+REFRESH = 0.1
+"""Least seconds between two updates of the line (a terminal is slow to write to)."""
+ERASE = "\r\x1b[K"
+
+
+def on_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal that understands moving back over a line."""
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+class FileProgress:
+    """``with FileProgress(stream, "checking", "checklists") as progress: ... progress(done, total)``.
+
+    Does nothing when ``stream`` is not a terminal. The line is erased when the block
+    ends, also on an error or Ctrl-C, so what follows starts on a clean line.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        verb: str,
+        noun: str,
+        *,
+        show_after: float = SHOW_AFTER,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stream = stream
+        self._verb = verb
+        self._noun = noun
+        self._clock = clock
+        self._enabled = on_terminal(stream)
+        self._start = clock()
+        self._show_after = show_after
+        self._last = float("-inf")
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """Note that ``done`` of ``total`` files are finished."""
+        if not self._enabled:
+            return
+        now = self._clock()
+        if now - self._start < self._show_after or now - self._last < REFRESH:
+            return
+        self._last = now
+        percent = done * 100 // total if total else 100
+        self._write(f"{ERASE}{self._verb} {done:,} of {total:,} {self._noun}... {percent}%")
+        self._shown = True
+
+    def __enter__(self) -> FileProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._shown:
+            self._write(ERASE)
+            self._shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the work goes on
+            self._enabled = False

@@ -1,0 +1,152 @@
+"""``preflight check`` shows its progress on a terminal, and only there."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import select
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+import pytest
+
+from mkdocs_preflight.cli.progress import ERASE, FileProgress
+
+from .conftest import MakeProject, config
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def terminal() -> Iterator[tuple[TextIO, int]]:
+    """A real pseudo-terminal: the stream writes to it, the int reads what it shows."""
+    master, slave = pty.openpty()
+    stream = open(slave, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    yield stream, master
+    stream.close()
+    os.close(master)
+
+
+def shown(master: int) -> str:
+    """Everything written to the terminal since the last call."""
+    chunks = []
+    try:
+        while select.select([master], [], [], 0.05)[0]:
+            chunks.append(os.read(master, 65536))
+    except OSError:  # the terminal was closed: nothing more to read
+        pass
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_nothing_for_half_a_second_then_a_line_at_most_ten_times_a_second(
+    terminal: tuple[TextIO, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TERM", raising=False)
+    stream, master = terminal
+    clock = Clock()
+    with FileProgress(stream, "checking", "checklists", clock=clock) as progress:
+        clock.now += 0.4
+        progress(1, 2500)
+        assert shown(master) == ""  # a small check never flickers
+        clock.now += 0.2
+        progress(2, 2500)
+        assert shown(master) == f"{ERASE}checking 2 of 2,500 checklists... 0%"
+        clock.now += 0.05
+        progress(3, 2500)
+        assert shown(master) == ""
+        clock.now += 0.06
+        progress(1250, 2500)
+        assert shown(master) == f"{ERASE}checking 1,250 of 2,500 checklists... 50%"
+    assert shown(master) == ERASE  # the report starts on a clean line
+
+
+def test_the_line_is_erased_when_the_work_fails(terminal: tuple[TextIO, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TERM", raising=False)
+    stream, master = terminal
+    clock = Clock()
+
+    def interrupted() -> None:
+        with FileProgress(stream, "fixing", "checklists", clock=clock) as progress:
+            clock.now += 1
+            progress(7, 9)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
+    assert shown(master) == f"{ERASE}fixing 7 of 9 checklists... 77%{ERASE}"
+
+
+def test_a_line_never_shown_is_never_erased(terminal: tuple[TextIO, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TERM", raising=False)
+    stream, master = terminal
+    with FileProgress(stream, "checking", "checklists", clock=Clock()) as progress:
+        progress(1, 1)
+    assert shown(master) == ""
+
+
+@pytest.mark.parametrize("where", ["pipe", "dumb terminal", "closed terminal"])
+def test_nothing_but_on_a_terminal(terminal: tuple[TextIO, int], monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    stream, master = terminal
+    target: TextIO = stream
+    if where == "pipe":
+        target = io.StringIO()
+    elif where == "dumb terminal":
+        monkeypatch.setenv("TERM", "dumb")
+    clock = Clock()
+    with FileProgress(target, "checking", "checklists", clock=clock) as progress:
+        if where == "closed terminal":
+            stream.close()
+        clock.now += 1
+        progress(1, 2)  # no error: the work goes on
+    assert shown(master) == ""
+    if isinstance(target, io.StringIO):
+        assert target.getvalue() == ""
+
+
+def test_a_long_check_shows_its_progress_on_the_terminal_and_prints_the_same_report(
+    make_project: MakeProject,
+) -> None:
+    # 300 checklists of 100 items take seconds to check with one process and no cache
+    # (2.2 s on this project's machines): the line shows after half a second.
+    items = "".join(f"- [ ] Step {i} runs `scripts/missing-{i}.sh` and [reads](../docs/x{i}.md)\n" for i in range(100))
+    root = make_project({f"checklists/c{i:03}.md": f"# C{i}\n\n{items}" for i in range(300)}, config=config())
+    command = [sys.executable, "-m", "mkdocs_preflight", "check", "--no-cache", "--jobs", "1"]
+    env = {key: value for key, value in os.environ.items() if key != "TERM"}
+
+    piped = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env, check=False)
+    assert piped.returncode == 1
+    assert piped.stderr == ""
+
+    master, slave = pty.openpty()
+    report = root.parent / "report.txt"
+    with report.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=root, stdout=out, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the command closed the terminal's last writer
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert process.wait(timeout=120) == 1
+    terminal = b"".join(chunks).decode("utf-8")
+    lines = terminal.split(ERASE)
+    assert lines[0] == lines[-1] == ""  # each line replaces the last; the last is erased
+    counts = [int(line.split()[1].replace(",", "")) for line in lines[1:-1]]
+    assert counts, terminal
+    assert counts == sorted(counts)
+    assert all(line.startswith("checking ") and " of 300 checklists... " in line for line in lines[1:-1])
+    assert report.read_text(encoding="utf-8") == piped.stdout
