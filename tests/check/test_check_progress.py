@@ -1,4 +1,4 @@
-"""``preflight check`` shows its progress on a terminal, and only there."""
+"""`preflight check` and `preflight lock` show their progress on a terminal, and only there."""
 
 from __future__ import annotations
 
@@ -112,23 +112,31 @@ def test_nothing_but_on_a_terminal(terminal: tuple[TextIO, int], monkeypatch: py
         assert target.getvalue() == ""
 
 
-def test_a_long_check_shows_its_progress_on_the_terminal_and_prints_the_same_report(
-    make_project: MakeProject,
+@pytest.mark.parametrize(
+    ("args", "verb", "code"),
+    [(["check", "--no-cache", "--jobs", "1"], "checking", 1), (["lock"], "reading", 0)],
+    ids=["check", "lock"],
+)
+def test_a_long_command_shows_its_progress_on_the_terminal_and_prints_the_same_output(
+    make_project: MakeProject, args: list[str], verb: str, code: int
 ) -> None:
-    # 300 checklists of 100 items take seconds to check with one process and no cache
-    # (2.2 s on this project's machines): the line shows after half a second.
+    # 300 checklists of 100 items take seconds to check or lock with one process and no
+    # cache (2.2 s on this project's machines): the line shows after half a second.
     items = "".join(f"- [ ] Step {i} runs `scripts/missing-{i}.sh` and [reads](../docs/x{i}.md)\n" for i in range(100))
     root = make_project({f"checklists/c{i:03}.md": f"# C{i}\n\n{items}" for i in range(300)}, config=config())
-    command = [sys.executable, "-m", "mkdocs_preflight", "check", "--no-cache", "--jobs", "1"]
+    command = [sys.executable, "-m", "mkdocs_preflight", *args]
     env = {key: value for key, value in os.environ.items() if key != "TERM"}
+    lock = root / "preflight.lock"
 
     piped = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env, check=False)
-    assert piped.returncode == 1
+    assert piped.returncode == code
     assert piped.stderr == ""
+    written = lock.read_bytes() if lock.exists() else None
+    lock.unlink(missing_ok=True)
 
     master, slave = pty.openpty()
-    report = root.parent / "report.txt"
-    with report.open("w", encoding="utf-8") as out:
+    output = root.parent / "output.txt"
+    with output.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=root, stdout=out, stderr=slave, env=env)
     os.close(slave)
     chunks = []
@@ -141,12 +149,13 @@ def test_a_long_check_shows_its_progress_on_the_terminal_and_prints_the_same_rep
             break
         chunks.append(data)
     os.close(master)
-    assert process.wait(timeout=120) == 1
+    assert process.wait(timeout=120) == code
     terminal = b"".join(chunks).decode("utf-8")
     lines = terminal.split(ERASE)
     assert lines[0] == lines[-1] == ""  # each line replaces the last; the last is erased
     counts = [int(line.split()[1].replace(",", "")) for line in lines[1:-1]]
     assert counts, terminal
     assert counts == sorted(counts)
-    assert all(line.startswith("checking ") and " of 300 checklists... " in line for line in lines[1:-1])
-    assert report.read_text(encoding="utf-8") == piped.stdout
+    assert all(line.startswith(f"{verb} ") and " of 300 checklists... " in line for line in lines[1:-1])
+    assert output.read_text(encoding="utf-8") == piped.stdout
+    assert (lock.read_bytes() if lock.exists() else None) == written

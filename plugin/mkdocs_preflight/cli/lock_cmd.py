@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..engine.source import read_regular
@@ -10,6 +12,7 @@ from ..rules.context import RuleContext
 from ..rules.freshness import step_references
 from ..rules.lockfile import MISSING, Lock, read_lock, render_lock
 from .common import PathArg, State, UsageProblem, checklist_files, command_line, pass_state
+from .progress import FileProgress
 
 
 @click.command("lock")
@@ -38,15 +41,17 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     entries: list[tuple[str, str, str]] = []
     stems: set[str] = set()
     where: dict[str, tuple[str, int, int]] = {}
-    for file in files:
-        checklist = project.parse(file)
-        stems.add(checklist.stem)
-        located: list[Item | Block] = [*checklist.items, *checklist.blocks]
-        for element in located:
-            where[checklist.global_id(element.id)] = (checklist.path, element.line, element.col)
-        for step_id, refs in step_references(checklist, ctx).items():
-            for relpath in refs:
-                entries.append((checklist.global_id(step_id), relpath, ctx.sha256(relpath) or MISSING))
+    with FileProgress(sys.stderr, "reading", "checklists") as progress:
+        for done, file in enumerate(files, 1):
+            checklist = project.parse(file)
+            stems.add(checklist.stem)
+            located: list[Item | Block] = [*checklist.items, *checklist.blocks]
+            for element in located:
+                where[checklist.global_id(element.id)] = (checklist.path, element.line, element.col)
+            for step_id, refs in step_references(checklist, ctx).items():
+                for relpath in refs:
+                    entries.append((checklist.global_id(step_id), relpath, ctx.sha256(relpath) or MISSING))
+            progress(done, len(files))
     old = read_lock(lock_path)
     if old is not None and paths:
         for step, locked in old.steps.items():
