@@ -38,6 +38,7 @@ from .common import (
     pass_state,
     refuse_checklist_errors,
 )
+from .progress import FileProgress
 
 _SPOOL_BYTES = 8 << 20
 """Output kept in memory before it spills to a temporary file."""
@@ -162,13 +163,15 @@ def extract_command(
     def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
         nonlocal picked_any
         # One checklist at a time: memory stays bounded by the largest file.
-        with paused_gc(len(files)):
-            for file in files:
+        # Nothing is printed before every checklist is read: the line is gone by then.
+        with paused_gc(len(files)), FileProgress(sys.stderr, "reading", "checklists") as progress:
+            for done, file in enumerate(files, 1):
                 checklist = parse(file)
                 # A script shows its manual steps too; text and JSON list runnable blocks only.
                 blocks = (script_blocks if fmt == "sh" else select)(checklist, selection)
                 picked_any = picked_any or bool(blocks)
                 yield checklist, blocks
+                progress(done, len(files))
 
     if out is not None:
         # What to run when scripts are stale: this very command, writing this time.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..model import Item
 from ..pin import pin, write_atomic
 from ..printable import printable
 from .common import PathArg, State, UsageProblem, checklist_files, command_line, pass_state
+from .progress import FileProgress
 
 
 @click.command("ids")
@@ -39,36 +42,42 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
     unpinned = 0
     stuck: list[str] = []
     """What ``--write`` cannot pin, with what to do instead."""
-    for file in checklist_files(state, paths):
-        checklist = project.parse(file)
-        if write or check:
-            automatic = any(not i.explicit_id for i in checklist.items) or any(
-                not b.explicit_id and (b.runnable or b.manual) for b in checklist.blocks
-            )
-            result = pin(file.read_bytes(), checklist, project.matcher) if automatic else None
-            if result is not None:
-                stuck.extend(
-                    f"{checklist.path}:{line}: not pinned: {ident}: {why}" for ident, line, why in result.skipped
+    files = checklist_files(state, paths)
+    # The IDs stream out as they are read: the line shows only while they are redirected.
+    with FileProgress(sys.stderr, "reading", "checklists", streaming=sys.stdout) as progress:
+        for done, file in enumerate(files):
+            progress(done, len(files))
+            checklist = project.parse(file)
+            if write or check:
+                automatic = any(not i.explicit_id for i in checklist.items) or any(
+                    not b.explicit_id and (b.runnable or b.manual) for b in checklist.blocks
                 )
-            if write:
-                if result is not None and result.pinned:
-                    try:
-                        write_atomic(file, result.data)
-                    except OSError as exc:
-                        raise UsageProblem(f"{checklist.path}: cannot write: {exc.strerror or exc}") from None
-                    count = len(result.pinned)
-                    click.echo(printable(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}"))
-                continue
-        for step in checklist.steps():
-            if isinstance(step, Item):
-                kind = "item"
-            elif step.runnable or step.manual:
-                kind = "block"
-            else:
-                continue
-            pinned = step.explicit_id
-            unpinned += not pinned
-            click.echo(printable(f"{checklist.path}:{step.line}: {kind} {step.id} ({'pinned' if pinned else 'auto'})"))
+                result = pin(file.read_bytes(), checklist, project.matcher) if automatic else None
+                if result is not None:
+                    stuck.extend(
+                        f"{checklist.path}:{line}: not pinned: {ident}: {why}" for ident, line, why in result.skipped
+                    )
+                if write:
+                    if result is not None and result.pinned:
+                        try:
+                            write_atomic(file, result.data)
+                        except OSError as exc:
+                            raise UsageProblem(f"{checklist.path}: cannot write: {exc.strerror or exc}") from None
+                        count = len(result.pinned)
+                        click.echo(printable(f"{checklist.path}: pinned {count} ID{'s' if count != 1 else ''}"))
+                    continue
+            for step in checklist.steps():
+                if isinstance(step, Item):
+                    kind = "item"
+                elif step.runnable or step.manual:
+                    kind = "block"
+                else:
+                    continue
+                pinned = step.explicit_id
+                unpinned += not pinned
+                click.echo(
+                    printable(f"{checklist.path}:{step.line}: {kind} {step.id} ({'pinned' if pinned else 'auto'})")
+                )
     for message in stuck:
         click.echo(printable(message), err=True)
     if write and stuck:

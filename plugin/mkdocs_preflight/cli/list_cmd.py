@@ -14,6 +14,7 @@ from ..model import Checklist
 from ..printable import printable
 from ..serialize import VERSION, checklist_dict, definition_dict
 from .common import PathArg, State, checklist_files, pass_state
+from .progress import FileProgress
 
 
 def _percent(done: int, total: int) -> str:
@@ -92,9 +93,11 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
     write = sys.stdout.write
     if fmt == "json":
         write(f'{{"version": {VERSION}, "checklists": [')
-        for number, file in enumerate(files):
-            write(",\n" if number else "\n")
-            write(json.dumps(checklist_dict(project.parse(file)), ensure_ascii=False))
+        with FileProgress(sys.stderr, "listing", "checklists", streaming=sys.stdout) as progress:
+            for number, file in enumerate(files):
+                write(",\n" if number else "\n")
+                write(json.dumps(checklist_dict(project.parse(file)), ensure_ascii=False))
+                progress(number + 1, len(files))
         # The registry's requirements, which no checklist holds: with each checklist's
         # `requirements`, what the requirements page of the site is built from.
         registry = project.settings.values.get("registry")
@@ -104,7 +107,9 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
         }
         write(f'\n], "registry": {json.dumps(data, ensure_ascii=False)}}}\n')
         return
-    for number, file in enumerate(files):
-        if number:
-            write("\n")
-        write(printable(render_text(project.parse(file), show_blocks=not no_blocks)))
+    with FileProgress(sys.stderr, "listing", "checklists", streaming=sys.stdout) as progress:
+        for number, file in enumerate(files):
+            if number:
+                write("\n")
+            write(printable(render_text(project.parse(file), show_blocks=not no_blocks)))
+            progress(number + 1, len(files))

@@ -5,6 +5,8 @@ that is a minute or two of silence. When standard error is a terminal, this show
 ``checking 1,234 of 20,000 checklists...`` on one line, rewritten in place, and erases
 it before the report is printed. Nothing is shown for the first half second (a
 small check never flickers), through a pipe, in CI logs or with ``TERM=dumb``.
+Commands that print as they go (``list``, ``ids``) show it only while their output is
+redirected, as curl does.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ def on_terminal(stream: TextIO) -> bool:
 class FileProgress:
     """``with FileProgress(stream, "checking", "checklists") as progress: ... progress(done, total)``.
 
-    Does nothing when ``stream`` is not a terminal. The line is erased when the block
-    ends, also on an error or Ctrl-C, so what follows starts on a clean line.
+    Does nothing when ``stream`` is not a terminal, or when ``streaming`` (the output a
+    command writes as it goes) is one: that output shows the progress already, and the
+    line would break into it. The line is erased when the block ends, also on an error
+    or Ctrl-C, so what follows starts on a clean line.
     """
 
     def __init__(
@@ -44,6 +48,7 @@ class FileProgress:
         verb: str,
         noun: str,
         *,
+        streaming: TextIO | None = None,
         show_after: float = SHOW_AFTER,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -51,7 +56,7 @@ class FileProgress:
         self._verb = verb
         self._noun = noun
         self._clock = clock
-        self._enabled = on_terminal(stream)
+        self._enabled = on_terminal(stream) and not (streaming is not None and on_terminal(streaming))
         self._start = clock()
         self._show_after = show_after
         self._last = float("-inf")

@@ -1,4 +1,4 @@
-"""`preflight check` and `preflight lock` show their progress on a terminal, and only there."""
+"""Long commands show how far they are on a terminal, and only there."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import select
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 import pytest
 
 from mkdocs_preflight.cli.progress import ERASE, FileProgress
 
-from .conftest import MakeProject, config
+from .conftest import config
 
 
 class Clock:
@@ -112,32 +113,26 @@ def test_nothing_but_on_a_terminal(terminal: tuple[TextIO, int], monkeypatch: py
         assert target.getvalue() == ""
 
 
-@pytest.mark.parametrize(
-    ("args", "verb", "code"),
-    [(["check", "--no-cache", "--jobs", "1"], "checking", 1), (["lock"], "reading", 0)],
-    ids=["check", "lock"],
-)
-def test_a_long_command_shows_its_progress_on_the_terminal_and_prints_the_same_output(
-    make_project: MakeProject, args: list[str], verb: str, code: int
-) -> None:
-    # 300 checklists of 100 items take seconds to check or lock with one process and no
-    # cache (2.2 s on this project's machines): the line shows after half a second.
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 checklists of 100 items: seconds of work for every command (1.6-2.2 s on this
+    project's machines, one process, no cache), so the line shows after half a second."""
+    root = tmp_path_factory.mktemp("many")
+    (root / "mkdocs.yml").write_text(config(), encoding="utf-8")
+    (root / "checklists").mkdir()
     items = "".join(f"- [ ] Step {i} runs `scripts/missing-{i}.sh` and [reads](../docs/x{i}.md)\n" for i in range(100))
-    root = make_project({f"checklists/c{i:03}.md": f"# C{i}\n\n{items}" for i in range(300)}, config=config())
-    command = [sys.executable, "-m", "mkdocs_preflight", *args]
-    env = {key: value for key, value in os.environ.items() if key != "TERM"}
-    lock = root / "preflight.lock"
+    for number in range(300):
+        (root / "checklists" / f"c{number:03}.md").write_text(f"# C{number}\n\n{items}", encoding="utf-8")
+    return root
 
-    piped = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env, check=False)
-    assert piped.returncode == code
-    assert piped.stderr == ""
-    written = lock.read_bytes() if lock.exists() else None
-    lock.unlink(missing_ok=True)
 
+def on_terminal(command: list[str], root: Path, *, stdout: Path | None) -> tuple[int, str]:
+    """Run ``command`` with standard error (and standard output, without ``stdout``) on a
+    pseudo-terminal; its exit code and what the terminal showed."""
     master, slave = pty.openpty()
-    output = root.parent / "output.txt"
-    with output.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(command, cwd=root, stdout=out, stderr=slave, env=env)
+    env = {key: value for key, value in os.environ.items() if key != "TERM"}
+    with open(stdout or os.devnull, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=root, stdout=slave if stdout is None else out, stderr=slave, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -149,8 +144,35 @@ def test_a_long_command_shows_its_progress_on_the_terminal_and_prints_the_same_o
             break
         chunks.append(data)
     os.close(master)
-    assert process.wait(timeout=120) == code
-    terminal = b"".join(chunks).decode("utf-8")
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "verb", "code"),
+    [
+        (["check", "--no-cache", "--jobs", "1"], "checking", 1),
+        (["lock"], "reading", 0),
+        (["extract", "--format", "json"], "reading", 0),
+        (["list", "--format", "json"], "listing", 0),
+        (["ids"], "reading", 0),
+    ],
+    ids=["check", "lock", "extract", "list", "ids"],
+)
+def test_a_long_command_shows_its_progress_on_the_terminal_and_prints_the_same_output(
+    many: Path, tmp_path: Path, args: list[str], verb: str, code: int
+) -> None:
+    command = [sys.executable, "-m", "mkdocs_preflight", *args]
+    lock = many / "preflight.lock"
+    env = {key: value for key, value in os.environ.items() if key != "TERM"}
+    piped = subprocess.run(command, cwd=many, capture_output=True, text=True, env=env, check=False)
+    assert piped.returncode == code
+    assert piped.stderr == ""
+    written = lock.read_bytes() if lock.exists() else None
+    lock.unlink(missing_ok=True)
+
+    output = tmp_path / "output.txt"
+    status, terminal = on_terminal(command, many, stdout=output)
+    assert status == code
     lines = terminal.split(ERASE)
     assert lines[0] == lines[-1] == ""  # each line replaces the last; the last is erased
     counts = [int(line.split()[1].replace(",", "")) for line in lines[1:-1]]
@@ -159,3 +181,11 @@ def test_a_long_command_shows_its_progress_on_the_terminal_and_prints_the_same_o
     assert all(line.startswith(f"{verb} ") and " of 300 checklists... " in line for line in lines[1:-1])
     assert output.read_text(encoding="utf-8") == piped.stdout
     assert (lock.read_bytes() if lock.exists() else None) == written
+    lock.unlink(missing_ok=True)
+
+
+def test_no_line_breaks_into_output_that_streams_to_the_terminal(many: Path) -> None:
+    status, terminal = on_terminal([sys.executable, "-m", "mkdocs_preflight", "list"], many, stdout=None)
+    assert status == 0
+    assert "checklists/c299.md" in terminal
+    assert "\x1b" not in terminal
