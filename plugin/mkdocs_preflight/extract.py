@@ -145,46 +145,58 @@ def known_ids(checklists: Iterable[Checklist]) -> set[str]:
     return found
 
 
-def check_selection(checklists: Iterable[Checklist], selection: Selection) -> None:
-    """Refuse an ``--item``, ``--section``, ``--lang`` or ``--requirement`` value that names nothing.
+class SelectionNames:
+    """The names a filter may use, gathered while the checklists are read once.
 
-    Run before any output, so that a typo is an error rather than an empty extract.
-
-    Raises:
-        runner.plan.SelectionError: the message names the first unknown value, with
-            suggestions for sections and requirements (as ``preflight run`` gives them).
+    ``add`` each checklist as it is read (only its names are kept, so memory stays
+    bounded), then ``verify`` before any output: a typo in ``--item``, ``--section``,
+    ``--lang`` or ``--requirement`` is an error rather than an empty extract.
     """
-    from .runner.plan import SelectionError, did_you_mean, section_key
 
-    ids: set[str] = set()
-    sections: set[str] = set()
-    slugs: set[str] = set()
-    requirements: set[str] = set()
-    langs: set[str] = set()
-    paths: list[str] = []
-    for checklist in checklists:  # one at a time: only the names are kept
-        paths.append(checklist.path)
-        ids |= known_ids([checklist])
-        slugs.update(s.slug for s in checklist.sections)
-        sections.update(key for s in checklist.sections for key in (s.slug, s.title.lower()))
-        for block in select(checklist, Selection(inline=selection.inline)):
-            requirements.update(block.requirements)
-            langs.add(block.lang)
-    where = paths[0] if len(paths) == 1 else "any checklist"
-    unknown = [value for value in selection.items if value not in ids]
-    if unknown:
-        raise SelectionError(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
-    for name in selection.sections:
-        if section_key(name) not in sections:
-            raise SelectionError(f"no section `{name}` in {where}{did_you_mean(section_key(name), slugs)}")
-    for requirement in selection.requirements:
-        if requirement not in requirements:
-            hint = did_you_mean(requirement, requirements)
-            raise SelectionError(f"no block of {where} is tied to requirement {requirement}{hint}")
-    for lang in selection.langs:
-        if lang.lower() not in langs:
-            known = f" (they are in {', '.join(f'`{name}`' for name in sorted(langs))})" if langs else ""
-            raise SelectionError(f"no runnable block of {where} is in `{lang}`{known}")
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self.ids: set[str] = set()
+        self.sections: set[str] = set()
+        self.slugs: set[str] = set()
+        self.requirements: set[str] = set()
+        self.langs: set[str] = set()
+        self.paths: list[str] = []
+
+    def add(self, checklist: Checklist) -> None:
+        """Note the names ``checklist`` has."""
+        self.paths.append(checklist.path)
+        self.ids |= known_ids([checklist])
+        self.slugs.update(s.slug for s in checklist.sections)
+        self.sections.update(key for s in checklist.sections for key in (s.slug, s.title.lower()))
+        for block in select(checklist, Selection(inline=self.selection.inline)):
+            self.requirements.update(block.requirements)
+            self.langs.add(block.lang)
+
+    def verify(self) -> None:
+        """Refuse a filter value that names nothing in the checklists added.
+
+        Raises:
+            runner.plan.SelectionError: the message names the first unknown value, with
+                suggestions for sections and requirements (as ``preflight run`` gives them).
+        """
+        from .runner.plan import SelectionError, did_you_mean, section_key
+
+        selection = self.selection
+        where = self.paths[0] if len(self.paths) == 1 else "any checklist"
+        unknown = [value for value in selection.items if value not in self.ids]
+        if unknown:
+            raise SelectionError(f"no item or block with ID {', '.join(repr(u) for u in unknown)} (see: preflight ids)")
+        for name in selection.sections:
+            if section_key(name) not in self.sections:
+                raise SelectionError(f"no section `{name}` in {where}{did_you_mean(section_key(name), self.slugs)}")
+        for requirement in selection.requirements:
+            if requirement not in self.requirements:
+                hint = did_you_mean(requirement, self.requirements)
+                raise SelectionError(f"no block of {where} is tied to requirement {requirement}{hint}")
+        for lang in selection.langs:
+            if lang.lower() not in self.langs:
+                known = f" (they are in {', '.join(f'`{name}`' for name in sorted(self.langs))})" if self.langs else ""
+                raise SelectionError(f"no runnable block of {where} is in `{lang}`{known}")
 
 
 def runnable_code(block: Block) -> str:

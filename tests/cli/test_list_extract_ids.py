@@ -164,6 +164,25 @@ def test_extract_unknown_section_or_requirement_is_a_usage_error(runner: CliRunn
     assert err.strip() == "preflight: error: no block of any checklist is tied to requirement 1.2; did you mean `1.1`?"
 
 
+def test_a_filter_that_names_nothing_writes_no_script(runner: CliRunner, project: Path, tmp_path: Path) -> None:
+    # The names are checked on the one pass that reads the checklists, before any write.
+    out = tmp_path / "scripts"
+    code, stdout, err = run(runner, project, "extract", "--format", "sh", "--out", str(out), "--lang", "bash")
+    assert code == 0, err
+    written = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert written
+    (project / "checklists/deploy.md").write_text(
+        (project / "checklists/deploy.md").read_text(encoding="utf-8").replace("curl", "wget"), encoding="utf-8"
+    )
+    code, stdout, err = run(runner, project, "extract", "--format", "sh", "--out", str(out), "--section", "shipp")
+    assert (code, stdout) == (2, "")
+    assert err.strip().startswith("preflight: error: no section `shipp` in any checklist")
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == written
+    code, stdout, err = run(runner, project, "extract", "--format", "sh", "--out", str(out), "--lang", "bash")
+    assert code == 0, err
+    assert {path.name: path.read_bytes() for path in out.iterdir()} != written  # there was something to write
+
+
 def test_extract_unknown_lang_is_a_usage_error(runner: CliRunner, project: Path) -> None:
     code, out, err = run(runner, project, "extract", "--lang", "python")
     assert (code, out) == (2, "")

@@ -15,7 +15,7 @@ from ..engine.gc_pause import paused_gc
 from ..extract import (
     GENERATED_MARK,
     Selection,
-    check_selection,
+    SelectionNames,
     render_sh,
     runnable_code,
     script_base,
@@ -149,15 +149,8 @@ def extract_command(
         return checklist
 
     filtered = bool(items or sections or langs or requirements)
-    if filtered:
-        # A first pass keeps only the names, so that a typo is an error before any output.
-        from ..runner.plan import SelectionError
-
-        try:
-            check_selection((parse(file) for file in files), selection)
-        except SelectionError as exc:
-            raise UsageProblem(str(exc)) from None
-
+    # The names a filter may use are gathered on the one pass over the checklists.
+    names = SelectionNames(selection) if filtered else None
     picked_any = False
 
     def chosen() -> Iterator[tuple[Checklist, list[Block]]]:
@@ -167,11 +160,22 @@ def extract_command(
         with paused_gc(len(files)), FileProgress(sys.stderr, "reading", "checklists") as progress:
             for done, file in enumerate(files, 1):
                 checklist = parse(file)
+                if names is not None:
+                    names.add(checklist)
                 # A script shows its manual steps too; text and JSON list runnable blocks only.
                 blocks = (script_blocks if fmt == "sh" else select)(checklist, selection)
                 picked_any = picked_any or bool(blocks)
                 yield checklist, blocks
                 progress(done, len(files))
+        if names is not None:
+            # Every checklist is read and nothing is printed or written yet (the callers
+            # read them all first): a typo in a filter is an error, not an empty extract.
+            from ..runner.plan import SelectionError
+
+            try:
+                names.verify()
+            except SelectionError as exc:
+                raise UsageProblem(str(exc)) from None
 
     if out is not None:
         # What to run when scripts are stale: this very command, writing this time.
@@ -255,6 +259,8 @@ def _write_scripts(
     base = script_base(state.project)
     expected: dict[Path, str] = {}
     sources: dict[Path, str] = {}
+    # Every checklist is read before anything is written: a refusal (parser errors, a
+    # filter that names nothing) leaves the folder as it was.
     for checklist, picked in chosen:
         if picked:
             target = out / script_name(checklist, base)
