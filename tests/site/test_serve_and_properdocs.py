@@ -115,6 +115,37 @@ def test_serve_rebuilds_when_a_checklist_or_the_registry_changes(project: Path) 
         )
 
 
+def test_serve_rebuilds_when_an_image_it_published_from_the_repository_changes(tmp_path: Path) -> None:
+    """Without a repository URL the build adds repository images to the site; one from
+    outside the watched folders (``design/``) is watched too, and so is one that a
+    checklist starts to show while serving."""
+    write(
+        tmp_path,
+        {
+            "docs/index.md": "# Home\n",
+            "checklists/deploy.md": "# Deploy\n\n- [ ] Compare with ![the flow](../design/flow.svg)\n",
+            "design/flow.svg": "<svg>first</svg>",
+            "design/later.svg": "<svg>later</svg>",
+        },
+    )
+    config = site_config("material", plugins=["search", "preflight"])
+    del config["repo_url"], config["edit_uri"]
+    write_config(tmp_path, config)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/runbooks/"
+    flow = base + "assets/preflight/files/design/flow.svg"
+    later = base + "assets/preflight/files/design/later.svg"
+    with _serve(tmp_path, port) as server:
+        _wait_for(lambda: _get(flow) == "<svg>first</svg>", "the first build", server)
+        (tmp_path / "design" / "flow.svg").write_text("<svg>second</svg>", encoding="utf-8")
+        _wait_for(lambda: _get(flow) == "<svg>second</svg>", "the changed image", server)
+        checklist = tmp_path / "checklists" / "deploy.md"
+        checklist.write_text(checklist.read_text(encoding="utf-8") + "- [ ] And ![later](../design/later.svg)\n")
+        _wait_for(lambda: _get(later) == "<svg>later</svg>", "the newly shown image", server)
+        (tmp_path / "design" / "later.svg").write_text("<svg>changed</svg>", encoding="utf-8")
+        _wait_for(lambda: _get(later) == "<svg>changed</svg>", "the newly shown image, changed", server)
+
+
 def test_serve_shows_draft_checklists_which_the_build_leaves_out(tmp_path: Path) -> None:
     """``draft_docs`` pages are previewed by ``mkdocs serve`` (and only there): a draft
     checklist, in docs_dir or not, is served as a checklist page."""

@@ -9,6 +9,8 @@
 * ``on_page_markdown``: hand the page's model to the extension, which renders it.
 * ``on_page_context``: expand the page's decorations and wrap it, after search indexed it.
 * ``on_env``: report the findings as MkDocs warnings (every model is parsed by then).
+* ``on_serve``: also watch the repository images the build published from outside the
+  watched folders.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from mkdocs.config.base import ConfigErrors, ConfigWarnings
@@ -51,6 +53,9 @@ from .diagnostics import counted, log_level, report
 from .extension import PreflightExtension, expected_fence_reach
 from .links import LinkResolver, RepoBrowser, Resolved
 from .models import Model, ModelCache, file_checker
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger(__name__)
 
@@ -105,6 +110,9 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._collector = Collector()
         self._command = "build"
         self._given: frozenset[str] = frozenset()
+        self._server: LiveReloadServer | None = None
+        self._published: set[str] = set()
+        """Repository images published from outside the checklists (absolute paths)."""
         self._reset()
 
     def load_config(
@@ -147,6 +155,8 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._command = command
         # Only `serve` builds again in this process: a build keeps no model it has used.
         self._cache.retain = command == "serve"
+        self._server = None
+        self._published.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Build the project from the options; register the extension; watch the sources."""
@@ -383,10 +393,19 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
         self._collector.release()
         self._cache.close()
 
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Watch the images the first build published from outside the watched folders
+        (``checklists_dir`` and ``docs_dir`` are watched already); later builds add theirs."""
+        self._server = server
+        for path in sorted(self._published):
+            server.watch(path)
+        return server
+
     def on_shutdown(self) -> None:
         """Stop the worker."""
         self._collector.release()
         self._cache.close()
+        self._server = None
 
     # -- helpers --------------------------------------------------------------------
 
@@ -509,6 +528,11 @@ class PreflightPlugin(BasePlugin[PreflightConfig]):  # type: ignore[no-untyped-c
             src_uri = site_files.site_uri(path, self._base, repo_path)
         else:
             src_uri = f"{ASSET_DIR}/files/{repo_path}"
+            if str(path) not in self._published:
+                # Outside every watched folder: `mkdocs serve` must watch it to show a change.
+                self._published.add(str(path))
+                if self._server is not None:
+                    self._server.watch(str(path))
         if files.get_file_from_path(src_uri) is None:
             file = File(src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
             file.abs_src_path = str(path)
