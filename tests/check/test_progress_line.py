@@ -31,9 +31,8 @@ class Clock:
 def terminal() -> Iterator[tuple[TextIO, int]]:
     """A real pseudo-terminal: the stream writes to it, the int reads what it shows."""
     master, slave = pty.openpty()
-    stream = open(slave, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-    yield stream, master
-    stream.close()
+    with open(slave, "w", encoding="utf-8") as stream:
+        yield stream, master
     os.close(master)
 
 

@@ -30,8 +30,9 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "tr
 MATERIAL_EXTENSIONS: list[Any] = [*CONTAINER_EXTENSIONS, "pymdownx.highlight", "tables"]
 
 
-def site_config(theme: str = "material", **overrides: Any) -> dict[str, Any]:
-    """A typical ``mkdocs.yml`` (as a dict) for a site with the plugin."""
+def site_config(theme: str = "material", *, repository: bool = True, **overrides: Any) -> dict[str, Any]:
+    """A typical ``mkdocs.yml`` (as a dict) for a site with the plugin (without
+    ``repo_url`` and ``edit_uri`` when not ``repository``)."""
     config: dict[str, Any] = {
         "site_name": "Runbooks",
         "site_url": "https://example.invalid/runbooks/",
@@ -44,6 +45,8 @@ def site_config(theme: str = "material", **overrides: Any) -> dict[str, Any]:
         "plugins": ["search", {"preflight": {"registry": "requirements.yml"}}],
         "validation": {"anchors": "warn"},
     }
+    if not repository:
+        del config["repo_url"], config["edit_uri"]
     config.update(overrides)
     return config
 

@@ -103,9 +103,7 @@ def test_without_a_repository_url_links_become_text(tmp_path: Path) -> None:
             "scripts/deploy.sh": "echo\n",
         },
     )
-    config = site_config("material", plugins=["search", "preflight"])
-    del config["repo_url"], config["edit_uri"]
-    write_config(tmp_path, config)
+    write_config(tmp_path, site_config("material", repository=False, plugins=["search", "preflight"]))
     built = build_site(tmp_path)
     assert built.ok, built.messages
     content = article(built.page("checklists/deploy/"))
@@ -133,9 +131,8 @@ def test_without_a_repository_url_images_are_added_to_the_site(tmp_path: Path, i
         ".env": "TOKEN=secret\n",
     }
     write(tmp_path, files)
-    config = site_config("material", plugins=["search", {"preflight": {"checklists_dir": checklists}}])
-    del config["repo_url"], config["edit_uri"]
-    write_config(tmp_path, config)
+    plugins = ["search", {"preflight": {"checklists_dir": checklists}}]
+    write_config(tmp_path, site_config("material", repository=False, plugins=plugins))
     built = build_site(tmp_path, strict=False)
     assert not any("dashboard" in m or "flow.svg" in m for m in built.logged(logging.WARNING)), built.messages
     page = "runbooks/deploy/" if in_place else "checklists/deploy/"

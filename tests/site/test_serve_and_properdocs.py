@@ -128,9 +128,7 @@ def test_serve_rebuilds_when_an_image_it_published_from_the_repository_changes(t
             "design/later.svg": "<svg>later</svg>",
         },
     )
-    config = site_config("material", plugins=["search", "preflight"])
-    del config["repo_url"], config["edit_uri"]
-    write_config(tmp_path, config)
+    write_config(tmp_path, site_config("material", repository=False, plugins=["search", "preflight"]))
     port = _free_port()
     base = f"http://127.0.0.1:{port}/runbooks/"
     flow = base + "assets/preflight/files/design/flow.svg"
