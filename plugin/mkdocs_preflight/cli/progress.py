@@ -4,7 +4,8 @@
 that is a minute or two of silence. When standard error is a terminal, this shows
 ``checking 1,234 of 20,000 checklists...`` on one line, rewritten in place, and erases
 it before the report is printed. Nothing is shown for the first half second (a
-small check never flickers), through a pipe, in CI logs or with ``TERM=dumb``.
+small check never flickers), when standard error is not a terminal (a pipe, a CI
+log) or with ``TERM=dumb``.
 Commands that print as they go (``list``, ``ids``) show it only while their output is
 redirected, as curl does.
 """
