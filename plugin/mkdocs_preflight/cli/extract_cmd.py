@@ -158,7 +158,7 @@ def extract_command(
         # One checklist at a time: memory stays bounded by the largest file.
         # Nothing is printed before every checklist is read: the line is gone by then.
         with paused_gc(len(files)), FileProgress(sys.stderr, "reading", "checklists") as progress:
-            for done, file in enumerate(files, 1):
+            for file in progress.each(files):
                 checklist = parse(file)
                 if names is not None:
                     names.add(checklist)
@@ -166,7 +166,6 @@ def extract_command(
                 blocks = (script_blocks if fmt == "sh" else select)(checklist, selection)
                 picked_any = picked_any or bool(blocks)
                 yield checklist, blocks
-                progress(done, len(files))
         if names is not None:
             # Every checklist is read and nothing is printed or written yet (the callers
             # read them all first): a typo in a filter is an error, not an empty extract.

@@ -45,8 +45,7 @@ def ids_command(state: State, paths: tuple[str, ...], write: bool, check: bool) 
     files = checklist_files(state, paths)
     # The IDs stream out as they are read: the line shows only while they are redirected.
     with FileProgress(sys.stderr, "reading", "checklists", streaming=sys.stdout) as progress:
-        for done, file in enumerate(files):
-            progress(done, len(files))
+        for file in progress.each(files):
             checklist = project.parse(file)
             if write or check:
                 automatic = any(not i.explicit_id for i in checklist.items) or any(

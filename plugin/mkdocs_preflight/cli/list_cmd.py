@@ -94,10 +94,9 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
     if fmt == "json":
         write(f'{{"version": {VERSION}, "checklists": [')
         with FileProgress(sys.stderr, "listing", "checklists", streaming=sys.stdout) as progress:
-            for number, file in enumerate(files):
+            for number, file in enumerate(progress.each(files)):
                 write(",\n" if number else "\n")
                 write(json.dumps(checklist_dict(project.parse(file)), ensure_ascii=False))
-                progress(number + 1, len(files))
         # The registry's requirements, which no checklist holds: with each checklist's
         # `requirements`, what the requirements page of the site is built from.
         registry = project.settings.values.get("registry")
@@ -108,8 +107,7 @@ def _list(project: Project, files: list[Path], fmt: str, no_blocks: bool) -> Non
         write(f'\n], "registry": {json.dumps(data, ensure_ascii=False)}}}\n')
         return
     with FileProgress(sys.stderr, "listing", "checklists", streaming=sys.stdout) as progress:
-        for number, file in enumerate(files):
+        for number, file in enumerate(progress.each(files)):
             if number:
                 write("\n")
             write(printable(render_text(project.parse(file), show_blocks=not no_blocks)))
-            progress(number + 1, len(files))

@@ -42,7 +42,7 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
     stems: set[str] = set()
     where: dict[str, tuple[str, int, int]] = {}
     with FileProgress(sys.stderr, "reading", "checklists") as progress:
-        for done, file in enumerate(files, 1):
+        for file in progress.each(files):
             checklist = project.parse(file)
             stems.add(checklist.stem)
             located: list[Item | Block] = [*checklist.items, *checklist.blocks]
@@ -51,7 +51,6 @@ def lock_command(state: State, paths: tuple[str, ...], check: bool) -> None:
             for step_id, refs in step_references(checklist, ctx).items():
                 for relpath in refs:
                     entries.append((checklist.global_id(step_id), relpath, ctx.sha256(relpath) or MISSING))
-            progress(done, len(files))
     old = read_lock(lock_path)
     if old is not None and paths:
         for step, locked in old.steps.items():

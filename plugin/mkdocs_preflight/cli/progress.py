@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 SHOW_AFTER = 0.5
 """Seconds of work before the line first appears."""
@@ -74,6 +76,12 @@ class FileProgress:
         percent = done * 100 // total if total else 100
         self._write(f"{ERASE}{self._verb} {done:,} of {total:,} {self._noun}... {percent}%")
         self._shown = True
+
+    def each(self, files: Sequence[T]) -> Iterator[T]:
+        """``files`` one by one, each counted as done once the loop's body for it ends."""
+        for done, file in enumerate(files, 1):
+            yield file
+            self(done, len(files))
 
     def __enter__(self) -> FileProgress:
         return self
